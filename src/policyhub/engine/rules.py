@@ -1,0 +1,323 @@
+"""The rules of 《若干政策》二、支持政策: one function per event type.
+
+Each function judges one event and returns the amounts it would grant (Candidates), the
+reasons it grants nothing (Refusals) or the case-by-case items it opens (Discretions).
+Gates run first and in the contract's order: future_event, out_of_scope, outside_validity,
+then the rule's own conditions. Amounts come from the dated parameters at the event date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from policyhub.engine import meta
+from policyhub.engine.model import Candidate, Discretion, MatterKey, Refusal
+from policyhub.engine.money import human, percent
+from policyhub.engine.params import param
+from policyhub.engine.request import Event, Request
+
+# Competition prizes go to every winner (二(十) is exempt from the scope of 一); the same
+# holds for its exceptional settlement award.
+SCOPE_EXEMPT = frozenset({"P10.prize", "P10.settlement", "P10.exceptional_settlement"})
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """Same day `years` later; 29 February becomes 1 March in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date(day.year + years, 3, 1)
+
+
+def pv(name: str, when: dt.date) -> Any:
+    """A parameter at `when`; before the policy took effect, its first version (only used to
+    judge history and to word refusals, never to pay)."""
+    p = param(name)
+    return p.at(max(when, p.starts[0]))
+
+
+def matter_of(e: Event) -> tuple[MatterKey, str]:
+    if e.matter is not None:
+        return ("m", e.matter), e.matter
+    return ("e", str(e.index)), f"event-{e.index}"
+
+
+@dataclass
+class Outcome:
+    candidates: list[Candidate] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)
+    discretions: list[Discretion] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    request: Request
+    start: dt.date
+    end: dt.date
+    out: Outcome = field(default_factory=Outcome)
+
+    @classmethod
+    def of(cls, request: Request) -> Context:
+        start = param("policy.validity_start").periods()[-1][1]
+        years = int(param("policy.validity_years").periods()[-1][1])
+        return cls(request, start, add_years(start, years) - dt.timedelta(days=1))
+
+    def covered(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+    def gate(self, day: dt.date, rule: str) -> tuple[str, dict[str, Any]] | None:
+        """The first general reason (in the contract's order) that `rule` cannot pay."""
+        figures = {"date": day.isoformat(), "as_of": self.request.as_of.isoformat()}
+        if day > self.request.as_of:
+            return "future_event", figures
+        if rule not in SCOPE_EXEMPT and not self.request.applicant.in_scope:
+            return "out_of_scope", figures
+        if not self.covered(day):
+            return "outside_validity", figures
+        return None
+
+    def refuse(self, e: Event, rules: tuple[str, ...], code: str, **figures: Any) -> None:
+        for rid in rules:
+            self.out.refusals.append(Refusal(e.index, rid, code, figures))
+
+    def gated(self, e: Event, rules: tuple[str, ...], day: dt.date | None = None) -> bool:
+        """Refuse every rule of `e` when a general gate applies; True when refused."""
+        assert e.date is not None or day is not None
+        reason = self.gate(day or e.date, rules[0])  # type: ignore[arg-type]
+        if reason is None:
+            return False
+        self.refuse(e, rules, reason[0], **reason[1])
+        return True
+
+    def grant(self, e: Event, rule: str, raw: Decimal, cap: Decimal | None = None,
+              summed: tuple[str, ...] = (), sub: int = 0, **figures: Any) -> None:
+        key, label = matter_of(e)
+        self.out.candidates.append(Candidate(
+            rule, key, label, raw, cap, [e.index], figures,
+            (e.index, meta.rule(rule).order, sub), summed))
+
+
+def _rate_award(ctx: Context, e: Event, rule: str, base_field: str, prefix: str,
+                figure: str, summed_base: str) -> None:
+    """X% of a cost, capped per matter: 二(二) construction, 二(四) leading firm, 二(九)."""
+    day = e.date
+    assert day is not None
+    rate, cap = pv(f"{prefix}_rate", day), pv(f"{prefix}_cap", day)
+    base: Decimal = e[base_field]
+    ctx.grant(e, rule, base * rate, cap, summed=(summed_base,),
+              **{figure: base, "rate": percent(rate)})
+
+
+def platform_construction(ctx: Context, e: Event) -> None:
+    rule = "P2.construction"
+    if ctx.gated(e, (rule,)):
+        return
+    if not e["major_public_platform"]:
+        ctx.refuse(e, (rule,), "not_major_platform")
+        return
+    _rate_award(ctx, e, rule, "construction_cost", "p2_platforms.construction", "cost", "cost")
+
+
+def _fee_reason(ctx: Context, e: Event, day: dt.date, window_end: dt.date) -> str | None:
+    gate = ctx.gate(day, "P2.service_fees")
+    if gate:
+        return gate[0]
+    if not e["major_public_platform"]:
+        return "not_major_platform"
+    if not e["operation_start"] <= day < window_end:
+        return "beyond_operation_window"
+    return None
+
+
+FEE_ORDER = ("future_event", "out_of_scope", "outside_validity", "not_major_platform",
+             "beyond_operation_window")
+
+
+def platform_service_fees(ctx: Context, e: Event) -> None:
+    rule, start = "P2.service_fees", e["operation_start"]
+    years = int(pv("p2_platforms.service_fee_years", start))
+    end = add_years(start, years)
+    ok, failed = [], []
+    for fee in e["fees"]:
+        reason = _fee_reason(ctx, e, fee.date, end)
+        (failed if reason else ok).append((reason, fee))
+    window = {"years": years, "start": start.isoformat(), "end": end.isoformat()}
+    if failed:
+        code, first = min(failed, key=lambda rf: (FEE_ORDER.index(rf[0]), rf[1].index))
+        others = "、".join(f"fees[{f.index}]（{f.date.isoformat()}）" for r, f in failed if r == code)
+        ctx.refuse(e, (rule,), code, date=first.date.isoformat(),
+                   as_of=ctx.request.as_of.isoformat(), detail=f"以下费用不予补贴：{others}。",
+                   **window)
+    if ok:
+        day = ok[0][1].date
+        rate = pv("p2_platforms.service_fee_rate", day)
+        total = sum((f.amount for _, f in ok), Decimal(0))
+        ctx.grant(e, rule, total * rate, pv("p2_platforms.service_fee_cap", day),
+                  summed=("fees", "count"), fees=total, count=len(ok), **window)
+
+
+def leading_firm(ctx: Context, e: Event) -> None:
+    rule = "P4.leading_firm"
+    if ctx.gated(e, (rule,)):
+        return
+    assert e.date is not None
+    threshold = pv("p4_enterprises.leading_firm_paid_in_threshold", e.date)
+    if e["paid_in_capital"] < threshold:
+        ctx.refuse(e, (rule,), "below_threshold", figure="实际到资金额",
+                   value=human(e["paid_in_capital"]), threshold=human(threshold))
+        return
+    if not e["schedule_met"]:
+        ctx.refuse(e, (rule,), "schedule_not_met")
+        return
+    _rate_award(ctx, e, rule, "completed_investment", "p4_enterprises.leading_firm",
+                "completed", "completed")
+    ctx.out.candidates[-1].figures.update(paid_in=e["paid_in_capital"], threshold=threshold)
+
+
+def talent_recognition(ctx: Context, e: Event) -> None:
+    rules = ("P5.talent_reward", "P5.housing")
+    if ctx.gated(e, rules):
+        return
+    assert e.date is not None
+    level, price = e["level"], e["housing_price_per_m2"]
+    level_name = meta.name("level", level)
+    ctx.grant(e, rules[0], pv("p5_talents.talent_reward", e.date)[level], level_name=level_name)
+    area = pv("p5_talents.housing_area", e.date)[level]
+    ctx.grant(e, rules[1], area * price, level_name=level_name, area=human(area),
+              price=human(price))
+
+
+def _by_category(rule: str, name: str) -> Callable[[Context, Event], None]:
+    def judge(ctx: Context, e: Event) -> None:
+        if ctx.gated(e, (rule,)):
+            return
+        assert e.date is not None
+        ctx.grant(e, rule, pv(name, e.date)[e["category"]], category=e["category"])
+
+    return judge
+
+
+def civil_military_team_project(ctx: Context, e: Event) -> None:
+    rule = "P5.civil_military_team"
+    if ctx.gated(e, (rule,)):
+        return
+    assert e.date is not None
+    ctx.grant(e, rule, pv("p5_talents.civil_military_team", e.date))
+
+
+def standard_led(ctx: Context, e: Event) -> None:
+    rule = "P6.standard"
+    if ctx.gated(e, (rule,)):
+        return
+    assert e.date is not None
+    amounts = pv("p6_standards.standard", e.date)
+    if e["level"] not in amounts:
+        ctx.refuse(e, (rule,), "unsupported_level", level=e["level"])
+        return
+    ctx.grant(e, rule, amounts[e["level"]], level_name=meta.name("standard_level", e["level"]))
+
+
+def project_investment(ctx: Context, e: Event) -> None:
+    rule = "P7.project"
+    if ctx.gated(e, (rule,)):
+        return
+    assert e.date is not None
+    threshold = pv("p7_projects.project_threshold", e.date)
+    if e["total_investment"] < threshold:
+        ctx.refuse(e, (rule,), "below_threshold", figure="项目投资规模",
+                   value=human(e["total_investment"]), threshold=human(threshold))
+        return
+    _rate_award(ctx, e, rule, "actual_investment", "p7_projects.project", "actual", "actual")
+    ctx.out.candidates[-1].figures.update(
+        total=e["total_investment"], threshold=threshold,
+        kind_name=meta.name("project_kind", e["kind"]))
+    ctx.out.candidates[-1].summed = ("actual", "total")
+
+
+def ipo_stage(ctx: Context, e: Event) -> None:
+    """Stages are paid once per applicant; duplicates are settled in `settle_ipo_stages`."""
+    rule = "P8.ipo"
+    if ctx.gated(e, (rule,)):
+        return
+    assert e.date is not None
+    ctx.grant(e, rule, pv("p8_ipo.ipo_stage", e.date)[e["stage"]],
+              stage=e["stage"], stage_name=meta.name("stage", e["stage"]),
+              total=human(pv("p8_ipo.ipo_total", e.date)), date=e.date)
+
+
+def pk_demo_project(ctx: Context, e: Event) -> None:
+    rule = "P9.pk_demo"
+    if ctx.gated(e, (rule,)):
+        return
+    if not e["selected"]:
+        ctx.refuse(e, (rule,), "not_selected")
+        return
+    _rate_award(ctx, e, rule, "rd_investment", "p9_pk_demo.pk_demo", "rd", "rd")
+
+
+def competition_prize(ctx: Context, e: Event) -> None:
+    rules = ("P10.prize", "P10.settlement") if e["settles_in_changsha"] else ("P10.prize",)
+    if ctx.gated(e, rules):
+        return
+    assert e.date is not None
+    rank_name = meta.name("rank", e["rank"])
+    ctx.grant(e, rules[0], pv("p10_competition.prize", e.date)[e["rank"]], rank_name=rank_name)
+    if len(rules) == 2:
+        ctx.grant(e, rules[1], pv("p10_competition.settlement", e.date)[e["rank"]],
+                  rank_name=rank_name)
+
+
+DISCRETIONARY_CAPS = {
+    "P3.cluster_park": "p3_cluster_parks.cluster_park_cap",
+    "P5.leader_project": "p5_talents.leader_project_cap",
+    "P5.major_contribution": "p5_talents.major_contribution_cap",
+    "P7.major_project": "p7_projects.major_project_cap",
+    "P10.exceptional_settlement": "p10_competition.exceptional_settlement_cap",
+}
+
+
+def discretionary(ctx: Context, e: Event) -> None:
+    rule = e["rule"]
+    if ctx.gated(e, (rule,)):
+        return
+    assert e.date is not None
+    ctx.out.discretions.append(
+        Discretion(e.index, rule, matter_of(e)[1], pv(DISCRETIONARY_CAPS[rule], e.date)))
+
+
+JUDGES: dict[str, Callable[[Context, Event], None]] = {
+    "leading_firm_investment": leading_firm,
+    "talent_recognition": talent_recognition,
+    "urgent_talent": _by_category("P5.urgent_talent", "p5_talents.urgent_talent"),
+    "civil_military_researcher": _by_category("P5.civil_military", "p5_talents.civil_military"),
+    "civil_military_team_project": civil_military_team_project,
+    "standard_led": standard_led,
+    "project_investment": project_investment,
+    "ipo_stage": ipo_stage,
+    "platform_construction": platform_construction,
+    "platform_service_fees": platform_service_fees,
+    "pk_demo_project": pk_demo_project,
+    "competition_prize": competition_prize,
+    "discretionary": discretionary,
+}
+
+
+def settle_ipo_stages(ctx: Context) -> None:
+    """Each IPO stage once per applicant: the earliest eligible occurrence wins."""
+    ipo = [c for c in ctx.out.candidates if c.rule == "P8.ipo"]
+    ipo.sort(key=lambda c: (c.figures["date"], c.events[0]))
+    first: dict[str, Candidate] = {}
+    for c in ipo:
+        stage = c.figures["stage"]
+        if stage not in first:
+            first[stage] = c
+            continue
+        ctx.out.candidates.remove(c)
+        ctx.out.refusals.append(Refusal(
+            c.events[0], c.rule, "duplicate_stage",
+            {"stage_name": c.figures["stage_name"],
+             "first_date": first[stage].figures["date"].isoformat()}))
