@@ -24,30 +24,45 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     ev = sub.add_parser(
-        "evaluate", help="decide one applicant's entitlements (contract policyhub.evaluate/1)",
+        "evaluate",
+        help="decide one applicant's entitlements (contract policyhub.evaluate/1)",
         description="Read one policyhub.evaluate/1 request (JSON) from FILE or standard "
         "input and print the decision as JSON. Bad input: one line per problem on standard "
-        "error, exit status 2.")
+        "error, exit status 2.",
+    )
     ev.add_argument("file", metavar="FILE|-", help="request JSON file, or - for standard input")
-    ev.add_argument("--as-of", metavar="DATE",
-                    help="decision date when the request has no as_of (default: today)")
-    ev.add_argument("--indent", type=int, default=None, metavar="N",
-                    help="pretty-print the decision with N spaces")
+    ev.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="decision date when the request has no as_of (default: today)",
+    )
+    ev.add_argument(
+        "--indent",
+        type=int,
+        default=None,
+        metavar="N",
+        help="pretty-print the decision with N spaces",
+    )
 
     sc = sub.add_parser(
-        "screen", help="screen a whole registry export (免申即享) — see docs/screening.md",
+        "screen",
+        help="screen a whole registry export (免申即享) — see docs/screening.md",
         description="Decide every applicant of a registry export (CSV or Parquet events "
         "table, docs/screening.md) and write every decision, with a summary table.",
-        add_help=False)
+        add_help=False,
+    )
     sc.add_argument("args", nargs=argparse.REMAINDER)
 
-    params = sub.add_parser("params", help="list every policy parameter with its clause",
-                            description="Print every dated parameter, its value(s) and the "
-                            "clause it implements.")
+    params = sub.add_parser(
+        "params",
+        help="list every policy parameter with its clause",
+        description="Print every dated parameter, its value(s) and the clause it implements.",
+    )
     params.add_argument("--json", action="store_true", help="machine-readable output")
 
-    mg = sub.add_parser("manage", help="run a Django management command (migrate, runserver …)",
-                        add_help=False)
+    mg = sub.add_parser(
+        "manage", help="run a Django management command (migrate, runserver …)", add_help=False
+    )
     mg.add_argument("args", nargs=argparse.REMAINDER)
     return parser
 
@@ -91,10 +106,16 @@ def cmd_evaluate(ns: argparse.Namespace) -> int:
 def cmd_params(ns: argparse.Namespace) -> int:
     from policyhub.engine.params import parameters
 
-    rows = [{"name": p.name, "reference": p.reference, "unit": p.unit,
-             "description": p.description,
-             "values": {d.isoformat(): v for d, v in p.periods()}}
-            for p in parameters().values()]
+    rows: list[dict[str, Any]] = [
+        {
+            "name": p.name,
+            "reference": p.reference,
+            "unit": p.unit,
+            "description": p.description,
+            "values": {d.isoformat(): v for d, v in p.periods()},
+        }
+        for p in parameters().values()
+    ]
     if ns.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
@@ -123,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["screen"]:
         from policyhub.screen.cli import main as screen_main
 
-        return screen_main(argv[1:])
+        return int(screen_main(argv[1:]))
     ns = build_parser().parse_args(argv)
     if ns.command == "evaluate":
         return cmd_evaluate(ns)

@@ -20,19 +20,33 @@ def _merge(group: list[Candidate]) -> Candidate:
     for name in first.summed:
         figures[name] = sum((c.figures[name] for c in group), type(first.figures[name])(0))
     caps = [c.cap for c in group if c.cap is not None]
-    return Candidate(first.rule, first.matter_key, first.matter,
-                     sum((c.raw for c in group), Decimal(0)), min(caps) if caps else None,
-                     sorted(i for c in group for i in c.events), figures, first.sort, first.summed)
+    return Candidate(
+        first.rule,
+        first.matter_key,
+        first.matter,
+        sum((c.raw for c in group), Decimal(0)),
+        min(caps) if caps else None,
+        sorted(i for c in group for i in c.events),
+        figures,
+        first.sort,
+        first.summed,
+    )
 
 
 def _explain(c: Candidate, amount: Decimal, jump: str) -> str:
     rule, words = meta.rule(c.rule), meta.wording()
-    figures: dict[str, Any] = {k: human(v) if isinstance(v, Decimal) else v
-                               for k, v in c.figures.items()}
+    figures: dict[str, Any] = {
+        k: human(v) if isinstance(v, Decimal) else v for k, v in c.figures.items()
+    }
     capped = c.cap is not None and c.raw > c.cap
-    figures.update(cite=meta.cite(), clause=rule.clause, amount=human(amount),
-                   raw=human(c.raw), cap=human(c.cap) if c.cap is not None else "",
-                   capped=words["capped"].format(cap=human(c.cap)) if capped else "")
+    figures.update(
+        cite=meta.cite(),
+        clause=rule.clause,
+        amount=human(amount),
+        raw=human(c.raw),
+        cap=human(c.cap) if c.cap is not None else "",
+        capped=words["capped"].format(cap=figures["cap"]) if capped else "",
+    )
     if c.rule == "P4.milestone":
         figures["jump"] = words["jump"][jump].format(skipped=figures.get("skipped", ""))
     text = rule.explain.format(**figures)
@@ -51,8 +65,20 @@ def to_awards(candidates: list[Candidate], jump: str) -> list[Award]:
         c = _merge(sorted(group, key=lambda c: c.sort))
         amount = round_fen(min(c.raw, c.cap) if c.cap is not None else c.raw)
         rule = meta.rule(c.rule)
-        awards.append(Award(c.rule, rule.clause, rule.group, c.matter_key, c.matter, amount,
-                            rule.ceiling, c.events, _explain(c, amount, jump), c.sort))
+        awards.append(
+            Award(
+                c.rule,
+                rule.clause,
+                rule.group,
+                c.matter_key,
+                c.matter,
+                amount,
+                rule.ceiling,
+                c.events,
+                _explain(c, amount, jump),
+                c.sort,
+            )
+        )
     awards.sort(key=lambda a: a.sort)
     return awards
 
@@ -86,6 +112,11 @@ def _dedup_note(scope: str, sums: dict[int, Decimal], winner: int, by: Award) ->
     clauses = {g: next(r.clause for r in meta.rules().values() if r.group == g) for g in sums}
     groups = "、".join(f"{clauses[g]}（合计{human(s)}元）" for g, s in sorted(sums.items()))
     return str(words["dedup"]).format(
-        cite=meta.cite(), scope=scope, scope_name=words["scope_names"][scope],
-        unit="事项" if scope == "matter" else "申请主体", groups=groups,
-        winner=f"{clauses[winner]}（{by.rule}）", winner_sum=human(sums[winner]))
+        cite=meta.cite(),
+        scope=scope,
+        scope_name=words["scope_names"][scope],
+        unit="事项" if scope == "matter" else "申请主体",
+        groups=groups,
+        winner=f"{clauses[winner]}（{by.rule}）",
+        winner_sum=human(sums[winner]),
+    )

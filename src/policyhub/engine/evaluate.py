@@ -1,4 +1,7 @@
-"""`policyhub.evaluate/1`: one applicant's facts in, one decision out (docs/contract-evaluate.md)."""
+"""`policyhub.evaluate/1`: one applicant's facts in, one decision out.
+
+The contract is docs/contract-evaluate.md; readings of the text are in docs/readings.md.
+"""
 
 from __future__ import annotations
 
@@ -47,8 +50,7 @@ def decide(request: Request) -> dict[str, Any]:
         "contract": CONTRACT,
         "as_of": request.as_of.isoformat(),
         "applicant": {"id": request.applicant.id, "name": request.applicant.name},
-        "options": {"dedup_scope": request.dedup_scope,
-                    "milestone_jump": request.milestone_jump},
+        "options": {"dedup_scope": request.dedup_scope, "milestone_jump": request.milestone_jump},
         "awards": [_award(a) for a in awards],
         "discretionary": [_discretion(d) for d in ctx.out.discretions],
         "ineligible": [_refusal(ctx, r) for r in refusals],
@@ -58,8 +60,12 @@ def decide(request: Request) -> dict[str, Any]:
 
 def _award(a: Award) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "rule": a.rule, "clause": a.clause, "matter": a.matter, "amount": fmt(a.amount),
-        "ceiling": a.ceiling, "status": a.status,
+        "rule": a.rule,
+        "clause": a.clause,
+        "matter": a.matter,
+        "amount": fmt(a.amount),
+        "ceiling": a.ceiling,
+        "status": a.status,
     }
     if a.excluded_by:
         out["excluded_by"] = a.excluded_by
@@ -70,23 +76,40 @@ def _award(a: Award) -> dict[str, Any]:
 
 def _discretion(d: Discretion) -> dict[str, Any]:
     rule, words = meta.rule(d.rule), meta.wording()
-    cap_text = (words["cap_text_some"].format(cap=human(d.cap)) if d.cap is not None
-                else words["cap_text_none"])
+    cap_text = (
+        words["cap_text_some"].format(cap=human(d.cap))
+        if d.cap is not None
+        else words["cap_text_none"]
+    )
     return {
-        "rule": d.rule, "clause": rule.clause, "matter": d.matter,
+        "rule": d.rule,
+        "clause": rule.clause,
+        "matter": d.matter,
         "cap": fmt(d.cap) if d.cap is not None else None,
         "event_index": d.event_index,
-        "explanation": rule.explain.format(cite=meta.cite(), clause=rule.clause,
-                                           cap_text=cap_text),
+        "explanation": rule.explain.format(cite=meta.cite(), clause=rule.clause, cap_text=cap_text),
     }
 
 
 def _refusal(ctx: Context, r: Refusal) -> dict[str, Any]:
     words, rule = meta.wording(), meta.rule(r.rule)
-    missing = "、".join(text for flag, text in words["scope_flags"].items()
-                        if not getattr(ctx.request.applicant, flag))
-    figures = {"cite": meta.cite(), "clause": rule.clause, "start": ctx.start.isoformat(),
-               "end": ctx.end.isoformat(), "years": (ctx.end.year - ctx.start.year),
-               "missing": missing, **r.figures}
-    return {"event_index": r.event_index, "rule": r.rule, "reason_code": r.code,
-            "reason": words["reasons"][r.code].format(**figures)}
+    missing = "、".join(
+        text
+        for flag, text in words["scope_flags"].items()
+        if not getattr(ctx.request.applicant, flag)
+    )
+    figures = {
+        "cite": meta.cite(),
+        "clause": rule.clause,
+        "start": ctx.start.isoformat(),
+        "end": ctx.end.isoformat(),
+        "years": (ctx.end.year - ctx.start.year),
+        "missing": missing,
+        **r.figures,
+    }
+    return {
+        "event_index": r.event_index,
+        "rule": r.rule,
+        "reason_code": r.code,
+        "reason": words["reasons"][r.code].format(**figures) + r.note,
+    }

@@ -30,8 +30,13 @@ def judge_revenues(ctx: Context, events: list[Event]) -> None:
     for e in revenue:
         assert e.date is not None
         if e.date > ctx.request.as_of:
-            ctx.refuse(e, (RULE,), "future_event", date=e.date.isoformat(),
-                       as_of=ctx.request.as_of.isoformat())
+            ctx.refuse(
+                e,
+                (RULE,),
+                "future_event",
+                date=e.date.isoformat(),
+                as_of=ctx.request.as_of.isoformat(),
+            )
             continue
         _judge_year(ctx, e, history)
         history.append(e)
@@ -56,21 +61,37 @@ def _judge_year(ctx: Context, e: Event, history: list[Event]) -> None:
         return
     _grant_newly(ctx, e, newly, history)
     if again:
-        ctx.refuse(e, (RULE,), "not_first_crossing", year=e["year"], revenue=human(amount),
-                   thresholds="、".join(human(s["threshold"]) for s, _ in again),
-                   first_years="、".join(str(y) for _, y in again))
+        ctx.refuse(
+            e,
+            (RULE,),
+            "not_first_crossing",
+            year=e["year"],
+            revenue=human(amount),
+            thresholds="、".join(human(s["threshold"]) for s, _ in again),
+            first_years="、".join(str(y) for _, y in again),
+        )
 
 
-def _grant_newly(ctx: Context, e: Event, newly: list[tuple[int, dict[str, Any]]],
-                 history: list[Event]) -> None:
+def _grant_newly(
+    ctx: Context, e: Event, newly: list[tuple[int, dict[str, Any]]], history: list[Event]
+) -> None:
     mode = ctx.request.milestone_jump
     chosen = newly[-1:] if mode == "highest" else newly
     skipped = "、".join(human(s["threshold"]) for _, s in newly[:-1]) if mode == "highest" else ""
     shown = "、".join(f"{h['year']}年{human(h['amount'])}元" for h in history) or "（无）"
     matter = f"revenue-{e['year']}"
     for i, step in chosen:
-        ctx.grant(e, RULE, step["amount"], sub=i, year=e["year"], revenue=e["amount"],
-                  threshold=step["threshold"], history=shown,
-                  jump_mode=mode, skipped=f"，未另行奖励{skipped}元档" if skipped else "")
+        ctx.grant(
+            e,
+            RULE,
+            step["amount"],
+            sub=i,
+            year=e["year"],
+            revenue=e["amount"],
+            threshold=step["threshold"],
+            history=shown,
+            jump_mode=mode,
+            skipped=f"，未另行奖励{skipped}元档" if skipped else "",
+        )
         ctx.out.candidates[-1].matter_key = ("m", matter)
         ctx.out.candidates[-1].matter = matter

@@ -30,6 +30,7 @@ class Refusal:
     rule: str
     code: str
     figures: dict[str, Any] = field(default_factory=dict)
+    note: str = ""  # appended to the reason (e.g. other refused fees of the same event)
 
 
 @dataclass

@@ -20,7 +20,7 @@ def parse_money(raw: object) -> Decimal:
         raise MoneyError("must be an amount in yuan, not a boolean")
     if isinstance(raw, str):
         if not PLAIN_DECIMAL.match(raw):
-            raise MoneyError(f"{raw!r} is not a plain decimal amount in yuan (e.g. \"1200000\")")
+            raise MoneyError(f'{raw!r} is not a plain decimal amount in yuan (e.g. "1200000")')
         return Decimal(raw)
     if isinstance(raw, int):
         value = Decimal(raw)

@@ -72,7 +72,9 @@ class Applicant:
 
     @property
     def in_scope(self) -> bool:
-        return self.registered_in_changsha and self.taxed_in_changsha and self.cybersecurity_business
+        return (
+            self.registered_in_changsha and self.taxed_in_changsha and self.cybersecurity_business
+        )
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,10 @@ EVENT_FIELDS: dict[str, dict[str, Reader]] = {
         "actual_investment": _money,
         "kind": _choice("new_build", "tech_upgrade"),
     },
-    "ipo_stage": {"date": _date, "stage": _choice("tutoring_filed", "application_accepted", "listed")},
+    "ipo_stage": {
+        "date": _date,
+        "stage": _choice("tutoring_filed", "application_accepted", "listed"),
+    },
     "platform_construction": {
         "date": _date,
         "construction_cost": _money,
@@ -277,8 +282,10 @@ def _duplicate_years(events: list[Event], out: _Problems) -> None:
         if e.type == "annual_revenue":
             year = e["year"]
             if year in seen:
-                out.add(f"events[{e.index}].year", f"duplicate annual_revenue for {year} "
-                        f"(also events[{seen[year]}])")
+                out.add(
+                    f"events[{e.index}].year",
+                    f"duplicate annual_revenue for {year} (also events[{seen[year]}])",
+                )
             seen.setdefault(year, e.index)
 
 
@@ -301,5 +308,6 @@ def parse_request(raw: Any, today: dt.date | None = None) -> Request:
         _duplicate_years(events, out)
     if out.items or applicant is None:
         raise InputError(out.items)
-    return Request(as_of, options["dedup_scope"], options["milestone_jump"], applicant,
-                   tuple(events))
+    return Request(
+        as_of, options["dedup_scope"], options["milestone_jump"], applicant, tuple(events)
+    )

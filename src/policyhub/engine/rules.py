@@ -18,7 +18,7 @@ from policyhub.engine import meta
 from policyhub.engine.model import Candidate, Discretion, MatterKey, Refusal
 from policyhub.engine.money import human, percent
 from policyhub.engine.params import param
-from policyhub.engine.request import Event, Request
+from policyhub.engine.request import Event, Fee, Request
 
 # Competition prizes go to every winner (二(十) is exempt from the scope of 一); the same
 # holds for its exceptional settlement award.
@@ -93,23 +93,42 @@ class Context:
         self.refuse(e, rules, reason[0], **reason[1])
         return True
 
-    def grant(self, e: Event, rule: str, raw: Decimal, cap: Decimal | None = None,
-              summed: tuple[str, ...] = (), sub: int = 0, **figures: Any) -> None:
+    def grant(
+        self,
+        e: Event,
+        rule: str,
+        raw: Decimal,
+        cap: Decimal | None = None,
+        summed: tuple[str, ...] = (),
+        sub: int = 0,
+        **figures: Any,
+    ) -> None:
         key, label = matter_of(e)
-        self.out.candidates.append(Candidate(
-            rule, key, label, raw, cap, [e.index], figures,
-            (e.index, meta.rule(rule).order, sub), summed))
+        self.out.candidates.append(
+            Candidate(
+                rule,
+                key,
+                label,
+                raw,
+                cap,
+                [e.index],
+                figures,
+                (e.index, meta.rule(rule).order, sub),
+                summed,
+            )
+        )
 
 
-def _rate_award(ctx: Context, e: Event, rule: str, base_field: str, prefix: str,
-                figure: str, summed_base: str) -> None:
+def _rate_award(
+    ctx: Context, e: Event, rule: str, base_field: str, prefix: str, figure: str, summed_base: str
+) -> None:
     """X% of a cost, capped per matter: 二(二) construction, 二(四) leading firm, 二(九)."""
     day = e.date
     assert day is not None
     rate, cap = pv(f"{prefix}_rate", day), pv(f"{prefix}_cap", day)
     base: Decimal = e[base_field]
-    ctx.grant(e, rule, base * rate, cap, summed=(summed_base,),
-              **{figure: base, "rate": percent(rate)})
+    figures: dict[str, Any] = {figure: base, "rate": percent(rate)}
+    ctx.grant(e, rule, base * rate, cap, summed=(summed_base,), **figures)
 
 
 def platform_construction(ctx: Context, e: Event) -> None:
@@ -133,31 +152,61 @@ def _fee_reason(ctx: Context, e: Event, day: dt.date, window_end: dt.date) -> st
     return None
 
 
-FEE_ORDER = ("future_event", "out_of_scope", "outside_validity", "not_major_platform",
-             "beyond_operation_window")
+FEE_ORDER = (
+    "future_event",
+    "out_of_scope",
+    "outside_validity",
+    "not_major_platform",
+    "beyond_operation_window",
+)
 
 
 def platform_service_fees(ctx: Context, e: Event) -> None:
     rule, start = "P2.service_fees", e["operation_start"]
     years = int(pv("p2_platforms.service_fee_years", start))
     end = add_years(start, years)
-    ok, failed = [], []
+    ok: list[tuple[str | None, Fee]] = []
+    failed: list[tuple[str, Fee]] = []
     for fee in e["fees"]:
         reason = _fee_reason(ctx, e, fee.date, end)
-        (failed if reason else ok).append((reason, fee))
-    window = {"years": years, "start": start.isoformat(), "end": end.isoformat()}
+        if reason:
+            failed.append((reason, fee))
+        else:
+            ok.append((None, fee))
+    window = {"win_years": years, "win_start": start.isoformat(), "win_end": end.isoformat()}
     if failed:
         code, first = min(failed, key=lambda rf: (FEE_ORDER.index(rf[0]), rf[1].index))
-        others = "、".join(f"fees[{f.index}]（{f.date.isoformat()}）" for r, f in failed if r == code)
-        ctx.refuse(e, (rule,), code, date=first.date.isoformat(),
-                   as_of=ctx.request.as_of.isoformat(), detail=f"以下费用不予补贴：{others}。",
-                   **window)
+        listed = "、".join(
+            f"fees[{f.index}]（{f.date.isoformat()}）" for r, f in failed if r == code
+        )
+        others = "、".join(
+            f"fees[{f.index}]（{f.date.isoformat()}，{r}）" for r, f in failed if r != code
+        )
+        ctx.refuse(
+            e,
+            (rule,),
+            code,
+            date=first.date.isoformat(),
+            as_of=ctx.request.as_of.isoformat(),
+            fees=listed,
+            **window,
+        )
+        if others:  # one entry per event, but the reviewer still sees every refused fee
+            ctx.out.refusals[-1].note = f"另有不予补贴的费用：{others}。"
     if ok:
         day = ok[0][1].date
         rate = pv("p2_platforms.service_fee_rate", day)
         total = sum((f.amount for _, f in ok), Decimal(0))
-        ctx.grant(e, rule, total * rate, pv("p2_platforms.service_fee_cap", day),
-                  summed=("fees", "count"), fees=total, count=len(ok), **window)
+        ctx.grant(
+            e,
+            rule,
+            total * rate,
+            pv("p2_platforms.service_fee_cap", day),
+            summed=("fees", "count"),
+            fees=total,
+            count=len(ok),
+            **window,
+        )
 
 
 def leading_firm(ctx: Context, e: Event) -> None:
@@ -167,14 +216,27 @@ def leading_firm(ctx: Context, e: Event) -> None:
     assert e.date is not None
     threshold = pv("p4_enterprises.leading_firm_paid_in_threshold", e.date)
     if e["paid_in_capital"] < threshold:
-        ctx.refuse(e, (rule,), "below_threshold", figure="实际到资金额",
-                   value=human(e["paid_in_capital"]), threshold=human(threshold))
+        ctx.refuse(
+            e,
+            (rule,),
+            "below_threshold",
+            figure="实际到资金额",
+            value=human(e["paid_in_capital"]),
+            threshold=human(threshold),
+        )
         return
     if not e["schedule_met"]:
         ctx.refuse(e, (rule,), "schedule_not_met")
         return
-    _rate_award(ctx, e, rule, "completed_investment", "p4_enterprises.leading_firm",
-                "completed", "completed")
+    _rate_award(
+        ctx,
+        e,
+        rule,
+        "completed_investment",
+        "p4_enterprises.leading_firm",
+        "completed",
+        "completed",
+    )
     ctx.out.candidates[-1].figures.update(paid_in=e["paid_in_capital"], threshold=threshold)
 
 
@@ -187,8 +249,9 @@ def talent_recognition(ctx: Context, e: Event) -> None:
     level_name = meta.name("level", level)
     ctx.grant(e, rules[0], pv("p5_talents.talent_reward", e.date)[level], level_name=level_name)
     area = pv("p5_talents.housing_area", e.date)[level]
-    ctx.grant(e, rules[1], area * price, level_name=level_name, area=human(area),
-              price=human(price))
+    ctx.grant(
+        e, rules[1], area * price, level_name=level_name, area=human(area), price=human(price)
+    )
 
 
 def _by_category(rule: str, name: str) -> Callable[[Context, Event], None]:
@@ -228,13 +291,21 @@ def project_investment(ctx: Context, e: Event) -> None:
     assert e.date is not None
     threshold = pv("p7_projects.project_threshold", e.date)
     if e["total_investment"] < threshold:
-        ctx.refuse(e, (rule,), "below_threshold", figure="项目投资规模",
-                   value=human(e["total_investment"]), threshold=human(threshold))
+        ctx.refuse(
+            e,
+            (rule,),
+            "below_threshold",
+            figure="项目投资规模",
+            value=human(e["total_investment"]),
+            threshold=human(threshold),
+        )
         return
     _rate_award(ctx, e, rule, "actual_investment", "p7_projects.project", "actual", "actual")
     ctx.out.candidates[-1].figures.update(
-        total=e["total_investment"], threshold=threshold,
-        kind_name=meta.name("project_kind", e["kind"]))
+        total=e["total_investment"],
+        threshold=threshold,
+        kind_name=meta.name("project_kind", e["kind"]),
+    )
     ctx.out.candidates[-1].summed = ("actual", "total")
 
 
@@ -244,9 +315,15 @@ def ipo_stage(ctx: Context, e: Event) -> None:
     if ctx.gated(e, (rule,)):
         return
     assert e.date is not None
-    ctx.grant(e, rule, pv("p8_ipo.ipo_stage", e.date)[e["stage"]],
-              stage=e["stage"], stage_name=meta.name("stage", e["stage"]),
-              total=human(pv("p8_ipo.ipo_total", e.date)), date=e.date)
+    ctx.grant(
+        e,
+        rule,
+        pv("p8_ipo.ipo_stage", e.date)[e["stage"]],
+        stage=e["stage"],
+        stage_name=meta.name("stage", e["stage"]),
+        total=human(pv("p8_ipo.ipo_total", e.date)),
+        date=e.date,
+    )
 
 
 def pk_demo_project(ctx: Context, e: Event) -> None:
@@ -267,8 +344,9 @@ def competition_prize(ctx: Context, e: Event) -> None:
     rank_name = meta.name("rank", e["rank"])
     ctx.grant(e, rules[0], pv("p10_competition.prize", e.date)[e["rank"]], rank_name=rank_name)
     if len(rules) == 2:
-        ctx.grant(e, rules[1], pv("p10_competition.settlement", e.date)[e["rank"]],
-                  rank_name=rank_name)
+        ctx.grant(
+            e, rules[1], pv("p10_competition.settlement", e.date)[e["rank"]], rank_name=rank_name
+        )
 
 
 DISCRETIONARY_CAPS = {
@@ -286,7 +364,8 @@ def discretionary(ctx: Context, e: Event) -> None:
         return
     assert e.date is not None
     ctx.out.discretions.append(
-        Discretion(e.index, rule, matter_of(e)[1], pv(DISCRETIONARY_CAPS[rule], e.date)))
+        Discretion(e.index, rule, matter_of(e)[1], pv(DISCRETIONARY_CAPS[rule], e.date))
+    )
 
 
 JUDGES: dict[str, Callable[[Context, Event], None]] = {
@@ -317,7 +396,14 @@ def settle_ipo_stages(ctx: Context) -> None:
             first[stage] = c
             continue
         ctx.out.candidates.remove(c)
-        ctx.out.refusals.append(Refusal(
-            c.events[0], c.rule, "duplicate_stage",
-            {"stage_name": c.figures["stage_name"],
-             "first_date": first[stage].figures["date"].isoformat()}))
+        ctx.out.refusals.append(
+            Refusal(
+                c.events[0],
+                c.rule,
+                "duplicate_stage",
+                {
+                    "stage_name": c.figures["stage_name"],
+                    "first_date": first[stage].figures["date"].isoformat(),
+                },
+            )
+        )
