@@ -45,7 +45,7 @@ def _explain(c: Candidate, amount: Decimal, jump: str) -> str:
         amount=human(amount),
         raw=human(c.raw),
         cap=human(c.cap) if c.cap is not None else "",
-        capped=words["capped"].format(cap=figures["cap"]) if capped else "",
+        capped=words["capped"].format(cap=human(c.cap)) if capped and c.cap else "",
     )
     if c.rule == "P4.milestone":
         figures["jump"] = words["jump"][jump].format(skipped=figures.get("skipped", ""))

@@ -6,6 +6,10 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN = Decimal("0.01")
+# An amount of 10^18 yuan or more is not a fact of this world; refusing it keeps every product
+# exact at the engine's 60-digit precision (docs/readings.md).
+MAX_DIGITS = 18
+MAX_AMOUNT = Decimal(10) ** MAX_DIGITS
 # The contract's money strings are plain decimals: no sign, no exponent, no spaces.
 PLAIN_DECIMAL = re.compile(r"\A[0-9]+(\.[0-9]+)?\Z")
 
@@ -21,8 +25,8 @@ def parse_money(raw: object) -> Decimal:
     if isinstance(raw, str):
         if not PLAIN_DECIMAL.match(raw):
             raise MoneyError(f'{raw!r} is not a plain decimal amount in yuan (e.g. "1200000")')
-        return Decimal(raw)
-    if isinstance(raw, int):
+        value = Decimal(raw)
+    elif isinstance(raw, int):
         value = Decimal(raw)
     elif isinstance(raw, Decimal):
         value = raw
@@ -37,6 +41,8 @@ def parse_money(raw: object) -> Decimal:
         raise MoneyError("must be a finite amount")
     if value < 0:
         raise MoneyError(f"must not be negative (got {value})")
+    if value >= MAX_AMOUNT:
+        raise MoneyError(f"must be below 10^{MAX_DIGITS} yuan (got {value:.6E})")
     return value
 
 

@@ -127,9 +127,7 @@ def _year(raw: Any) -> int:
     return raw
 
 
-def _text(raw: Any) -> str:
-    if not isinstance(raw, str) or not raw:
-        raise ValueError("must be a non-empty string")
+def _any(raw: Any) -> Any:
     return raw
 
 
@@ -164,7 +162,8 @@ EVENT_FIELDS: dict[str, dict[str, Reader]] = {
     "urgent_talent": {"date": _date, "category": _choice(*CATEGORIES)},
     "civil_military_researcher": {"date": _date, "category": _choice(*CATEGORIES)},
     "civil_military_team_project": {"date": _date},
-    "standard_led": {"date": _date, "level": _text},
+    # Any level is accepted here; one the text does not support is `unsupported_level`.
+    "standard_led": {"date": _date, "level": _any},
     "project_investment": {
         "date": _date,
         "total_investment": _money,
@@ -222,7 +221,7 @@ def _event(i: int, raw: Any, out: _Problems) -> Event | None:
         out.add(path, "must be an object")
         return None
     kind = raw.get("type")
-    if kind not in EVENT_FIELDS:
+    if not isinstance(kind, str) or kind not in EVENT_FIELDS:
         out.add(f"{path}.type", f"unknown event type {kind!r}; one of {', '.join(EVENT_TYPES)}")
         return None
     before = len(out.items)

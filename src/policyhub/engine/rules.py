@@ -27,6 +27,8 @@ SCOPE_EXEMPT = frozenset({"P10.prize", "P10.settlement", "P10.exceptional_settle
 
 def add_years(day: dt.date, years: int) -> dt.date:
     """Same day `years` later; 29 February becomes 1 March in a common year."""
+    if day.year + years > dt.MAXYEAR:
+        return dt.date.max  # a window that never closes within the calendar
     try:
         return day.replace(year=day.year + years)
     except ValueError:
@@ -278,7 +280,7 @@ def standard_led(ctx: Context, e: Event) -> None:
         return
     assert e.date is not None
     amounts = pv("p6_standards.standard", e.date)
-    if e["level"] not in amounts:
+    if not isinstance(e["level"], str) or e["level"] not in amounts:
         ctx.refuse(e, (rule,), "unsupported_level", level=e["level"])
         return
     ctx.grant(e, rule, amounts[e["level"]], level_name=meta.name("standard_level", e["level"]))

@@ -1,0 +1,240 @@
+"""Meta-tests: the engine's law lives in cited data, and the contract, rules.yaml and the rule
+cases agree with one another (OpenFisca's "every parameter has a reference", Datasette's
+docs-versus-code checks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tokenize
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policyhub.engine import meta
+from policyhub.engine.params import parameters
+from tests.rules.test_rule_cases import load_cases
+
+ROOT = Path(__file__).resolve().parents[2]
+ENGINE_DIR = ROOT / "src" / "policyhub" / "engine"
+CONTRACT_PATHS = (
+    ROOT / "docs" / "contract-evaluate.md",
+    Path("/work/shared/contracts/evaluate.md"),
+)
+
+# Number tokens allowed anywhere in src/policyhub/engine/*.py. Everything else that is a
+# number of the law (amounts, rates, thresholds, dates) must come from parameters/*.yaml.
+ALLOWED_NUMBERS: dict[int, str] = {
+    0: "zero, empty sums and first indexes",
+    1: "one: increments, 'the last item', a day",
+    2: "pairs: a prize event's two rules, dedup needs at least two clause groups; rank 2",
+    3: "the contract's ranks 1-3 (一二三等奖); 1 March for 29 February; GB 32100 weights 3^i",
+    12: "December: a fiscal year closes on Y-12-31 (contract, Validity)",
+    31: "the 31st of December; also the GB 32100-2015 alphabet size and modulus",
+    60: "decimal precision in digits (products of amounts and rates stay exact)",
+    100: "percent: a rate of 0.30 is shown as 30%",
+}
+# Numbers that are not the law's but belong to one module, with the reason.
+ALLOWED_IN_FILE: dict[str, dict[int, str]] = {
+    "money.py": {10: "decimal base of the plausibility bound", 18: "10^18 yuan bound (readings)"},
+    "creditcode.py": {
+        17: "GB 32100-2015: the 17 characters that carry the check",
+        18: "GB 32100-2015: a code has 18 characters",
+    },
+    "request.py": {
+        1000: "lowest accepted year, so Y-12-31 is a four-digit ISO date",
+        9998: "highest accepted year, so Y-12-31 (and Y+1) is a valid date",
+    },
+}
+# String literals that are whole numbers, allowed where they are not the law's.
+ALLOWED_NUMERIC_STRINGS = {
+    "0.01": "one fen, the unit of rounding (contract, Money)",
+    "0": "formatting: stripping trailing zeros",
+    ".": "formatting: stripping a trailing decimal point",
+}
+NUMERIC_STRING = re.compile(r"\A\s*[-+]?[0-9.,]+\s*\Z")
+
+
+def _contract() -> str:
+    for path in CONTRACT_PATHS:
+        if path.exists():
+            return path.read_text(encoding="utf-8")
+    pytest.skip("the contract docs/contract-evaluate.md is not in this checkout")
+
+
+def _policytext() -> Any:
+    try:
+        from policyhub import policytext
+    except ImportError as exc:  # another engineer's module; its absence is not our failure
+        pytest.skip(f"policyhub.policytext is not importable ({exc}); cannot resolve clause ids")
+    if not hasattr(policytext, "clauses"):
+        pytest.skip("policyhub.policytext has no clauses() yet; cannot resolve clause ids")
+    return policytext
+
+
+def _references() -> dict[str, str]:
+    refs = {f"parameter {name}": p.reference for name, p in parameters().items()}
+    refs.update({f"rule {rid}": r.reference for rid, r in meta.rules().items()})
+    return refs
+
+
+# --- references -----------------------------------------------------------------------------
+
+
+def test_every_parameter_and_rule_has_a_reference() -> None:
+    refs = _references()
+    assert len(refs) > len(meta.rules())
+    assert [what for what, ref in refs.items() if not ref.strip()] == []
+
+
+def test_every_reference_resolves_to_a_clause_of_the_policies() -> None:
+    known = _policytext().clauses()
+    unresolved = {what: ref for what, ref in _references().items() if ref not in known}
+    assert unresolved == {}
+    assert all(ref.startswith("政策/") for ref in _references().values())
+
+
+def test_every_rule_references_the_clause_it_is_labelled_with() -> None:
+    for rid, rule in meta.rules().items():
+        # 二(四) <-> 政策/二/(四) or 政策/二/(四)#2
+        section, sub = rule.clause[0], rule.clause[1:]
+        assert rule.reference.split("#")[0] == f"政策/{section}/{sub}", rid
+
+
+def test_every_parameter_file_cites_its_own_clause() -> None:
+    numerals = "一二三四五六七八九十"
+    for name, p in parameters().items():
+        match = re.match(r"p(\d+)_", name)
+        if match:
+            clause = f"政策/二/({numerals[int(match.group(1)) - 1]})"
+            assert p.reference.split("#")[0] == clause, name
+
+
+def _spellings(value: Any, unit: str) -> list[str]:
+    """How the legal text writes `value` (spaces removed): 1000万, 1亿, 30%, 200平方米 …"""
+    if isinstance(value, dt.date):
+        return [f"{value.year}年{value.month}月{value.day}日"]
+    if unit == "rate":
+        return ["全额"] if value == 1 else [f"{(value * 100).normalize():f}%"]
+    if unit == "years":
+        return [f"{value}年", f"{'一二三四五'[int(value) - 1]}年"]
+    if unit == "m2":
+        return [f"{value}平方米"]
+    spelt = []
+    if value % 10000 == 0:
+        spelt.append(f"{(value / 10000).normalize():f}万")
+    if value % 100000000 == 0:
+        spelt.append(f"{(value / 100000000).normalize():f}亿")
+    return spelt
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, list):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [] if value is None else [value]
+
+
+def test_every_parameter_value_is_written_in_the_clause_it_cites() -> None:
+    clauses = _policytext().clauses()
+    missing = []
+    for name, p in parameters().items():
+        text = re.sub(r"\s+", "", clauses[p.reference].text)
+        for _, value in p.periods():
+            for leaf in _leaves(value):
+                if not any(s in text for s in _spellings(leaf, p.unit)):
+                    missing.append(f"{name}: {leaf} ({p.unit}) not in {p.reference}")
+    assert missing == []
+
+
+# --- no law in Python -----------------------------------------------------------------------
+
+
+def _tokens(path: Path) -> list[tokenize.TokenInfo]:
+    with path.open("rb") as fh:
+        return list(tokenize.tokenize(fh.readline))
+
+
+def test_no_number_of_the_legal_text_is_written_in_engine_python() -> None:
+    found = []
+    for path in sorted(ENGINE_DIR.glob("*.py")):
+        allowed = set(ALLOWED_NUMBERS) | set(ALLOWED_IN_FILE.get(path.name, {}))
+        for tok in _tokens(path):
+            if tok.type != tokenize.NUMBER:
+                continue
+            value = Decimal(tok.string.replace("_", "")) if "j" not in tok.string else None
+            if value is None or value != value.to_integral_value() or int(value) not in allowed:
+                found.append(f"{path.name}:{tok.start[0]}: {tok.string}")
+    assert found == [], "put amounts, rates and dates in parameters/*.yaml with a reference"
+
+
+def test_no_numeric_string_literal_in_engine_python() -> None:
+    found = []
+    for path in sorted(ENGINE_DIR.glob("*.py")):
+        for tok in _tokens(path):
+            if tok.type != tokenize.STRING or tok.string.lstrip("rbuRBU").startswith("f"):
+                continue
+            body = tok.string.strip("rbuRBU").strip("'\"")
+            if NUMERIC_STRING.match(body) and body not in ALLOWED_NUMERIC_STRINGS:
+                found.append(f"{path.name}:{tok.start[0]}: {tok.string}")
+    assert found == []
+
+
+# --- contract <-> rules.yaml <-> rule cases ------------------------------------------------------
+
+
+def contract_rule_ids() -> set[str]:
+    table = [line for line in _contract().splitlines() if line.startswith("| `")]
+    return {rid for line in table for rid in re.findall(r"`(P\d+\.[a-z_]+)`", line)}
+
+
+def contract_reason_codes() -> set[str]:
+    text = _contract()
+    start = text.index("`reason_code` is one of") + len("`reason_code` is one of")
+    end = text.index("\n- ", start)
+    return set(re.findall(r"`([a-z_]+)`", text[start:end]))
+
+
+def test_the_contract_table_and_rules_yaml_name_the_same_rules() -> None:
+    ids = contract_rule_ids()
+    assert len(ids) >= 20
+    assert ids == set(meta.rules())
+
+
+def test_every_reason_code_of_the_contract_has_a_wording() -> None:
+    codes = contract_reason_codes()
+    assert "future_event" in codes and "duplicate_stage" in codes
+    assert codes == set(meta.wording()["reasons"])
+
+
+def test_every_rule_has_a_label_an_explanation_citing_its_clause_and_a_group() -> None:
+    for rid, rule in meta.rules().items():
+        assert rule.label and "{clause}" in rule.explain, rid
+        assert rule.group == int(rid[1:].split(".")[0]), rid
+
+
+CASES = [case for case in load_cases() if not case.xfail]
+
+
+def test_rule_cases_grant_every_rule() -> None:
+    discretionary = {d[0] for c in CASES for d in c.expect.get("discretionary") or []}
+    granted = {rule for c in CASES for rule in c.expect.get("granted") or {}}
+    assert set(meta.rules()) - granted - discretionary == set()
+
+
+def test_rule_cases_give_every_reason_code() -> None:
+    given = {
+        pair[1]
+        for c in CASES
+        for key in ("ineligible", "ineligible_includes")
+        for pair in c.expect.get(key) or []
+    }
+    assert contract_reason_codes() - given == set()
+
+
+def test_rule_cases_exercise_both_values_of_every_option() -> None:
+    used = {(k, v) for c in CASES for k, v in (c.request.get("options") or {}).items()}
+    assert {("dedup_scope", "applicant"), ("milestone_jump", "cumulative")} <= used
