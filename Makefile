@@ -1,0 +1,59 @@
+# PolicyHub developer commands. `make help` lists them.
+# Every target does its own set-up, so each works on a fresh clone.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+GUNICORN_CONF := src/policyhub/config/gunicorn.conf.py
+
+.PHONY: help venv run serve test lint fmt typecheck migrations-check pytest bench clean
+
+help: ## list the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+venv: $(STAMP) ## create .venv and install the project with its dev tools (only when pyproject.toml changed)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: venv ## migrate the SQLite database and run the development server on 127.0.0.1:8000
+	POLICYHUB_DEBUG=1 $(MANAGE) migrate --no-input
+	POLICYHUB_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+serve: venv ## run the production server (gunicorn, src/policyhub/config/gunicorn.conf.py)
+	$(MANAGE) migrate --no-input
+	$(BIN)/gunicorn -c $(GUNICORN_CONF)
+
+test: lint typecheck migrations-check pytest ## everything CI runs: lint, typecheck, migrations check, tests
+
+lint: venv ## ruff check
+	$(BIN)/ruff check .
+
+fmt: venv ## ruff format and fix what ruff can fix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: venv ## mypy --strict (with django-stubs) on the package and the benchmarks
+	$(BIN)/mypy -p policyhub -p bench
+
+migrations-check: venv ## fail when a model change has no migration
+	$(MANAGE) makemigrations --check --dry-run
+
+pytest: venv ## the test suite (fails when no test is collected)
+	$(BIN)/python -m pytest
+
+bench: venv ## the benchmarks: one table on screen and in build/bench.md
+	$(BIN)/python -m bench
+
+clean: ## remove caches and build output (keeps .venv and var/)
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache src/*.egg-info
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

@@ -1,0 +1,1 @@
+"""The Django project: settings, URLs, the REST API and the WSGI/ASGI entry points."""

@@ -1,0 +1,135 @@
+"""Typed readers of environment variables (healthchecks style).
+
+Every setting comes from the environment. A variable that is unset or empty takes the
+default; a value that cannot be read stops start-up with an error naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE = frozenset({"1", "true", "yes", "on"})
+FALSE = frozenset({"0", "false", "no", "off"})
+POSTGRES_SCHEMES = frozenset({"postgres", "postgresql"})
+PG_PREFIX = "POLICYHUB_PG_"
+
+
+def envstr(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+def envbool(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r}: expected one of {', '.join(sorted(TRUE | FALSE))}"
+    )
+
+
+def envint(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r}: expected an integer") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={number}: must be at least {minimum}")
+    return number
+
+
+def envchoice(name: str, default: str, choices: frozenset[str]) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"{name}={value!r}: expected one of {', '.join(sorted(choices))}"
+        )
+    return value
+
+
+def envlist(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list; blanks around items are dropped."""
+    value = os.environ.get(name, "")
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    return items or default
+
+
+def database(base_dir: Path) -> dict[str, Any]:
+    """`DATABASE_URL=postgres://…`, else `POLICYHUB_PG_*`, else SQLite at `POLICYHUB_DB`."""
+    url = envstr("DATABASE_URL", "")
+    if url:
+        return postgres_from_url(url)
+    if any(key.startswith(PG_PREFIX) and value for key, value in os.environ.items()):
+        return postgres_from_env(os.environ)
+    path = Path(envstr("POLICYHUB_DB", "var/db.sqlite3"))
+    path = path if path.is_absolute() else base_dir / path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # IMMEDIATE: a writer takes the lock when its transaction starts, so concurrent
+    # workers wait (up to `timeout` seconds) instead of failing with "database is locked".
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+    }
+
+
+def postgres_from_url(url: str) -> dict[str, Any]:
+    parts = urlsplit(url)
+    if parts.scheme not in POSTGRES_SCHEMES or not parts.path.strip("/"):
+        raise ImproperlyConfigured(
+            "DATABASE_URL: expected postgres://USER:PASSWORD@HOST:PORT/NAME, "
+            f"got scheme {parts.scheme!r} and path {parts.path!r}"
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        raise ImproperlyConfigured("DATABASE_URL: the port is not a number") from None
+    return _postgres(
+        name=unquote(parts.path.strip("/")),
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        host=parts.hostname or "",
+        port=str(port or ""),
+    )
+
+
+def postgres_from_env(environ: Mapping[str, str]) -> dict[str, Any]:
+    def get(key: str, default: str = "") -> str:
+        return environ.get(PG_PREFIX + key) or default
+
+    port = get("PORT", "5432")
+    if not port.isdigit():
+        raise ImproperlyConfigured(f"{PG_PREFIX}PORT={port!r}: expected a port number")
+    return _postgres(
+        name=get("NAME", "policyhub"),
+        user=get("USER", "policyhub"),
+        password=get("PASSWORD"),
+        host=get("HOST", "localhost"),
+        port=port,
+    )
+
+
+def _postgres(*, name: str, user: str, password: str, host: str, port: str) -> dict[str, Any]:
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "USER": user,
+        "PASSWORD": password,
+        "HOST": host,
+        "PORT": port,
+        "CONN_MAX_AGE": envint("POLICYHUB_DB_CONN_MAX_AGE", 60, minimum=0),
+    }
