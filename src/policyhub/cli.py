@@ -141,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["manage"]:
         return cmd_manage(argv[1:])
+    if argv[:1] == ["audit"]:  # `policyhub audit verify`: the audit trail's hash chain
+        return cmd_manage(argv)
     if argv[:1] == ["screen"]:
         from policyhub.screen.cli import main as screen_main
 

@@ -100,3 +100,15 @@ def evaluate_view(request: HttpRequest) -> HttpResponse:
     except InputError as exc:
         return problems_response(exc.problems)
     return json_response(decision)
+
+
+# Each domain app exposes `router` in its api.py; mounted under /api/v1/<app>/.
+def _mount_routers() -> None:
+    from importlib import import_module
+
+    for app in DOMAIN_APPS:
+        api.add_router(f"/v1/{app}/", import_module(f"policyhub.{app}.api").router)
+
+
+DOMAIN_APPS = ("registry", "ledger", "applications")
+_mount_routers()

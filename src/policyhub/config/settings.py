@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "policyhub.registry",
     "policyhub.accounts",
     "policyhub.audit",
+    "policyhub.ledger",
+    "policyhub.applications",
+    "policyhub.web",
 ]
 
 # Sessions and auth are lazy: the stateless evaluate API never touches them, so they cost it
