@@ -1,14 +1,30 @@
-"""URLs: the home page, the REST API under /api/, and /static/ when SERVE_STATIC is on."""
+"""URLs: the home page, sign-in, the shared web pages, the REST API under /api/, language
+switching under /i18n/, and /static/ when SERVE_STATIC is on."""
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve
-from django.urls import URLPattern, URLResolver, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from policyhub.config.api import api
 from policyhub.config.views import home
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            template_name="web/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path(
+        "accounts/logout/",
+        auth_views.LogoutView.as_view(template_name="web/logged_out.html"),
+        name="logout",
+    ),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("policyhub.web.urls")),
     path("api/", api.urls),
 ]
 

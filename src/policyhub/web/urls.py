@@ -1,0 +1,14 @@
+"""URLs of the shared pages, mounted at the site root under the namespace `web`."""
+
+from django.urls import URLPattern, path
+
+from policyhub.web.views import evaluate, policy
+
+app_name = "web"
+
+urlpatterns: list[URLPattern] = [
+    path("policy/", policy.policy_text, name="policy"),
+    path("policy/rules/", policy.rule_list, name="rules"),
+    path("policy/rules/<str:rule_id>/", policy.rule_detail, name="rule"),
+    path("evaluate/", evaluate.evaluate_page, name="evaluate"),
+]

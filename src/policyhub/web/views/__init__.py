@@ -1,0 +1,1 @@
+"""Pages of the web app; each module is one page or a small family of pages."""
