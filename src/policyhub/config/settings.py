@@ -93,6 +93,9 @@ LOGIN_REDIRECT_URL = "home"
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
+# Evidence files (佐证材料). Never served as public media: a view checks permissions first.
+MEDIA_ROOT = Path(envstr("POLICYHUB_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 # Serve /static/ from the app directories even with DEBUG off (the API docs page needs
