@@ -1,5 +1,241 @@
-"""REST endpoints of this app, mounted under /api/v1/<app>/ by policyhub.config.api."""
+"""REST endpoints of applications, mounted under /api/v1/applications/ by policyhub.config.api.
 
-from ninja import Router
+Thin callers of services and permissions: every list is filtered by `permissions.visible`,
+every move goes through `services.transition`, and a refusal comes back with its reason
+(403 when the actor may not act at all, 422 when the move breaks a workflow rule).
+"""
 
-router = Router()
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+from ninja.responses import Status
+from ninja.security import django_auth
+
+from policyhub.applications import permissions, services, workflow
+from policyhub.applications.errors import Refused
+from policyhub.applications.models import Application, Proposal, TransitionRecord
+from policyhub.audit.services import record
+from policyhub.registry.models import Organisation
+
+router = Router(auth=django_auth, tags=["applications"])
+
+MAX_PAGE_SIZE = 100
+
+
+class RefusalOut(Schema):
+    detail: str
+
+
+class HistoryOut(Schema):
+    name: str
+    source: str
+    target: str
+    actor: str | None
+    role: str
+    reason: str
+    amount: Decimal | None
+    at: dt.datetime
+
+
+class ApplicationOut(Schema):
+    id: int
+    organisation: str
+    rule: str
+    clause: str
+    matter: str
+    state: str
+    state_label: str
+    public_label: str
+    requested_amount: Decimal | None
+    entitled_amount: Decimal | None
+    approved_amount: Decimal | None
+    ceiling: bool
+    discretionary: bool
+    cap: Decimal | None
+    explanation: str
+    decided_as_of: dt.date | None
+    park: str | None
+    department: str
+    notice_ends_on: dt.date | None
+
+
+class ApplicationDetail(ApplicationOut):
+    history: list[HistoryOut]
+    decision: dict[str, Any]
+
+
+class Page(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[ApplicationOut]
+
+
+class ApplicationIn(Schema):
+    organisation_id: int
+    rule: str
+    matter: str
+    events: list[dict[str, Any]] = Field(default_factory=list)
+    requested_amount: Decimal | None = None
+
+
+class TransitionIn(Schema):
+    transition: str
+    reason: str | None = None
+    amount: Decimal | None = None
+
+
+class ProposalOut(Schema):
+    id: int
+    organisation: str
+    rule: str
+    clause: str
+    matter: str
+    amount: Decimal
+    ceiling: bool
+    explanation: str
+    status: str
+    application_id: int | None
+
+
+def _user(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
+    return request.user
+
+
+def _out(app: Application) -> dict[str, Any]:
+    state = workflow.state(app.state)
+    return {
+        "id": app.pk, "organisation": app.organisation.name, "rule": app.rule,
+        "clause": app.clause, "matter": app.matter, "state": app.state,
+        "state_label": state.zh, "public_label": state.public,
+        "requested_amount": app.requested_amount, "entitled_amount": app.entitled_amount,
+        "approved_amount": app.approved_amount, "ceiling": app.ceiling,
+        "discretionary": app.discretionary, "cap": app.cap, "explanation": app.explanation,
+        "decided_as_of": app.decided_as_of, "park": app.park.code if app.park else None,
+        "department": app.department.code, "notice_ends_on": app.notice_ends_on,
+    }
+
+
+def _history(row: TransitionRecord) -> dict[str, Any]:
+    return {"name": row.name, "source": row.source, "target": row.target,
+            "actor": row.actor.get_username() if row.actor else None, "role": row.role,
+            "reason": row.reason, "amount": row.amount, "at": row.at}
+
+
+def _detail(app: Application) -> dict[str, Any]:
+    return {**_out(app), "history": [_history(r) for r in app.history.select_related("actor")],
+            "decision": app.decision}
+
+
+def _refusal(exc: Refused) -> Status[Any]:
+    return Status(403 if exc.permission else 422, {"detail": exc.reason})
+
+
+@router.get("/", response=Page, summary="Applications the user may see")
+def list_applications(request: HttpRequest, state: str | None = None,
+                      clause: str | None = None, park: str | None = None, page: int = 1,
+                      page_size: int = 20) -> dict[str, Any]:
+    qs = permissions.visible(_user(request)).select_related("organisation", "park",
+                                                            "department")
+    if state:
+        qs = qs.filter(state=state)
+    if clause:
+        qs = qs.filter(clause=clause)
+    if park:
+        qs = qs.filter(park__code=park)
+    size = max(1, min(page_size, MAX_PAGE_SIZE))
+    page = max(1, page)
+    items = qs[(page - 1) * size: page * size]
+    return {"count": qs.count(), "page": page, "page_size": size,
+            "items": [_out(a) for a in items]}
+
+
+@router.post("/", response={201: ApplicationDetail, 403: RefusalOut, 422: RefusalOut},
+             summary="Apply (as the applicant, or its park committee on its behalf)")
+def create_application(request: HttpRequest, body: ApplicationIn) -> Status[Any]:
+    org = get_object_or_404(Organisation, pk=body.organisation_id)
+    try:
+        app = services.apply(org, body.rule, body.matter, _user(request), events=body.events,
+                             requested_amount=body.requested_amount)
+    except Refused as exc:
+        return _refusal(exc)
+    return Status(201, _detail(app))
+
+
+@router.get("/proposals", response=list[ProposalOut], summary="免申即享 proposals")
+def list_proposals(request: HttpRequest, status: str = "open") -> list[dict[str, Any]]:
+    orgs = permissions.proposal_organisations(_user(request))
+    qs = Proposal.objects.filter(status=status).select_related("organisation")
+    if orgs is not None:
+        qs = qs.filter(organisation_id__in=orgs)
+    return [_proposal(p) for p in qs]
+
+
+def _proposal(p: Proposal) -> dict[str, Any]:
+    return {"id": p.pk, "organisation": p.organisation.name, "rule": p.rule,
+            "clause": p.clause, "matter": p.matter, "amount": p.amount, "ceiling": p.ceiling,
+            "explanation": p.explanation, "status": p.status,
+            "application_id": p.application_id}
+
+
+@router.post("/proposals/{int:proposal_id}/confirm",
+             response={201: ApplicationDetail, 403: RefusalOut, 422: RefusalOut},
+             summary="Confirm a proposal: it enters the workflow at department review")
+def confirm_proposal(request: HttpRequest, proposal_id: int) -> Status[Any]:
+    proposal = get_object_or_404(Proposal, pk=proposal_id)
+    try:
+        app = services.confirm_proposal(proposal, _user(request))
+    except Refused as exc:
+        return _refusal(exc)
+    return Status(201, _detail(app))
+
+
+@router.post("/proposals/{int:proposal_id}/dismiss",
+             response={200: ProposalOut, 403: RefusalOut, 422: RefusalOut})
+def dismiss_proposal(request: HttpRequest, proposal_id: int) -> Status[Any]:
+    proposal = get_object_or_404(Proposal, pk=proposal_id)
+    try:
+        services.dismiss_proposal(proposal, _user(request))
+    except Refused as exc:
+        return _refusal(exc)
+    return Status(200, _proposal(proposal))
+
+
+def _visible_or_refusal(request: HttpRequest, app_id: int
+                        ) -> tuple[Application | None, Status[Any] | None]:
+    app = get_object_or_404(Application.objects.select_related("organisation", "park",
+                                                               "department"), pk=app_id)
+    allowed, why = permissions.can_view(_user(request), app)
+    if allowed:
+        return app, None
+    record(_user(request), "applications.view", app, allowed=False, reason=why)
+    return None, Status(403, {"detail": why})
+
+
+@router.get("/{int:app_id}", response={200: ApplicationDetail, 403: RefusalOut},
+            summary="One application with its history and the engine's latest decision")
+def application_detail(request: HttpRequest, app_id: int) -> Status[Any]:
+    app, refusal = _visible_or_refusal(request, app_id)
+    if refusal is not None or app is None:
+        return refusal or Status(403, {"detail": ""})
+    return Status(200, _detail(app))
+
+
+@router.post("/{int:app_id}/transitions",
+             response={200: ApplicationDetail, 403: RefusalOut, 422: RefusalOut},
+             summary="Make a workflow move (workflow.py / docs/workflow.md)")
+def make_transition(request: HttpRequest, app_id: int, body: TransitionIn) -> Status[Any]:
+    app = get_object_or_404(Application, pk=app_id)
+    try:
+        moved = services.transition(app, body.transition, _user(request), reason=body.reason,
+                                    amount=body.amount)
+    except Refused as exc:
+        return _refusal(exc)
+    return Status(200, _detail(moved))

@@ -1,0 +1,229 @@
+"""Applications (申报) and their history: transitions, committee decisions, objections,
+appeals, and 免申即享 proposals.
+
+The state machine itself is `workflow.py`; only `services.transition()` changes `state`.
+History rows are append-only (healthchecks' `Flip`): what happened is derived from them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from policyhub.applications import workflow
+
+DIGITS, PLACES = 14, 2  # up to a trillion yuan, in fen
+POSITIVE = [MinValueValidator(Decimal("0.01"))]
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AppendOnly(models.Model):
+    """A row written once: history is never rewritten, corrections are new rows."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError(f"{self._meta.label} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{self._meta.label} rows are append-only")
+
+
+class ApplicationQuerySet(models.QuerySet["Application"]):
+    def open(self) -> ApplicationQuerySet:
+        return self.filter(state__in=workflow.OPEN_STATES)
+
+    def same_matter(self, app: Application) -> ApplicationQuerySet:
+        return self.filter(organisation_id=app.organisation_id, matter=app.matter).exclude(
+            pk=app.pk)
+
+
+class Application(models.Model):
+    # Person and Team applicants come with the registry issue; organisations only for now.
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT,
+                                     related_name="applications", verbose_name=_("申报主体"))
+    rule = models.CharField(_("规则"), max_length=40)  # engine rule id, e.g. P7.project
+    clause = models.CharField(_("条款"), max_length=20)  # contract label, e.g. 二(七)
+    reference = models.CharField(_("条款编号"), max_length=40)  # policytext id, 政策/二/(七)
+    matter = models.CharField(_("事项"), max_length=100)
+    state = models.CharField(_("状态"), max_length=20, choices=workflow.choices(),
+                             default="draft", db_index=True)
+    # The facts this application brings (engine event dicts) until the registry holds them.
+    events = models.JSONField(_("申报事实"), default=list, blank=True)
+    requested_amount = models.DecimalField(_("申请金额"), max_digits=DIGITS,
+                                           decimal_places=PLACES, null=True, blank=True,
+                                           validators=POSITIVE)
+    # The engine's amount; for 二(七) its ceiling (`ceiling`), which a reviewer may lower.
+    entitled_amount = models.DecimalField(_("核定金额/上限"), max_digits=DIGITS,
+                                          decimal_places=PLACES, null=True, blank=True)
+    approved_amount = models.DecimalField(_("批准金额"), max_digits=DIGITS,
+                                          decimal_places=PLACES, null=True, blank=True,
+                                          validators=POSITIVE)
+    ceiling = models.BooleanField(_("金额为上限"), default=False)
+    discretionary = models.BooleanField(_("一事一议"), default=False)
+    cap = models.DecimalField(_("文件上限"), max_digits=DIGITS, decimal_places=PLACES,
+                              null=True, blank=True)
+    explanation = models.TextField(_("核定说明"), blank=True)
+    decision = models.JSONField(_("引擎决定快照"), default=dict, blank=True)
+    decided_as_of = models.DateField(_("核定基准日"), null=True, blank=True)
+    park = models.ForeignKey("units.Unit", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="park_applications", verbose_name=_("受理园区"))
+    department = models.ForeignKey("units.Unit", on_delete=models.PROTECT,
+                                   related_name="reviewed_applications",
+                                   verbose_name=_("责任部门"))
+    notice_starts_on = models.DateField(_("公示开始"), null=True, blank=True)
+    notice_ends_on = models.DateField(_("公示截止"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("申报")
+        verbose_name_plural = _("申报")
+        indexes = (
+            # 就高不就低: an organisation's applications for one matter.
+            models.Index(fields=["organisation", "matter"]),
+            # Reviewers' queues: a department's (or park's) applications in one state.
+            models.Index(fields=["department", "state"]),
+            models.Index(fields=["park", "state"]),
+        )
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.organisation.name} {self.clause} {self.matter}"
+
+    @property
+    def state_label(self) -> str:
+        return workflow.state(self.state).zh
+
+    @property
+    def award_key(self) -> str:
+        """The ledger's key for this award (one commitment per application)."""
+        return f"award-{self.pk}"
+
+
+class TransitionRecord(AppendOnly):
+    """One state change: who moved it, in which role, why, with which amount and decision."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT,
+                                    related_name="history")
+    name = models.CharField(_("动作"), max_length=20)
+    source = models.CharField(_("原状态"), max_length=20)
+    target = models.CharField(_("新状态"), max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="+")  # null: the system (就高不就低)
+    role = models.CharField(_("角色"), max_length=30)
+    reason = models.TextField(_("理由"), blank=True)
+    amount = models.DecimalField(_("金额"), max_digits=DIGITS, decimal_places=PLACES,
+                                 null=True, blank=True)
+    decision = models.JSONField(_("引擎决定快照"), default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("at", "id")
+        verbose_name = _("流转记录")
+        verbose_name_plural = _("流转记录")
+
+
+class CommitteeDecision(AppendOnly):
+    """一事一议: the amount a meeting decided for a discretionary item (≤ the text's cap)."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT,
+                                    related_name="committee_decisions")
+    meeting_ref = models.CharField(_("会议纪要编号"), max_length=100)
+    meeting_date = models.DateField(_("会议日期"))
+    amount = models.DecimalField(_("决定金额"), max_digits=DIGITS, decimal_places=PLACES,
+                                 validators=POSITIVE)
+    members = models.JSONField(_("参会成员"), default=list)
+    minutes = models.FileField(_("会议纪要"), upload_to="committee/%Y/", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("recorded_at", "id")
+        verbose_name = _("一事一议会议决定")
+        verbose_name_plural = _("一事一议会议决定")
+
+
+class Objection(AppendOnly):
+    """公示异议: raised by anyone logged in during the notice; sends it back to review."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT,
+                                    related_name="objections")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    text = models.TextField(_("异议内容"))
+    raised_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("raised_at", "id")
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+
+
+class Appeal(AppendOnly):
+    """申诉 after a refusal: goes to the industry bureau's final review."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT,
+                                    related_name="appeals")
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    reason = models.TextField(_("申诉理由"))
+    raised_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("raised_at", "id")
+        verbose_name = _("申诉")
+        verbose_name_plural = _("申诉")
+
+
+class Proposal(models.Model):
+    """免申即享: an entitlement found by screening the registry that nobody applied for."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        DISMISSED = "dismissed", _("已放弃")
+
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT,
+                                     related_name="proposals")
+    rule = models.CharField(_("规则"), max_length=40)
+    clause = models.CharField(_("条款"), max_length=20)
+    matter = models.CharField(_("事项"), max_length=100)
+    amount = models.DecimalField(_("核定金额/上限"), max_digits=DIGITS, decimal_places=PLACES)
+    ceiling = models.BooleanField(_("金额为上限"), default=False)
+    explanation = models.TextField(_("核定说明"), blank=True)
+    events = models.JSONField(_("所依据事实"), default=list)
+    decision = models.JSONField(_("引擎决定快照"), default=dict)
+    run = models.CharField(_("筛查批次"), max_length=40)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices,
+                              default=Status.OPEN)
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, null=True,
+                                       blank=True, related_name="proposal")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("免申即享建议")
+        verbose_name_plural = _("免申即享建议")
+        # Screening re-runs are idempotent: one proposal per organisation, rule and matter.
+        constraints = (models.UniqueConstraint(fields=["organisation", "rule", "matter"],
+                                               name="unique_proposal"),)
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} {self.clause} {self.matter} {self.amount}"
