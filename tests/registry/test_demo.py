@@ -62,7 +62,7 @@ def test_every_demo_event_passes_the_engine_and_decisions_are_made() -> None:
 
 def test_it_is_deterministic_for_a_seed() -> None:
     def snapshot() -> list[tuple[Any, ...]]:
-        return list(Organisation.objects.order_by("credit_code").values_list(
+        return list(Organisation.objects.order_by("credit_code", "figures__year").values_list(
             "credit_code", "name", "district", "park__code", "figures__year",
             "figures__main_business_revenue"))[:200]
 
