@@ -33,7 +33,7 @@ serve: venv ## run the production server (gunicorn, src/policyhub/config/gunicor
 	$(MANAGE) migrate --no-input
 	$(BIN)/gunicorn -c $(GUNICORN_CONF)
 
-test: lint typecheck migrations-check pytest ## everything CI runs: lint, typecheck, migrations check, tests
+test: lint typecheck migrations-check pytest pytest-pg ## everything CI runs: lint, typecheck, migrations check, tests
 
 lint: venv ## ruff check
 	$(BIN)/ruff check .
@@ -48,11 +48,23 @@ typecheck: venv ## mypy --strict (with django-stubs) on the package and the benc
 migrations-check: venv ## fail when a model change has no migration
 	$(MANAGE) makemigrations --check --dry-run
 
-pytest: venv ## the test suite (fails when no test is collected)
+pytest: venv browsers ## the test suite (fails when no test is collected)
 	$(BIN)/python -m pytest
+
+.PHONY: pytest-pg
+pytest-pg: venv browsers ## the whole test suite again on PostgreSQL (scripts/ensure-postgres starts one on 127.0.0.1)
+	url=$$(scripts/ensure-postgres); DATABASE_URL=$$url $(BIN)/python -m pytest
 
 bench: venv ## the benchmarks: one table on screen and in build/bench.md
 	$(BIN)/python -m bench
+
+.PHONY: browsers messages
+browsers: ## Debian chromium and CJK fonts for the browser and PDF tests (installs only what is missing)
+	scripts/ensure-browsers
+
+messages: venv ## compile src/policyhub/locale/*/LC_MESSAGES/django.po (commit the .mo it writes)
+	scripts/ensure-debian-packages gettext
+	cd src/policyhub && ../../$(BIN)/django-admin compilemessages --ignore '*/site-packages/*'
 
 clean: ## remove caches and build output (keeps .venv and var/)
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache src/*.egg-info

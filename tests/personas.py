@@ -21,6 +21,7 @@ from policyhub.accounts.models import Role, RoleAssignment
 from policyhub.engine.creditcode import check_character
 from policyhub.registry.models import Organisation
 from policyhub.units.models import Unit
+from policyhub.units.seed import rows
 
 _serial = itertools.count(1)
 
@@ -32,7 +33,15 @@ def credit_code(n: int | None = None) -> str:
     return first17 + check_character(first17)
 
 
+def ensure_units() -> None:
+    """Units are seeded by a data migration; a transactional test elsewhere (e.g. the ledger's
+    PostgreSQL concurrency tests) flushes every table, so re-seed them when they are gone."""
+    if not Unit.objects.exists():
+        Unit.objects.bulk_create(Unit(**row) for row in rows())
+
+
 def unit(code: str) -> Unit:
+    ensure_units()
     return Unit.objects.get(code=code)
 
 
@@ -49,7 +58,7 @@ def user(username: str, role: Role | None = None, *, unit_code: str | None = Non
     u = User.objects.create_user(username=username, password="pw-" + username)
     if role is not None:
         RoleAssignment.objects.create(user=u, role=role, organisation=org,
-                                      unit=Unit.objects.get(code=unit_code) if unit_code else None)
+                                      unit=unit(unit_code) if unit_code else None)
     return u
 
 
