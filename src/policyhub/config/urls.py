@@ -1,5 +1,6 @@
-"""URLs: the home page, sign-in, the shared web pages, the REST API under /api/, language
-switching under /i18n/, and /static/ when SERVE_STATIC is on."""
+"""URLs: the home page, sign-in, the shared web pages, the registry, applications and ledger
+pages, the REST API under /api/, language switching under /i18n/, and /static/ when
+SERVE_STATIC is on."""
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -25,6 +26,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("policyhub.web.urls")),
+    path("registry/", include("policyhub.registry.urls")),
+    path("applications/", include("policyhub.applications.urls")),
+    path("ledger/", include("policyhub.ledger.urls")),
     path("api/", api.urls),
 ]
 

@@ -1,0 +1,180 @@
+"""主体登记 pages: the organisation list, one organisation's facts and the engine's decision on
+them, the import page and the export download.
+
+Thin callers: who sees what is registry.permissions, the import and export are registry.io,
+the decision is registry.facts.request_for + engine.evaluate. A refusal shows its reason (403)
+and is audited like the services' own refusals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
+from django.core.paginator import Page
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from policyhub.audit.services import record
+from policyhub.engine import InputError, evaluate
+from policyhub.registry import facts, io, permissions
+from policyhub.registry.models import Organisation, RegistryEvent, YearlyFigure
+from policyhub.units.models import Unit
+from policyhub.web import decision
+from policyhub.web.tables import paginate
+
+EXPORT_FORMATS = ("xlsx", "csv")
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+KINDS: dict[str, io.Kind] = {k: k for k in io.KINDS}
+KIND_LABELS = {"figures": _("年度数据"), "events": _("政策事件")}
+
+
+def refused(request: HttpRequest, reason: str, action: str, obj: Any = None) -> HttpResponse:
+    """403 with the reason shown, and the refusal written to the audit trail."""
+    record(request.user, action, obj, allowed=False, reason=reason)
+    return render(request, "registry/refused.html", {"reason": reason}, status=403)
+
+
+# --- list ------------------------------------------------------------------------------------
+
+
+class OrganisationFilter(forms.Form):
+    q = forms.CharField(label=_("名称或统一社会信用代码"), required=False)
+    district = forms.ChoiceField(label=_("所在区县（市）"), required=False)
+    park = forms.ModelChoiceField(label=_("所在园区"), required=False,
+                                  queryset=Unit.objects.filter(kind=Unit.Kind.PARK))
+    kind = forms.ChoiceField(label=_("主体类别"), required=False,
+                             choices=[("", "—"), *Organisation.Kind.choices])
+
+    def __init__(self, data: Any, visible: QuerySet[Organisation]) -> None:
+        super().__init__(data)
+        districts = visible.exclude(district="").values_list("district", flat=True)
+        field = self.fields["district"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "—"), *((d, d) for d in sorted(set(districts)))]
+
+    def apply(self, qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
+        if not self.is_valid():
+            return qs
+        data = self.cleaned_data
+        if data["q"]:
+            qs = qs.filter(Q(name__icontains=data["q"]) | Q(credit_code__icontains=data["q"]))
+        if data["district"]:
+            qs = qs.filter(district=data["district"])
+        if data["park"]:
+            qs = qs.filter(park=data["park"])
+        if data["kind"]:
+            qs = qs.filter(kind=data["kind"])
+        return qs
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    visible = permissions.visible_organisations(request.user)
+    form = OrganisationFilter(request.GET or None, visible)
+    page: Page[Organisation] = paginate(request, form.apply(visible.select_related("park")))
+    return render(request, "registry/index.html", {"form": form, "page": page})
+
+
+# --- detail ----------------------------------------------------------------------------------
+
+
+def _as_of(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+def engine_decision(org: Organisation, as_of: dt.date) -> dict[str, Any]:
+    """The result panel's context: the decision on the registry's facts, or its problems."""
+    try:
+        return {"decision": decision.view(evaluate(facts.request_for(org, as_of=as_of)))}
+    except InputError as exc:
+        return {"problems": exc.problems}
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_object_or_404(Organisation.objects.select_related("park"), pk=pk)
+    allowed, reason = permissions.can_view(request.user, org)
+    if not allowed:
+        return refused(request, reason, "registry.organisation.view", org)
+    as_of = _as_of(request)
+    context = {
+        "org": org,
+        "as_of": as_of,
+        "figures": YearlyFigure.objects.filter(organisation=org).order_by("year"),
+        "events": RegistryEvent.objects.filter(organisation=org).order_by("date", "id"),
+        "can_edit": permissions.can_edit(request.user, org)[0],
+        **engine_decision(org, as_of),
+    }
+    return render(request, "registry/detail.html", context)
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("数据类型"), choices=list(KIND_LABELS.items()))
+    file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
+
+
+def _import(upload: UploadedFile[Any], kind: io.Kind, request: HttpRequest) -> dict[str, Any]:
+    """Run registry.io.import_file on the upload, kept under its own name (the audit trail
+    names the file); the result or every bad row."""
+    name = Path(upload.name or "upload").name
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        with path.open("wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        try:
+            return {"result": io.import_file(path, kind, actor=request.user)}
+        except io.ImportFailed as exc:
+            return {"errors": exc.errors, "bad_rows": len({e.row for e in exc.errors})}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "columns": io.COLUMNS}
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        context.update(_import(form.cleaned_data["file"], form.cleaned_data["kind"], request))
+        status = 422 if "errors" in context else 200
+    return render(request, "registry/import.html", context, status=status)
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+@login_required
+def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """The visible organisations' figures or events in the import format."""
+    chosen = KINDS.get(kind)
+    if chosen is None or fmt not in EXPORT_FORMATS:
+        raise Http404(f"{kind}.{fmt}")
+    orgs = permissions.visible_organisations(request.user)
+    filename = f"registry-{kind}.{fmt}"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / filename
+        count = io.export_file(path, chosen, orgs)
+        body = path.read_bytes()
+    record(request.user, "registry.export", None, kind=kind, format=fmt, rows=count)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
