@@ -26,13 +26,13 @@ from django.views.decorators.http import require_POST
 from policyhub.applications import notices, permissions, services, workflow
 from policyhub.applications.errors import Refused
 from policyhub.applications.models import Application, Proposal
-from policyhub.audit.services import record
 from policyhub.engine import InputError, evaluate, meta
 from policyhub.registry import facts
 from policyhub.registry.models import Organisation
 from policyhub.registry.permissions import visible_organisations
 from policyhub.units.models import Unit
 from policyhub.web import decision
+from policyhub.web.refusals import refused as web_refused
 from policyhub.web.tables import paginate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,9 +45,8 @@ def _is_htmx(request: HttpRequest) -> bool:
 def refused(request: HttpRequest, reason: str, *, status: int = 403,
             action: str = "", obj: Any = None) -> HttpResponse:
     """The reason shown with its status; `action` also audits it (services audit their own)."""
-    if action:
-        record(request.user, action, obj, allowed=False, reason=reason)
-    return render(request, "applications/refused.html", {"reason": reason}, status=status)
+    return web_refused(request, reason, status=status, action=action, obj=obj,
+                       template="applications/refused.html")
 
 
 def _status(exc: Refused) -> int:

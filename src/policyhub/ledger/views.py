@@ -19,6 +19,7 @@ from policyhub.ledger import reports
 from policyhub.ledger.permissions import can_read_reports
 from policyhub.web import display
 from policyhub.web.excel import Cell, write_table
+from policyhub.web.refusals import refused
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DIMENSIONS: tuple[tuple[reports.Dimension, str], ...] = (
@@ -28,8 +29,7 @@ EXCEL_HEADERS = ("分组", "项目", "预算（元）", "已核定待拨付（�
 
 
 def _refused(request: HttpRequest, reason: str, what: str) -> HttpResponse:
-    record(request.user, "ledger.read", allowed=False, reason=reason, report=what)
-    return render(request, "ledger/refused.html", {"reason": reason}, status=403)
+    return refused(request, reason, action="ledger.read", report=what)
 
 
 def chart_data(years: list[reports.ReportRow]) -> dict[str, Any]:

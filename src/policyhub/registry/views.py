@@ -30,6 +30,7 @@ from policyhub.registry import facts, io, permissions
 from policyhub.registry.models import Organisation, RegistryEvent, YearlyFigure
 from policyhub.units.models import Unit
 from policyhub.web import decision
+from policyhub.web.refusals import refused as web_refused
 from policyhub.web.tables import paginate
 
 EXPORT_FORMATS = ("xlsx", "csv")
@@ -43,8 +44,7 @@ KIND_LABELS = {"figures": _("年度数据"), "events": _("政策事件")}
 
 def refused(request: HttpRequest, reason: str, action: str, obj: Any = None) -> HttpResponse:
     """403 with the reason shown, and the refusal written to the audit trail."""
-    record(request.user, action, obj, allowed=False, reason=reason)
-    return render(request, "registry/refused.html", {"reason": reason}, status=403)
+    return web_refused(request, reason, action=action, obj=obj)
 
 
 # --- list ------------------------------------------------------------------------------------
