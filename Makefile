@@ -25,8 +25,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-run: venv ## migrate the SQLite database and run the development server on 127.0.0.1:8000
+run: venv ## migrate the SQLite database, load the demo into an empty one (docs/demo.md), run the development server on 127.0.0.1:8000
 	POLICYHUB_DEBUG=1 $(MANAGE) migrate --no-input
+	POLICYHUB_DEBUG=1 $(MANAGE) load_demo --if-empty
 	POLICYHUB_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
 serve: venv ## run the production server (gunicorn, src/policyhub/config/gunicorn.conf.py)

@@ -142,8 +142,9 @@ def _refusal(exc: Refused) -> Status[Any]:
 def list_applications(request: HttpRequest, state: str | None = None,
                       clause: str | None = None, park: str | None = None, page: int = 1,
                       page_size: int = 20) -> dict[str, Any]:
-    qs = permissions.visible(_user(request)).select_related("organisation", "park",
-                                                            "department")
+    # The decision snapshot and facts are kilobytes per row; the list does not return them.
+    qs = (permissions.visible(_user(request)).select_related("organisation", "park", "department")
+          .defer("decision", "events"))
     if state:
         qs = qs.filter(state=state)
     if clause:

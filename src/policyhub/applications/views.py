@@ -90,7 +90,9 @@ class ApplicationFilter(forms.Form):
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     form = ApplicationFilter(request.GET or None)
-    qs = permissions.visible(request.user).select_related("organisation", "park", "department")
+    # The decision snapshot and facts are kilobytes per row and no list shows them.
+    qs = (permissions.visible(request.user).select_related("organisation", "park", "department")
+          .defer("decision", "events", "explanation"))
     page: Page[Application] = paginate(request, form.apply(qs))
     return render(request, "applications/index.html", {"form": form, "page": page})
 
