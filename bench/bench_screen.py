@@ -1,0 +1,171 @@
+"""Batch screening (`policyhub screen`, docs/screening.md) on synthetic registries.
+
+End to end: a new `policyhub screen IN.parquet -o OUT.parquet` process reads the events
+table, decides every rule with 就高不就低 and writes the long table; wall time and the peak
+RSS of that process (getrusage of children), for 10k, 100k and 1M applicants (3–6 revenue
+years and 1–4 other events each: 1M applicants are about 4.5M revenue rows and 2.7M other
+rows). The inputs are generated once into build/bench/screen/ (not timed).
+
+Kernel: the rule kernel alone (`kernel.decide` on batches already in memory), and three rules
+of it (P4.leading_firm, P5.urgent_talent, P6.standard) through the kernel against a plain
+NumPy version of the same three rules: the floor for that work.
+
+BENCH_SCREEN_SIZES (e.g. "10000,100000") and BENCH_SCREEN_RUNS tune it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from bench.core import BUILD, Row
+from policyhub.screen import Options, synth
+from policyhub.screen.encode import Batch, Typed, encode
+from policyhub.screen.io import batches
+from policyhub.screen.kernel import _Kernel, decide
+from policyhub.screen.schema import REASON_CODE, TYPE_CODE
+from policyhub.screen.tables import days, tables
+
+NAME = "bench_screen"
+HERE = BUILD / "bench" / "screen"
+AS_OF = dt.date(2022, 12, 31)  # every covered fiscal year (2019–2021) has closed
+SEED = 2019
+SIZES = [int(x) for x in os.environ.get("BENCH_SCREEN_SIZES", "10000,100000,1000000").split(",")]
+RUNS = int(os.environ.get("BENCH_SCREEN_RUNS", "3"))
+TARGET_SECONDS = 2.0  # 1M applicants, end to end
+TARGET_RSS_MB = 2048.0
+
+
+def run() -> list[Row]:
+    rows: list[Row] = []
+    for n in SIZES:
+        source = registry(n)
+        wall, rss = end_to_end(source)
+        big = n >= 1_000_000
+        label = f"{n:,} applicants"
+        rows.append(Row(NAME, f"end to end, {label} (median of {RUNS})", wall, "s",
+                        TARGET_SECONDS if big else None, strict=True))
+        rows.append(Row(NAME, f"peak RSS, {label}", rss, "MB",
+                        TARGET_RSS_MB if big else None, strict=True))
+    rows += kernel_rows(registry(max(SIZES)))
+    return rows
+
+
+def registry(n: int) -> Path:
+    """The synthetic input for n applicants, generated once."""
+    HERE.mkdir(parents=True, exist_ok=True)
+    path = HERE / f"synth-{n}-{SEED}.parquet"
+    stamp = path.with_suffix(".stamp")
+    version = _synth_version()
+    if not path.exists() or not stamp.exists() or stamp.read_text() != version:
+        synth.write(path, n, SEED)
+        stamp.write_text(version)
+    return path
+
+
+def _synth_version() -> str:
+    return str(Path(synth.__file__).stat().st_mtime_ns)
+
+
+def end_to_end(source: Path) -> tuple[float, float]:
+    """Median wall seconds of `policyhub screen` and the largest peak RSS (MB)."""
+    exe = Path(sys.executable).with_name("policyhub")
+    target = source.with_name(source.stem + ".decisions.parquet")
+    argv = [str(exe), "screen", str(source), "-o", str(target), "--as-of",
+            AS_OF.isoformat(), "--no-progress"]
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        times.append(time.perf_counter() - start)
+        if done.returncode != 0:
+            raise RuntimeError(f"policyhub screen exited {done.returncode}: "
+                               f"{done.stderr.decode()}")
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # largest child so far
+    return statistics.median(times), peak_kb / 1024
+
+
+def kernel_rows(source: Path) -> list[Row]:
+    encoded = [encode(frame, first_row=first) for first, frame in batches(source)]
+    options = Options(AS_OF)
+    applicants = sum(b.apps for b in encoded)
+    label = f"{applicants:,} applicants"
+    whole = _best(lambda: [decide(b, options) for b in encoded])
+    three = [_three(b) for b in encoded]
+    kernel = _best(lambda: [_kernel_three(b, options, t) for b, t in zip(encoded, three,
+                                                                            strict=True)])
+    floor = _best(lambda: [_floor_three(b, t) for b, t in zip(encoded, three, strict=True)])
+    return [
+        Row(NAME, f"rule kernel alone, every rule with dedup ({label}, in memory)", whole,
+            "s"),
+        Row(NAME, f"three rules through the kernel ({label})", kernel, "s"),
+        Row(NAME, f"three rules in plain NumPy, the floor ({label})", floor, "s"),
+        Row(NAME, "kernel / floor for the three rules", kernel / floor if floor else 0.0, "×"),
+    ]
+
+
+def _best(work: Callable[[], object], runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+Three = tuple[Typed, Typed, Typed]
+
+
+def _three(b: Batch) -> Three:
+    t = TYPE_CODE
+    return (b.events[t["leading_firm_investment"]], b.events[t["urgent_talent"]],
+            b.events[t["standard_led"]])
+
+
+def _kernel_three(b: Batch, options: Options, three: Three) -> tuple[np.ndarray, ...]:
+    k = _Kernel(b, options)
+    k.leading_firm(three[0])
+    k.urgent_talent(three[1])
+    k.standard(three[2])
+    return k.cands.get("num"), k.refusals.get("reason")
+
+
+def _floor_three(b: Batch, three: Three) -> tuple[np.ndarray, ...]:
+    """The same three rules written straight in NumPy for one period of parameters: gates,
+    own reasons and amounts (fen), no general machinery."""
+    t = tables()
+    as_of, lo, hi = days(AS_OF), t.valid_from, t.valid_to
+    out = []
+    for e, reason_own in zip(three, (True, False, True), strict=True):
+        day = e.fields["date"]
+        reason = np.where(day > as_of, 0, np.where(~b.in_scope[e.app], 1,
+                                                   np.where((day < lo) | (day > hi), 2, -1)))
+        if e is three[0]:
+            f = e.fields
+            reason = np.where(reason >= 0, reason, np.where(
+                f["paid_in_capital"] < t.leading_threshold.fen[0, 0],
+                REASON_CODE["below_threshold"],
+                np.where(f["schedule_met"], -1, REASON_CODE["schedule_not_met"])))
+            num = f["completed_investment"] * t.leading_rate.num[0]
+            den, cap = t.leading_rate.den, t.leading_cap.fen[0, 0]
+            amount = np.where(num >= cap * den, cap, (2 * num + den) // (2 * den))
+        elif e is three[1]:
+            amount = t.urgent_talent.fen[0][e.fields["category"]]
+        else:
+            level = e.fields["level"]
+            amount = np.where(level >= 0, t.standard.fen[0][np.maximum(level, 0)], -1)
+            reason = np.where((reason < 0) & (amount < 0), REASON_CODE["unsupported_level"],
+                              reason)
+        ok = reason < 0
+        out += [e.app[ok], amount[ok], e.app[~ok], reason[~ok]]
+        del reason_own
+    return tuple(out)

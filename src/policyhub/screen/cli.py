@@ -1,0 +1,247 @@
+"""`policyhub screen INPUT`: decide every applicant of a registry export (docs/screening.md)."""
+
+from __future__ import annotations
+
+import os
+
+# Polars' allocator (jemalloc) reads its options when Polars is loaded: keep freed pages for
+# a few seconds, since every batch frees and reallocates the same amounts (see
+# keep_freed_memory). No effect when Polars was imported before this module.
+os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:5000,muzzy_decay_ms:5000")
+
+import argparse
+import contextlib
+import datetime as dt
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from policyhub.screen import Options, ScreenInputError, ScreenResult, Summary, screen_frame
+from policyhub.screen.encode import encode
+from policyhub.screen.io import FORMATS, InputFileError, Output, batches, size_hint
+from policyhub.screen.problems import Problems
+from policyhub.screen.schema import CLAUSES, OPTIONS, REASONS, RULE_CLAUSE, RULES
+
+EXIT_BAD_INPUT = 2
+WORKERS = 2  # batches decided at once
+T = TypeVar("T")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="policyhub screen",
+        description="Decide every applicant of a registry export (an events table, CSV or "
+        "Parquet; see docs/screening.md) as `policyhub evaluate` would, and write every "
+        "award, discretionary item and ineligible entry. Bad input: the problems on standard "
+        "error, exit status 2, nothing written.")
+    parser.add_argument("input", metavar="INPUT", type=Path, help="events table (.parquet or .csv)")
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE",
+                        help="decisions file; format by suffix: " + ", ".join(FORMATS))
+    parser.add_argument("--as-of", metavar="DATE", help="decision date (default: today)")
+    parser.add_argument("--dedup-scope", choices=OPTIONS["dedup_scope"],
+                        default=OPTIONS["dedup_scope"][0],
+                        help="unit of 就高不就低 (三(一)); default %(default)s")
+    parser.add_argument("--milestone-jump", choices=OPTIONS["milestone_jump"],
+                        default=OPTIONS["milestone_jump"][0],
+                        help="several revenue thresholds first reached in one year; "
+                        "default %(default)s")
+    parser.add_argument("--no-progress", action="store_true",
+                        help="no progress bar (it is shown only when stderr is a terminal)")
+    return parser
+
+
+def keep_freed_memory() -> None:
+    """Batches allocate and free the same large arrays again and again; keep freed memory in
+    the process instead of returning it to the kernel and faulting it back in (glibc's
+    malloc for NumPy, jemalloc for Arrow). Memory use is bounded by the batches in flight."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        m_trim_threshold, m_top_pad, m_mmap_threshold = -1, -2, -3
+        libc.mallopt(m_mmap_threshold, 32 << 20)
+        libc.mallopt(m_trim_threshold, 1 << 30)
+        libc.mallopt(m_top_pad, 64 << 20)
+    except (OSError, AttributeError):  # not glibc: nothing to tune
+        pass
+    with contextlib.suppress(NotImplementedError, pa.ArrowNotImplementedError, AttributeError):
+        pa.jemalloc_set_decay_ms(10_000)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ns = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    keep_freed_memory()
+    try:
+        as_of = dt.date.fromisoformat(ns.as_of) if ns.as_of else dt.date.today()
+    except ValueError:
+        print(f"--as-of: must be an ISO date YYYY-MM-DD, got {ns.as_of!r}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    options = Options(as_of, ns.dedup_scope, ns.milestone_jump)
+    start = time.perf_counter()
+    try:
+        summary = run(ns.input, ns.output, options, progress=not ns.no_progress)
+    except InputFileError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as exc:
+        print(f"{exc.filename or ns.input}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ScreenInputError as exc:
+        print(f"{ns.input}: {exc.problems.count} problem(s); nothing was written.",
+              file=sys.stderr)
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print_summary(summary, options, time.perf_counter() - start, ns.output, sys.stdout)
+    return 0
+
+
+def run(source: Path, target: Path | None, options: Options, *, progress: bool = False,
+        workers: int = WORKERS) -> Summary:
+    """Decide `source` batch by batch into `target`; the summary, or ScreenInputError.
+
+    Batches are decided by `workers` threads (NumPy and Polars release the GIL) while the
+    next one is read and the previous one written; results are written in input order."""
+    if not source.is_file():
+        raise InputFileError(f"{source}: no such file")
+    head = {"dedup_scope": options.dedup_scope, "milestone_jump": options.milestone_jump}
+    output = Output(target, as_of=options.as_of, options=head) if target else None
+    state = _Run(options, output)
+    bar = _progress(source, progress)
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            pending: deque[tuple[int, Future[Any]]] = deque()
+            for first_row, frame in prefetch(batches(source)):
+                pending.append((frame.height, pool.submit(state.decide, frame, first_row)))
+                while len(pending) > workers:
+                    state.collect(*pending.popleft(), bar)
+            while pending:
+                state.collect(*pending.popleft(), bar)
+        _check_runs(state.seen, state.problems)
+        if state.problems:
+            raise ScreenInputError(state.problems)
+        if output:
+            output.commit()
+    finally:
+        if bar is not None:
+            bar.close()
+        if output:
+            output.__exit__(None, None, None)
+    return state.summary
+
+
+class _Run:
+    """What the batches add up to: the summary, the problems, the applicants seen."""
+
+    def __init__(self, options: Options, output: Output | None):
+        self.options, self.output = options, output
+        self.problems, self.summary = Problems(), Summary()
+        self.seen: list[pa.Array] = []
+        self.refused = threading.Event()
+
+    def decide(self, frame: pl.DataFrame, first_row: int
+               ) -> ScreenResult | ScreenInputError | pa.Array:
+        """The batch's result; once refused, only its problems or its applicant ids."""
+        try:
+            if self.refused.is_set():  # already refused: only look for more problems
+                return _strings(encode(frame, first_row=first_row).app_ids)
+            return screen_frame(frame, self.options, first_row=first_row)
+        except ScreenInputError as exc:
+            self.refused.set()
+            return exc
+
+    def collect(self, rows: int, future: Future[ScreenResult | ScreenInputError | pa.Array],
+                bar: Any) -> None:
+        result = future.result()
+        if isinstance(result, ScreenInputError):
+            self.problems.extend(result.problems)
+            if isinstance(result.applicant_ids, pl.Series):
+                self.seen.append(_strings(result.applicant_ids))
+        elif isinstance(result, pa.Array):
+            self.seen.append(result)
+        else:
+            self.seen.append(result.table.column("applicant_id").chunk(0).dictionary)
+            if not self.problems:
+                self.summary = self.summary + result.summary
+                if self.output:
+                    self.output.write(result)
+        if bar is not None:
+            bar.update(rows)
+
+
+def _strings(ids: pl.Series) -> pa.Array:
+    arr = ids.cast(pl.String).to_arrow()
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+
+
+def _check_runs(seen: list[pa.Array], problems: Problems) -> None:
+    """An applicant whose rows were split by other applicants' rows across batches."""
+    if len(seen) < 2:
+        return
+    ids = pa.chunked_array([s.cast(pa.string()) for s in seen])
+    counts = pc.value_counts(ids)
+    twice = counts.filter(pc.greater(counts.field("counts"), 1)).field("values")
+    for value in twice.to_pylist():
+        problems.add("applicant_id", f"{value!r}: rows of one applicant must be contiguous "
+                     "(sort the export by applicant_id, event_index)")
+
+
+def prefetch(items: Iterator[T]) -> Iterator[T]:
+    """Read the next batch in a thread while this one is decided (both release the GIL)."""
+    sentinel = object()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending: Future[object] = pool.submit(next, items, sentinel)
+        while True:
+            item = pending.result()
+            if item is sentinel:
+                return
+            pending = pool.submit(next, items, sentinel)
+            yield item  # type: ignore[misc]
+
+
+def _progress(source: Path, wanted: bool) -> Any:
+    if not wanted or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    total, unit = size_hint(source)
+    return tqdm(total=total if unit == "rows" else None, unit=" rows", unit_scale=True,
+                file=sys.stderr, desc="screening", leave=False)
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100:,}.{fen % 100:02d}"
+
+
+def print_summary(s: Summary, options: Options, seconds: float, target: Path | None,
+                  out: TextIO) -> None:
+    w = out.write
+    w(f"policyhub screen — as_of {options.as_of.isoformat()}, dedup_scope="
+      f"{options.dedup_scope}, milestone_jump={options.milestone_jump}\n")
+    w(f"applicants: {s.applicants:,}   with granted awards: {s.with_awards:,}\n\n")
+    w(f"{'rule':<28}{'clause':<8}{'granted':>12}{'amount (yuan)':>22}{'excluded':>11}"
+      f"{'discretionary':>15}\n")
+    for i, rule in enumerate(RULES):
+        if s.granted[i] or s.excluded[i] or s.discretionary[i]:
+            w(f"{rule:<28}{RULE_CLAUSE[i]:<8}{s.granted[i]:>12,}"
+              f"{_yuan(int(s.granted_fen[i])):>22}{s.excluded[i]:>11,}"
+              f"{s.discretionary[i]:>15,}\n")
+    w(f"\n{'clause':<8}{'granted (yuan)':>22}\n")
+    for clause in CLAUSES:
+        fen = sum(int(s.granted_fen[i]) for i in range(len(RULES)) if RULE_CLAUSE[i] == clause)
+        w(f"{clause:<8}{_yuan(fen):>22}\n")
+    w(f"{'total':<8}{_yuan(s.total_fen):>22}\n\n")
+    refused = ", ".join(f"{REASONS[i]} {n:,}" for i, n in enumerate(s.ineligible) if n)
+    w(f"ineligible entries: {int(s.ineligible.sum()):,}" + (f" ({refused})" if refused else "")
+      + "\n")
+    where = f", written to {target}" if target else ""
+    w(f"wall time: {seconds:.2f} s{where}\n")

@@ -1,0 +1,484 @@
+"""Validate an events table and encode it as integer arrays for the kernel.
+
+The rows of one applicant must be contiguous (that is what makes any partition of whole
+applicants decidable on its own); within an applicant, rows may come in any order of
+`event_index`, and each applicant's indices must be 0, 1, 2, … without gaps, as in a request.
+Every problem is collected with its row and column; any problem refuses the whole frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from policyhub.engine import creditcode
+from policyhub.engine.request import EVENT_TYPES, KINDS
+from policyhub.screen import parse
+from policyhub.screen.problems import Problems, ScreenInputError, raise_if
+from policyhub.screen.schema import (
+    APPLICANT_COLUMNS,
+    CHOICES,
+    COLUMNS,
+    EVENT_FIELDS,
+    FEE_EVENT_COLUMNS,
+    PEOPLE_CODES,
+    REQUIRED_COLUMNS,
+    TYPE_CODE,
+    Kind,
+)
+
+I64 = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+Values = npt.NDArray[Any]  # int64 (fen, days, codes) or bool
+
+# Matter keys (int64, unique within an applicant): the namespace in bits 40+, then the value.
+NS_SHIFT = 40
+NS_OWN = 0  # an event without a matter: value = its event_index; label "event-<index>"
+NS_REVENUE = 1  # "revenue-<year>": value = the year (given ids spelled so land here too)
+NS_GIVEN = 2  # any other given id: value = its index in Batch.matters
+REVENUE_ID = r"^revenue-[1-9][0-9]{3}$"
+FEES = TYPE_CODE["platform_service_fees"]
+REVENUE = TYPE_CODE["annual_revenue"]
+
+
+@dataclass
+class Typed:
+    """The events of one type, in (applicant, event_index) order; one entry per event."""
+
+    app: I64  # applicant number within the batch
+    ev: I64  # event_index
+    row: I64  # the event's first row (0-based, in the frame)
+    matter: I64  # matter key
+    fields: dict[str, Values] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.app)
+
+
+@dataclass
+class Fees:
+    """platform_service_fees: the events (`events.fields` has the per-event columns) and one
+    entry per fee, in event and row order; `event` is the fee's index into `events`."""
+
+    events: Typed
+    event: I64
+    day: I64
+    fen: I64
+
+
+@dataclass
+class Batch:
+    """One frame, validated: whole applicants and their events as integer arrays."""
+
+    apps: int
+    app_ids: pl.Series  # applicant_id per applicant, in input order
+    names: pl.Series | None
+    in_scope: Bools
+    revenue: Typed  # sorted by (applicant, year); fields "year", "amount"
+    events: dict[int, Typed]  # by type code, other than revenue and fees
+    fees: Fees
+    matters: pl.Series  # the given matter ids (key value -> id) of NS_GIVEN keys
+
+
+def local_sort(app: I64, key: I64, *, strict: bool = False) -> I64 | None:
+    """A permutation sorting rows by (app, key), given rows grouped by app, that moves only
+    the applicants out of order (None when none is); `strict` also moves equal keys."""
+    same = app[1:] == app[:-1]
+    late = key[1:] <= key[:-1] if strict else key[1:] < key[:-1]
+    bad = same & late
+    if not bad.any():
+        return None
+    flagged = np.zeros(int(app[-1]) + 1, np.bool_)
+    flagged[app[1:][bad]] = True
+    sel = np.flatnonzero(flagged[app])
+    order = np.arange(len(app))
+    order[sel] = sel[np.lexsort((key[sel], app[sel]))]
+    return order
+
+
+def encode(df: pl.DataFrame, *, first_row: int = 0) -> Batch:
+    """The frame as a Batch, or ScreenInputError naming every problem (rows are reported
+    1-based, counting from `first_row`)."""
+    problems = Problems()
+    absent = [c for c in REQUIRED_COLUMNS if c not in df.columns]
+    for column in absent:
+        problems.add(column, "required column is missing")
+    raise_if(problems)
+    enc = _Encoder(df, first_row, problems)
+    try:
+        batch = enc.run()
+        raise_if(problems)
+    except ScreenInputError as exc:
+        exc.applicant_ids = enc.app_ids  # lets the caller check contiguity across frames
+        raise
+    return batch
+
+
+class _Encoder:
+    def __init__(self, df: pl.DataFrame, first_row: int, problems: Problems):
+        self.df, self.problems = df, problems
+        self.n = df.height
+        self.rows = np.arange(first_row, first_row + self.n, dtype=np.int64)
+        self._native: dict[str, parse.Native | None] = {}
+        self.app_ids: pl.Series | None = None
+
+    def col(self, name: str, at: I64 | None = None) -> pl.Series:
+        if name in self.df.columns:
+            s = self.df.get_column(name)
+            if s.dtype == pl.Null:
+                s = s.cast(pl.String)
+        else:
+            s = pl.repeat(None, self.n, dtype=pl.String, eager=True).rename(name)
+        return s if at is None else s.gather(at)
+
+    # --- applicants ------------------------------------------------------------------------
+
+    def run(self) -> Batch:
+        ids, _ = parse.text(self.col("applicant_id"), self.rows, "applicant_id", self.problems)
+        null = parse.missing(ids)
+        if null.any():
+            self.problems.rows("applicant_id", self.rows[null], "is required")
+        start, differs = self._runs(ids)
+        heads = np.flatnonzero(start)
+        self.app = (np.cumsum(start) - 1).astype(np.int64)
+        self.heads = heads
+        app_ids = ids.gather(heads)
+        self.app_ids = app_ids
+        self._contiguous(app_ids)
+        if differs:
+            self._consistent(start)
+        head = self.gather(tuple(APPLICANT_COLUMNS), heads)
+        in_scope = self._applicants(heads, head)
+        names = head.get_column("name").cast(pl.String) if "name" in self.df.columns else None
+        revenue, events, fees, matters = self._events()
+        return Batch(len(heads), app_ids, names, in_scope, revenue, events, fees, matters)
+
+    def _runs(self, ids: pl.Series) -> tuple[Bools, bool]:
+        """Where each applicant's rows start, and whether any applicant column changes
+        inside an applicant's rows (one pass, evaluated in parallel by polars)."""
+        if self.n == 0:
+            return np.zeros(0, np.bool_), False
+        others = [c for c in APPLICANT_COLUMNS if c != "applicant_id" and c in self.df.columns]
+        changed = [pl.col(c).ne_missing(pl.col(c).shift(1)) for c in others]
+        out = self.df.with_columns(ids.alias("applicant_id")).select(
+            start=pl.col("applicant_id").ne_missing(pl.col("applicant_id").shift(1)),
+            changed=pl.any_horizontal(changed) if changed else pl.lit(False))
+        start = parse._np_bool(out.get_column("start"))
+        start[0] = True
+        changed_np = parse._np_bool(out.get_column("changed"))
+        return start, bool((changed_np & ~start).any())
+
+    def _contiguous(self, app_ids: pl.Series) -> None:
+        dup = parse._np_bool(app_ids.is_duplicated())
+        if not dup.any():
+            return
+        where = np.flatnonzero(dup)
+        shown = app_ids.gather(where[:200]).to_list()
+        self.problems.rows(
+            "applicant_id", self.rows[self.heads[where]],
+            lambda i: f"{shown[i]!r}: rows of one applicant must be contiguous (this applicant "
+            "also has rows elsewhere; sort the export by applicant_id, event_index)")
+
+    def _consistent(self, start: Bools) -> None:
+        for name in APPLICANT_COLUMNS:
+            if name == "applicant_id" or name not in self.df.columns:
+                continue
+            s = self.col(name)
+            differs = parse._np_bool(s.ne_missing(s.shift(1))) & ~start
+            if differs.any():
+                where = np.flatnonzero(differs)
+                first = (self.rows[self.heads[self.app[where]]] + 1).tolist()
+                self.problems.rows(name, self.rows[where], [
+                    f"differs from the applicant's first row (row {r})" for r in first])
+
+    def _applicants(self, heads: I64, head: pl.DataFrame) -> Bools:
+        rows, p = self.rows[heads], self.problems
+        kind_col = head.get_column("kind")
+        kind, bad_kind = parse.choice(kind_col, KINDS, rows, "kind", p)
+        self._required(kind_col, rows, "kind", "")
+        scope = np.ones(len(heads), np.bool_)
+        for flag in ("registered_in_changsha", "taxed_in_changsha", "cybersecurity_business"):
+            s = head.get_column(flag)
+            value, bad = parse.bools(s, rows, flag, p)
+            self._required(s, rows, flag, "")
+            scope &= value & ~bad
+        self._credit_codes(head.get_column("credit_code"), rows, kind, bad_kind)
+        return scope
+
+    def _credit_codes(self, column: pl.Series, rows: I64, kind: I64, bad_kind: Bools) -> None:
+        codes, null = parse.text(column, rows, "credit_code", self.problems)
+        person = np.isin(kind, PEOPLE_CODES)
+        need = null & ~person & ~bad_kind
+        if need.any():
+            where = np.flatnonzero(need)
+            self.problems.rows("credit_code", rows[where],
+                               lambda i: f"is required for kind {KINDS[kind[where[i]]]!r}")
+        given = np.flatnonzero(~null)
+        ok = parse.credit_code_ok(codes if len(given) == len(codes) else codes.gather(given))
+        bad = given[~ok]
+        if len(bad):
+            shown = codes.gather(bad[:200]).to_list()
+            self.problems.rows("credit_code", rows[bad],
+                               lambda i: f"{shown[i]!r} {creditcode.problem(shown[i])}")
+
+    def _required(self, s: pl.Series, rows: I64, column: str, why: str) -> Bools:
+        null = parse.missing(s)
+        if null.any():
+            self.problems.rows(column, rows[null], f"is required{why}")
+        return null
+
+    # --- events ----------------------------------------------------------------------------
+
+    def _events(self) -> tuple[Typed, dict[int, Typed], Fees, pl.Series]:
+        p = self.problems
+        tcol, icol = self.col("type"), self.col("event_index")
+        tcode, tbad = parse.choice(tcol, EVENT_TYPES, self.rows, "type", p)
+        every = np.arange(self.n)
+        native = self.native("event_index")
+        if native is not None and native.dtype.is_integer():
+            index = native.take(every)
+            ibad = index < 0
+            if ibad.any():
+                p.rows("event_index", self.rows[ibad], "must be a non-negative integer")
+            inull = native.null(every)
+        else:
+            index, ibad = parse.ints(icol, self.rows, "event_index", p)
+            inull = parse.missing(icol)
+        tnull = parse.missing(tcol)
+        half = tnull != inull
+        if half.any():
+            where = np.flatnonzero(half)
+            self.problems.rows("event_index", self.rows[where],
+                               "type and event_index are given together (both empty: a row "
+                               "that only declares its applicant)")
+        rows = np.flatnonzero(~(tbad | ibad | tnull | inull))
+        rows = self._order(rows, index, tcode)
+        t = tcode[rows]
+        order = np.argsort(t.astype(np.int8), kind="stable")  # radix sort
+        counts = np.bincount(t, minlength=len(EVENT_TYPES))
+        bounds = np.concatenate([[0], np.cumsum(counts)])
+        by_type = {code: rows[order[bounds[code]:bounds[code + 1]]]
+                   for code in range(len(EVENT_TYPES))}
+        self._matter_text(rows)
+        keys, matters = self._matter_keys(by_type, index)
+        revenue = self._revenue(by_type[REVENUE], index)
+        events = {code: self._typed(code, at, index, keys[code])
+                  for code, at in by_type.items() if code not in (REVENUE, FEES)}
+        fees = self._fees(by_type[FEES], index, keys[FEES])
+        return revenue, events, fees, matters
+
+    def _order(self, rows: I64, index: I64, tcode: I64) -> I64:
+        """Event rows in (applicant, event_index) order, checking indices are 0..n-1."""
+        app, ev = self.app[rows], index[rows]
+        order = local_sort(app, ev)
+        if order is not None:
+            rows, ev = rows[order], ev[order]
+        same = app[1:] == app[:-1]
+        first = np.concatenate([[True], ~same]) if len(rows) else np.zeros(0, np.bool_)
+        step = np.concatenate([[0], ev[1:] - ev[:-1]]) if len(rows) else ev
+        t = tcode[rows]
+        fee_pair = np.concatenate([[False], (t[1:] == FEES) & (t[:-1] == FEES)]) \
+            if len(rows) else first
+        gap = np.flatnonzero((first & (ev != 0)) | (~first & (step > 1)))
+        if len(gap):
+            self.problems.rows(
+                "event_index", self.rows[rows[gap]],
+                lambda i: f"{ev[gap[i]]} leaves a gap: an applicant's events are numbered "
+                "0, 1, 2, … without gaps")
+        dup = np.flatnonzero(~first & (step == 0) & ~fee_pair)
+        if len(dup):
+            prev = self.rows[rows[dup - 1]] + 1
+            self.problems.rows(
+                "event_index", self.rows[rows[dup]],
+                lambda i: f"{ev[dup[i]]} repeats row {prev[i]} (only the fee rows of one "
+                "platform_service_fees event share an event_index)")
+        return rows
+
+    def _matter_text(self, rows: I64) -> None:
+        """A matter id given on an event must be a non-empty string."""
+        if "matter" not in self.df.columns:
+            return
+        s = self.col("matter")
+        if s.dtype == pl.String and not (s.str.len_bytes() == 0).any():
+            return
+        parse.text(self.col("matter", rows), self.rows[rows], "matter", self.problems)
+
+    def _matter_keys(self, by_type: dict[int, I64], index: I64
+                     ) -> tuple[dict[int, I64], pl.Series]:
+        """Matter keys of every non-revenue event row, and the given ids by key value."""
+        parts = [(code, at) for code, at in by_type.items() if code != REVENUE]
+        at = np.concatenate([a for _, a in parts])
+        own = (NS_OWN << NS_SHIFT) | index[at]
+        if "matter" not in self.df.columns:
+            keys, matters = own, pl.Series("matter", [], pl.String)
+        else:
+            m = self.col("matter", at).cast(pl.String).rename("matter")
+            m = m.to_frame().select(  # "" was reported; treat it as no matter
+                pl.when(pl.col("matter").str.len_bytes() > 0).then(pl.col("matter"))
+            ).to_series()
+            matters = m.drop_nulls().unique(maintain_order=True)
+            physical = m.cast(pl.Enum(matters)).to_physical().cast(pl.Int64)
+            null = parse.missing(m)
+            code_np = physical.fill_null(0).to_numpy()
+            revenue = matters.str.contains(REVENUE_ID).to_numpy()
+            year = matters.str.slice(8).str.to_integer(strict=False).fill_null(0).to_numpy()
+            value = np.where(revenue, (NS_REVENUE << NS_SHIFT) | year,
+                             (NS_GIVEN << NS_SHIFT) | np.arange(len(matters)))
+            keys = np.where(null, own, value[code_np] if len(matters) else own)
+        out: dict[int, I64] = {}
+        offset = 0
+        for type_code, a in parts:
+            out[type_code] = keys[offset: offset + len(a)]
+            offset += len(a)
+        return out, matters
+
+    def native(self, column: str) -> parse.Native | None:
+        """The column read through its Arrow buffers, when its type allows (cached)."""
+        if column not in self._native:
+            s = self.df.get_column(column) if column in self.df.columns else None
+            fits = s is not None and COLUMNS[column] is not Kind.TEXT and parse.Native.fits(s)
+            self._native[column] = parse.Native(s) if fits and s is not None else None
+        return self._native[column]
+
+    def _native_field(self, native: parse.Native, column: str, at: I64, type_name: str
+                      ) -> Values:
+        rows, p = self.rows[at], self.problems
+        null = native.null(at)
+        if null.any():
+            p.rows(column, rows[null], f"is required for type {type_name}")
+        kind = COLUMNS[column]
+        if kind is Kind.MONEY:
+            fen, negative, bad_scale, big = native.money(at)
+            for bad, text in ((negative, "must not be negative"),
+                              (bad_scale, "has more than two decimals (screening works in "
+                               "whole fen)"),
+                              (big, "is too large (amounts must stay below 10^13 yuan)")):
+                bad &= ~null
+                if bad.any():
+                    p.rows(column, rows[bad], text)
+            return fen
+        if (kind is Kind.DATE and native.dtype != pl.Date) or \
+                (kind is Kind.BOOL and native.dtype != pl.Boolean) or \
+                (kind is Kind.INT and not native.dtype.is_integer()):
+            p.add(column, f"has type {native.dtype}, which cannot hold a {kind.value}")
+            return np.zeros(len(at), np.int64)
+        values = native.take(at)
+        if kind is Kind.INT and (bad := (values < 0) & ~null).any():
+            p.rows(column, rows[bad], "must be a non-negative integer")
+        return values
+
+    def _field(self, column: str, at: I64, type_name: str,
+               sub: pl.DataFrame | None = None) -> Values:
+        choices = CHOICES.get((type_name, column))
+        native = self.native(column) if choices is None else None
+        if native is not None:
+            return self._native_field(native, column, at, type_name)
+        s = sub.get_column(column) if sub is not None else self.col(column, at)
+        rows, p = self.rows[at], self.problems
+        self._required(s, rows, column, f" for type {type_name}")
+        choices = CHOICES.get((type_name, column))
+        if choices is not None:
+            return parse.choice(s, choices, rows, column, p)[0]
+        kind = COLUMNS[column]
+        if kind is Kind.MONEY:
+            return parse.money(s, rows, column, p)[0]
+        if kind is Kind.DATE:
+            return parse.dates(s, rows, column, p)[0]
+        if kind is Kind.BOOL:
+            return parse.bools(s, rows, column, p)[0]
+        if kind is Kind.INT:
+            return parse.ints(s, rows, column, p)[0]
+        raise AssertionError(column)  # pragma: no cover - text fields all have choices
+
+    def _typed(self, code: int, at: I64, index: I64, keys: I64) -> Typed:
+        name = EVENT_TYPES[code]
+        typed = Typed(self.app[at], index[at], at, keys)
+        sub = self.gather(tuple(c for c in EVENT_FIELDS[name] if self.native(c) is None
+                                or (name, c) in CHOICES or c == "rank"), at)
+        for column in EVENT_FIELDS[name]:
+            if name == "standard_led" and column == "level":
+                typed.fields["level"] = self._standard_level(at, sub.get_column("level"))
+            elif name == "competition_prize" and column == "rank":
+                s = sub.get_column("rank")
+                typed.fields["rank"] = parse.choice(s, (1, 2, 3), self.rows[at], "rank",
+                                                    self.problems)[0]
+                self._required(s, self.rows[at], "rank", " for type competition_prize")
+            else:
+                typed.fields[column] = self._field(column, at, name, sub)
+        return typed
+
+    def gather(self, columns: tuple[str, ...], at: I64) -> pl.DataFrame:
+        """The columns at rows `at`, gathered together (absent columns are all null)."""
+        present = [c for c in columns if c in self.df.columns]
+        index = pl.Series("at", at, pl.Int64)
+        sub = self.df.select(pl.col(present).gather(index)) if present else pl.DataFrame()
+        missing = [pl.repeat(None, len(at), dtype=pl.String).alias(c)
+                   for c in columns if c not in present]
+        if missing:
+            sub = sub.with_columns(missing) if present else pl.select(missing)
+        return sub.with_columns(pl.col(pl.Null).cast(pl.String))
+
+    def _standard_level(self, at: I64, s: pl.Series) -> I64:
+        """Index into tables().standard_levels, or -1 (`unsupported_level`)."""
+        from policyhub.screen.tables import tables
+
+        self._required(s, self.rows[at], "level", " for type standard_led")
+        text, _ = parse.text(s, self.rows[at], "level", self.problems)
+        levels = list(tables().standard_levels)
+        code = text.cast(pl.Enum(levels), strict=False).to_physical().cast(pl.Int64)
+        return code.fill_null(-1).to_numpy()
+
+    def _revenue(self, at: I64, index: I64) -> Typed:
+        sub = self.gather(tuple(c for c in ("year", "amount") if self.native(c) is None), at)
+        year = self._field("year", at, "annual_revenue", sub)
+        amount = self._field("amount", at, "annual_revenue", sub)
+        bad = (year < 1000) | (year > 9998)
+        if bad.any():
+            where = np.flatnonzero(bad)
+            self.problems.rows("year", self.rows[at[where]],
+                               lambda i: f"year {year[where[i]]} is out of range")
+        app = self.app[at]
+        order = local_sort(app, year, strict=True)
+        if order is not None:
+            at, year, amount = at[order], year[order], amount[order]
+            same = app[1:] == app[:-1]
+            dup = np.flatnonzero(same & (year[1:] == year[:-1])) + 1
+            if len(dup):
+                other = self.rows[at[dup - 1]] + 1
+                self.problems.rows(
+                    "year", self.rows[at[dup]],
+                    lambda i: f"duplicate annual_revenue for {year[dup[i]]} (also row {other[i]})")
+        keys = (NS_REVENUE << NS_SHIFT) | year
+        return Typed(app, index[at], at, keys, {"year": year, "amount": amount})
+
+    def _fees(self, at: I64, index: I64, keys: I64) -> Fees:
+        app, ev = self.app[at], index[at]
+        new = np.ones(len(at), np.bool_)
+        new[1:] = (app[1:] != app[:-1]) | (ev[1:] != ev[:-1])
+        starts = np.flatnonzero(new)
+        event = np.cumsum(new) - 1
+        events = Typed(app[starts], ev[starts], at[starts], keys[starts])
+        name = "platform_service_fees"
+        sub = self.gather(tuple(c for c in EVENT_FIELDS[name] if self.native(c) is None), at)
+        for column in FEE_EVENT_COLUMNS:
+            values = self._field(column, at, name, sub)
+            self._same_in_event(column, values, at, event, starts)
+            events.fields[column] = values[starts]
+        self._same_in_event("matter", keys, at, event, starts)
+        day = self._field("fee_date", at, name, sub)
+        fen = self._field("fee_amount", at, name, sub)
+        return Fees(events, event, np.asarray(day, np.int64), np.asarray(fen, np.int64))
+
+    def _same_in_event(self, column: str, values: Values, at: I64, event: I64,
+                       starts: I64) -> None:
+        differs = values != values[starts][event]
+        if differs.any():
+            where = np.flatnonzero(differs)
+            first = self.rows[at[starts[event[where]]]] + 1
+            self.problems.rows(
+                column, self.rows[at[where]],
+                lambda i: f"differs from the first row of this fee event (row {first[i]})")

@@ -1,0 +1,206 @@
+"""`policyhub screen`: CSV and Parquet inputs, the three output formats, the summary table,
+and bad input refused whole (exit 2, every problem named, nothing written)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from policyhub.cli import main as policyhub
+from policyhub.screen import Options, screen_frame, synth
+from policyhub.screen.cli import main
+from tests.screen.oracle import engine
+
+AS_OF = "2021-06-30"
+N = 400
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    where = tmp_path_factory.mktemp("inputs")
+    parquet, csv = where / "registry.parquet", where / "registry.csv"
+    synth.write(parquet, N, seed=5)
+    synth.frame(N, seed=5).write_csv(csv)
+    return {"parquet": parquet, "csv": csv}
+
+
+def _run(source: Path, target: Path, *extra: str) -> int:
+    return main([str(source), "-o", str(target), "--as-of", AS_OF, "--no-progress", *extra])
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv", ".jsonl"])
+def test_screen_csv_and_parquet_inputs_give_identical_output(
+        inputs: dict[str, Path], tmp_path: Path, suffix: str) -> None:
+    a, b = tmp_path / f"a{suffix}", tmp_path / f"b{suffix}"
+    assert _run(inputs["parquet"], a) == 0
+    assert _run(inputs["csv"], b) == 0
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_screen_parquet_output_is_the_kernel_table(inputs: dict[str, Path],
+                                                   tmp_path: Path) -> None:
+    out = tmp_path / "out.parquet"
+    assert _run(inputs["parquet"], out, "--dedup-scope", "applicant") == 0
+    written = pl.read_parquet(out)
+    frame = synth.frame(N, seed=5)
+    want = screen_frame(frame, Options(dt.date.fromisoformat(AS_OF), "applicant")).frame()
+    assert written.equals(want.with_columns(pl.col(pl.Categorical).cast(pl.String)))
+    assert written.schema["amount"] == pl.Decimal(18, 2)
+    assert written.filter(pl.col("entry") == "total").height == N
+
+
+def test_screen_jsonl_is_one_decision_per_applicant(inputs: dict[str, Path],
+                                                   tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    assert _run(inputs["parquet"], out, "--milestone-jump", "cumulative") == 0
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == N
+    options = Options(dt.date.fromisoformat(AS_OF), "matter", "cumulative")
+    want = engine(synth.frame(N, seed=5), options)
+    for d in lines:
+        assert list(d) == ["contract", "as_of", "applicant", "options", "awards",
+                           "discretionary", "ineligible", "total"]
+        assert d["options"] == {"dedup_scope": "matter", "milestone_jump": "cumulative"}
+        w = want[d["applicant"]["id"]]
+        assert d["total"] == w["total"]
+        assert [(a["rule"], a["matter"], a["amount"], a["status"], a.get("excluded_by"))
+                for a in d["awards"]] == [a[:5] for a in w["awards"]]
+        assert [(x["event_index"], x["rule"], x["reason_code"])
+                for x in d["ineligible"]] == w["ineligible"]
+
+
+def test_screen_prints_the_summary_table(inputs: dict[str, Path], tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert policyhub(["screen", str(inputs["csv"]), "--as-of", AS_OF]) == 0
+    out = capsys.readouterr().out
+    assert f"applicants: {N}" in out
+    assert "with granted awards:" in out
+    for heading in ("rule", "clause", "granted", "amount (yuan)", "excluded", "total",
+                    "P4.milestone", "二(四)", "ineligible entries:", "wall time:"):
+        assert heading in out
+
+
+BAD_CSV = """applicant_id,kind,credit_code,registered_in_changsha,taxed_in_changsha,\
+cybersecurity_business,type,event_index,year,amount,date,level,stage,matter
+A1,enterprise,91430100AY4CL12T2M,true,true,true,annual_revenue,0,2019,100.005,,,,
+A1,enterprise,91430100AY4CL12T2M,true,true,true,annual_revenue,1,2019,5,,,,
+A1,enterprise,91430100AY4CL12T2M,true,false,true,standard_led,2,,,2020-02-30,national,,
+A2,enterprise,91430100AY4CL12T2X,true,true,true,lottery_win,0,,,2020-01-01,,,
+A3,person,,true,true,true,ipo_stage,0,,,2020-01-01,,bankrupt,
+A3,person,,true,true,true,talent_recognition,1,,,2020-01-01,,,
+A4,firm,91430100AY4CL12T2M,yes,true,true,annual_revenue,0,2020,99999999999999,,,,
+A4,firm,91430100AY4CL12T2M,yes,true,true,annual_revenue,2,2021,-5,,,,
+"""
+
+
+def test_screen_refuses_bad_input_whole(tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    source, target = tmp_path / "bad.csv", tmp_path / "out.parquet"
+    source.write_text(BAD_CSV, encoding="utf-8")
+    assert _run(source, target) == 2
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == [source]  # no temporary file left behind
+    err = capsys.readouterr().err
+    expected = [
+        "row 1, amount: '100.005' has more than two decimals",
+        "row 2, year: duplicate annual_revenue for 2019 (also row 1)",
+        "row 3, taxed_in_changsha: differs from the applicant's first row (row 1)",
+        "row 3, date: '2020-02-30' is not a date YYYY-MM-DD",
+        "row 4, credit_code: '91430100AY4CL12T2X' check digit is 'X'",
+        "row 4, type: 'lottery_win' is not one of annual_revenue",
+        "row 5, stage: 'bankrupt' is not one of tutoring_filed | application_accepted",
+        "row 6, level: is required for type talent_recognition",
+        "row 6, housing_price_per_m2: is required for type talent_recognition",
+        "row 7, kind: 'firm' is not one of enterprise",
+        "row 7, registered_in_changsha: 'yes' must be true or false",
+        "row 7, amount: '99999999999999' is too large",
+        "row 8, event_index: 2 leaves a gap",
+        "row 8, amount: '-5' is not a plain decimal amount",
+    ]
+    for line in expected:
+        assert line in err, f"{line!r} not in:\n{err}"
+    assert err.splitlines()[0].endswith("nothing was written.")
+
+
+def test_screen_shows_twenty_problems_and_counts_the_rest(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = ["applicant_id,kind,registered_in_changsha,taxed_in_changsha,"
+            "cybersecurity_business,type,event_index,date"]
+    rows += [f"P{i},person,true,true,true,urgent_talent,0,2020-01-01" for i in range(30)]
+    source, target = tmp_path / "bad.csv", tmp_path / "out.csv"
+    source.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert _run(source, target) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"{source}: 30 problem(s)")
+    assert len(err) == 1 + 20 + 1
+    assert err[-1] == "… and 10 more problem(s)"
+    assert not target.exists()
+
+
+def test_screen_refuses_an_applicant_split_across_the_file(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]
+                                                           ) -> None:
+    frame = synth.frame(3, seed=1)
+    first = frame.filter(pl.col("applicant_id") == frame["applicant_id"][0])
+    split = pl.concat([first.head(1), frame.filter(pl.col("applicant_id") != first[
+        "applicant_id"][0]), first.tail(first.height - 1)])
+    source, target = tmp_path / "split.parquet", tmp_path / "out.parquet"
+    split.write_parquet(source)
+    assert _run(source, target) == 2
+    assert "rows of one applicant must be contiguous" in capsys.readouterr().err
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["missing.parquet"], "no such file"),
+    (["{csv}", "-o", "out.xlsx"], "unknown output format"),
+    (["{csv}", "--as-of", "31/12/2021"], "--as-of: must be an ISO date"),
+])
+def test_screen_refuses_bad_invocations(inputs: dict[str, Path], tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str], args: list[str],
+                                        message: str) -> None:
+    argv = [a.format(csv=inputs["csv"]) if "{" in a else
+            str(tmp_path / a) if a.endswith((".xlsx", "missing.parquet")) else a
+            for a in args]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_screen_applicants_across_row_groups_and_csv_blocks(
+        inputs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks cut through applicants: their rows are joined before deciding."""
+    import pyarrow.parquet as pq
+
+    from policyhub.screen import io
+
+    whole = tmp_path / "whole.parquet"
+    assert _run(inputs["parquet"], whole) == 0
+    small = tmp_path / "small-groups.parquet"
+    pq.write_table(pq.read_table(inputs["parquet"]), small, row_group_size=5)
+    cut = tmp_path / "cut.parquet"
+    assert _run(small, cut) == 0
+    assert pl.read_parquet(cut).equals(pl.read_parquet(whole))
+    monkeypatch.setattr(io, "CSV_BLOCK", 1 << 12)
+    from_csv = tmp_path / "from-csv.parquet"
+    assert _run(inputs["csv"], from_csv) == 0
+    assert pl.read_parquet(from_csv).equals(pl.read_parquet(whole))
+
+
+def test_screen_output_is_grouped_by_applicant_in_input_order(inputs: dict[str, Path],
+                                                             tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    assert _run(inputs["parquet"], out) == 0
+    table = pl.read_csv(out, infer_schema=False)
+    runs = table.select(pl.col("applicant_id").rle_id()).to_series()
+    assert runs.max() + 1 == N  # each applicant's rows are together
+    order = table["applicant_id"].unique(maintain_order=True).to_list()
+    assert order == synth.frame(N, seed=5)["applicant_id"].unique(maintain_order=True).to_list()
+    kinds = table.group_by("applicant_id", maintain_order=True).agg(pl.col("entry"))
+    rank = {"award": 0, "discretionary": 1, "ineligible": 2, "total": 3}
+    for entries in kinds["entry"].to_list():
+        assert [rank[e] for e in entries] == sorted(rank[e] for e in entries)
+        assert entries[-1] == "total"
