@@ -53,3 +53,21 @@ def test_nothing_to_release_is_refused() -> None:
     with pytest.raises(ReleaseRefused):
         release("A-1", p.bureau_officer, reason="再次撤回")
     assert available(YEAR) == D("1000.00")
+
+
+def test_sums_stay_exact_to_the_fen_after_pay_and_release() -> None:
+    """SQLite sums DECIMAL as floats: 45.26 - 0.24 - 45.02 came back as -7.1e-15 (found by the
+    property test); every derived balance must be exactly zero."""
+    from policyhub.ledger.checks import problems
+    from policyhub.ledger.models import Posting
+
+    p = personas()
+    fund_year(p.finance, "1000.00")
+    commitment = approve(p.bureau_officer, "B", "45.26")
+    pay("B", D("0.24"), p.finance, idempotency_key="k-B")
+    release("B", p.bureau_officer, reason="撤回")
+    commitments = Account.objects.get(kind=Account.Kind.COMMITMENTS, year=YEAR)
+    balance = Posting.objects.for_account(commitments).balance()
+    assert balance == 0 and str(balance).lstrip("-") == "0.00"
+    assert outstanding(commitment) == 0
+    assert problems() == []

@@ -6,9 +6,9 @@ changed behind the services' back (raw SQL, a restored backup, a bug).
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 
-from policyhub.ledger.models import Account, Commitment, JournalEntry, Posting
+from policyhub.ledger.models import Account, Commitment, JournalEntry, MoneySum, Posting
 from policyhub.ledger.params import fund
 
 Kind = Account.Kind
@@ -24,7 +24,7 @@ def problems() -> list[str]:
 
 
 def _unbalanced_entries() -> list[str]:
-    bad = (JournalEntry.objects.annotate(total=Sum("postings__amount"), n=Count("postings"))
+    bad = (JournalEntry.objects.annotate(total=MoneySum("postings__amount"), n=Count("postings"))
            .filter(Q(n__lt=2) | ~Q(total=0)).values_list("pk", "total", "n"))
     return [f"entry #{pk} does not balance: {n} postings summing to {total}"
             for pk, total, n in bad]
@@ -33,7 +33,7 @@ def _unbalanced_entries() -> list[str]:
 def _negative_balances() -> list[str]:
     out = []
     rows = Posting.objects.values_list("account__code", "account__kind").annotate(
-        total=Sum("amount"))
+        total=MoneySum("amount"))
     for code, kind, total in rows:
         if (kind in DEBIT_KINDS and total < 0) or (kind in CREDIT_KINDS and total > 0):
             out.append(f"account {code} has a balance of the wrong sign: {total}")
@@ -45,7 +45,7 @@ def _awards() -> list[str]:
     commitment entry."""
     out = []
     rows = Posting.objects.filter(entry__commitment__isnull=False).values_list(
-        "entry__commitment__award_key", "account__kind").annotate(total=Sum("amount"))
+        "entry__commitment__award_key", "account__kind").annotate(total=MoneySum("amount"))
     for award_key, kind, total in rows:
         if kind in AWARD_KINDS and total < 0:
             out.append(f"award {award_key}: {kind} balance {total} is negative")

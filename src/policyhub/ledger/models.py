@@ -153,6 +153,24 @@ class JournalEntry(AppendOnlyModel):
         return f"#{self.pk} {self.kind} {self.award_key}".rstrip()
 
 
+class MoneySum(models.Sum):
+    """SUM of amounts in yuan, exact to the fen on every database.
+
+    SQLite sums DECIMAL columns as binary floats and Django turns the result into a Decimal of
+    15 significant digits without rounding it (-7.1e-15 for 45.26 - 0.24 - 45.02). Every amount
+    has two decimals, so rounding the sum to the fen restores the exact value for any total
+    below 2^53 fen (9e13 yuan).
+    """
+
+    def __init__(self, expression: Any, **extra: Any) -> None:
+        extra.setdefault("output_field",
+                         models.DecimalField(max_digits=MAX_DIGITS, decimal_places=PLACES))
+        super().__init__(expression, **extra)
+
+    def convert_value(self, value: Any, expression: Any, connection: Any) -> Decimal | None:
+        return None if value is None else Decimal(value).quantize(ZERO)
+
+
 class PostingQuerySet(AppendOnlyQuerySet["Posting"]):
     def for_account(self, account: Account) -> PostingQuerySet:
         return self.filter(account=account)
@@ -167,7 +185,7 @@ class PostingQuerySet(AppendOnlyQuerySet["Posting"]):
     def balance(self) -> Decimal:
         """Debits minus credits of the selected postings (0.00 when there are none)."""
         field = models.DecimalField(max_digits=MAX_DIGITS, decimal_places=PLACES)
-        total = self.aggregate(total=Coalesce(models.Sum("amount"), ZERO, output_field=field))
+        total = self.aggregate(total=Coalesce(MoneySum("amount"), ZERO, output_field=field))
         return Decimal(total["total"]).quantize(ZERO)
 
 

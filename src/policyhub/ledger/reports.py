@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from django.db.models import Sum
-
-from policyhub.ledger.models import ZERO, Account, Posting
+from policyhub.ledger.models import ZERO, Account, MoneySum, Posting
 from policyhub.ledger.params import fund
 
 Kind = Account.Kind
@@ -55,7 +53,7 @@ def by_year() -> list[ReportRow]:
     """Every budget year of the fund (also those with no entry yet), then a total row."""
     sums: dict[tuple[int, str], Decimal] = defaultdict(lambda: ZERO)
     rows = (Posting.objects.filter(account__kind__in=[Kind.POOL, Kind.COMMITMENTS, Kind.PAID])
-            .values_list("account__year", "account__kind").annotate(total=Sum("amount")))
+            .values_list("account__year", "account__kind").annotate(total=MoneySum("amount")))
     for year, kind, total in rows:
         sums[year, kind] = Decimal(total)
     years = sorted(set(fund().budget_years) | {year for year, _ in sums})
@@ -70,7 +68,7 @@ def by_dimension(dimension: Dimension) -> list[ReportRow]:
     sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     rows = (Posting.objects.filter(account__kind__in=[Kind.COMMITMENTS, Kind.PAID],
                                    entry__commitment__isnull=False)
-            .values_list(field, "account__kind").annotate(total=Sum("amount")))
+            .values_list(field, "account__kind").annotate(total=MoneySum("amount")))
     for key, kind, total in rows:
         sums[key or UNSET][kind] += Decimal(total)
     out = [ReportRow(key, committed=v[Kind.COMMITMENTS], paid=v[Kind.PAID])
@@ -81,7 +79,7 @@ def by_dimension(dimension: Dimension) -> list[ReportRow]:
 
 def balances() -> list[BalanceRow]:
     """Every account with its balance (debit positive, credit negative)."""
-    totals = dict(Posting.objects.values_list("account_id").annotate(total=Sum("amount"))
+    totals = dict(Posting.objects.values_list("account_id").annotate(total=MoneySum("amount"))
                   .values_list("account_id", "total"))
     return [BalanceRow(a.code, a.name, a.kind, a.year, Decimal(totals.get(a.pk, ZERO)))
             for a in Account.objects.order_by("year", "kind")]

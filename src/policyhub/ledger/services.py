@@ -25,7 +25,6 @@ from typing import Any, Literal, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from policyhub import policytext
@@ -41,7 +40,7 @@ from policyhub.ledger.errors import (
     PaymentRefused,
     ReleaseRefused,
 )
-from policyhub.ledger.models import ZERO, Account, Commitment, JournalEntry, Posting
+from policyhub.ledger.models import ZERO, Account, Commitment, JournalEntry, MoneySum, Posting
 from policyhub.ledger.params import fund
 from policyhub.units.models import Unit
 
@@ -229,7 +228,7 @@ def available(year: int) -> Decimal:
 def figures(year: int) -> YearFigures:
     """Budget, committed, paid and available of one year: one grouped sum over its postings."""
     sums = dict(Posting.objects.filter(account__year=year).values_list("account__kind")
-                .annotate(total=Sum("amount")).values_list("account__kind", "total"))
+                .annotate(total=MoneySum("amount")).values_list("account__kind", "total"))
     pool, committed, paid = (Decimal(sums.get(k) or ZERO).quantize(CENT)
                              for k in (Kind.POOL, Kind.COMMITMENTS, Kind.PAID))
     return YearFigures(year, pool + committed + paid, committed, paid, pool)
