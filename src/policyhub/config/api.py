@@ -110,5 +110,5 @@ def _mount_routers() -> None:
         api.add_router(f"/v1/{app}/", import_module(f"policyhub.{app}.api").router)
 
 
-DOMAIN_APPS = ("registry", "ledger", "applications")
+DOMAIN_APPS = ("registry", "ledger", "applications", "centres")
 _mount_routers()

@@ -46,6 +46,14 @@ INSTALLED_APPS = [
     "policyhub.audit",
     "policyhub.ledger",
     "policyhub.applications",
+    "policyhub.centres",
+    "policyhub.centres.adaptation",
+    "policyhub.centres.testing",
+    "policyhub.centres.training",
+    "policyhub.centres.emergency",
+    "policyhub.centres.migration",
+    "policyhub.centres.events",
+    "policyhub.plan",
     "policyhub.web",
 ]
 

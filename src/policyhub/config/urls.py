@@ -3,6 +3,7 @@ pages, the REST API under /api/, language switching under /i18n/, and /static/ w
 SERVE_STATIC is on."""
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.views import serve
 from django.urls import URLPattern, URLResolver, include, path, re_path
@@ -29,7 +30,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("registry/", include("policyhub.registry.urls")),
     path("applications/", include("policyhub.applications.urls")),
     path("ledger/", include("policyhub.ledger.urls")),
+    path("centres/", include("policyhub.centres.urls")),
+    path("plan/", include("policyhub.plan.urls")),
     path("api/", api.urls),
+    path("admin/", admin.site.urls),
 ]
 
 if settings.SERVE_STATIC:

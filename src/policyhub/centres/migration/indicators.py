@@ -1,0 +1,42 @@
+"""City-wide shares for the action-plan monitor: each unit's latest report on or before the
+day, summed (a unit's share is not averaged: a unit with 2,000 terminals weighs more)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TypeVar
+
+from policyhub.centres.common import share, source
+from policyhub.centres.migration.models import AppMigration, TerminalReplacement
+from policyhub.plan.indicators import Measure, indicator
+
+R = TypeVar("R", TerminalReplacement, AppMigration)
+
+
+def latest_per_unit(reports: Iterable[R]) -> list[R]:
+    """The newest report of each unit (reports ordered newest first)."""
+    latest: dict[int, R] = {}
+    for r in reports:
+        latest.setdefault(r.unit_id, r)
+    return list(latest.values())
+
+
+@indicator("migration.terminals_share", label="全市党政办公终端更新比例", unit="%")
+def terminals_share(day: dt.date) -> Measure:
+    """计划/二/(四)/1#1: 全市党政办公终端更新超过80%."""
+    rows = latest_per_unit(TerminalReplacement.objects.filter(as_of__lte=day)
+                           .select_related("unit").order_by("-as_of", "-id"))
+    done, total = sum(r.replaced for r in rows), sum(r.terminals for r in rows)
+    return Measure(share(done, total), [source(r) for r in rows],
+                   note=f"{len(rows)}个单位已更新 {done} / {total} 台")
+
+
+@indicator("migration.apps_share", label="主要党政办公应用系统完成迁移比例", unit="%")
+def apps_share(day: dt.date) -> Measure:
+    """计划/二/(四)/2#4: 完成市、区县(市)主要党政办公应用系统迁移 (100%)."""
+    rows = latest_per_unit(AppMigration.objects.filter(as_of__lte=day)
+                           .select_related("unit").order_by("-as_of", "-id"))
+    done, total = sum(r.migrated for r in rows), sum(r.apps for r in rows)
+    return Measure(share(done, total), [source(r) for r in rows],
+                   note=f"{len(rows)}个单位已迁移 {done} / {total} 个系统")

@@ -1,0 +1,144 @@
+"""Indicators computed from the registry (registry.Organisation, YearlyFigure, RegistryEvent).
+
+The registry app has no `indicators` module of its own, so the plan registers these; they
+read the registry's records as they stand on the as-of date. What the registry cannot tell
+(a research institution's level, which platforms are incubators) is reported instead: see
+docs/plan.md, "Computed or reported".
+
+"In scope" is 《若干政策》一: registered and taxed in Changsha, in the cybersecurity business.
+An organisation counts from the day it entered the registry (the registry keeps no founding
+date), so a past as-of date does not count organisations registered later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.urls import NoReverseMatch, reverse
+
+from policyhub.plan.data import parameter
+from policyhub.plan.indicators import Measure, SourceRef, indicator
+from policyhub.registry.models import Organisation, RegistryEvent, YearlyFigure
+
+YUAN_PER_YI = Decimal(100_000_000)  # 1 亿元; a unit conversion, not a number of the text
+IN_SCOPE = Q(registered_in_changsha=True, taxed_in_changsha=True, cybersecurity_business=True)
+
+
+def org_url(pk: int) -> str:
+    try:
+        return reverse("registry:detail", args=[pk])
+    except NoReverseMatch:  # the registry pages are not mounted (API-only deployment)
+        return ""
+
+
+def _ref(org: Organisation) -> SourceRef:
+    return SourceRef(org.name, url=org_url(org.pk), model="registry.organisation", pk=org.pk)
+
+
+def in_scope(kind: str, as_of: dt.date) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(IN_SCOPE, kind=kind, created_at__date__lte=as_of)
+
+
+def enterprises(as_of: dt.date) -> QuerySet[Organisation]:
+    return in_scope(Organisation.Kind.ENTERPRISE, as_of)
+
+
+def _count(orgs: QuerySet[Organisation], note: str = "") -> Measure:
+    listed = list(orgs.order_by("name", "pk"))
+    return Measure(Decimal(len(listed)), [_ref(o) for o in listed], note)
+
+
+def latest_year(as_of: dt.date) -> int | None:
+    """The latest fiscal year, not after the as-of year, with any in-scope figure."""
+    years = YearlyFigure.objects.filter(organisation__in=enterprises(as_of),
+                                        year__lte=as_of.year)
+    found: int | None = years.order_by("-year").values_list("year", flat=True).first()
+    return found
+
+
+def figures(as_of: dt.date) -> tuple[int | None, QuerySet[YearlyFigure]]:
+    year = latest_year(as_of)
+    qs = YearlyFigure.objects.filter(organisation__in=enterprises(as_of), year=year)
+    return year, qs.select_related("organisation")
+
+
+@indicator("registry.enterprises", label="聚集网络安全上下游企业", unit="家")
+def gathered(as_of: dt.date) -> Measure:
+    return _count(enterprises(as_of), "在长沙注册纳税、从事网络安全业务的企业")
+
+
+@indicator("registry.industry_scale", label="网络安全产业规模（主营业务收入合计）", unit="亿元")
+def industry_scale(as_of: dt.date) -> Measure:
+    year, rows = figures(as_of)
+    if year is None:
+        return Measure(Decimal(0), [], "登记中尚无年度主营业务收入")
+    total = rows.aggregate(total=Sum("main_business_revenue"))["total"] or Decimal(0)
+    sources = [SourceRef(f"{f.organisation.name} {f.year}年 {f.main_business_revenue}元",
+                         url=org_url(f.organisation_id), model="registry.yearlyfigure",
+                         pk=f.pk) for f in rows.order_by("organisation__name")]
+    value = (total / YUAN_PER_YI).quantize(Decimal("0.01"))
+    return Measure(value, sources, f"{year}年度在库企业主营业务收入合计")
+
+
+def _over(threshold: str, as_of: dt.date) -> Measure:
+    limit = parameter(threshold)
+    year, rows = figures(as_of)
+    over = [f.organisation for f in rows.filter(main_business_revenue__gte=limit)]
+    note = f"{year}年度主营业务收入达到{limit / YUAN_PER_YI:g}亿元" if year else "尚无年度数据"
+    return Measure(Decimal(len(over)), [_ref(o) for o in sorted(over, key=lambda o: o.name)],
+                   note)
+
+
+@indicator("registry.revenue_over_1bn", label="主营业务收入过10亿元的企业", unit="家")
+def revenue_over_1bn(as_of: dt.date) -> Measure:
+    # Tiers nest: an enterprise over 50亿元 is also over 10亿元.
+    return _over("revenue_over_1bn", as_of)
+
+
+@indicator("registry.revenue_over_5bn", label="主营业务收入过50亿元的企业", unit="家")
+def revenue_over_5bn(as_of: dt.date) -> Measure:
+    return _over("revenue_over_5bn", as_of)
+
+
+@indicator("registry.above_size", label="规模以上企业", unit="家")
+def above_size(as_of: dt.date) -> Measure:
+    return _count(enterprises(as_of).filter(above_designated_size=True))
+
+
+@indicator("registry.high_tech_share", label="规模以上企业中高新技术企业占比", unit="%")
+def high_tech_share(as_of: dt.date) -> Measure:
+    above = enterprises(as_of).filter(above_designated_size=True)
+    total = above.count()
+    if total == 0:
+        return Measure(Decimal(0), [], "尚无规模以上企业")
+    high = list(above.filter(high_tech=True).order_by("name"))
+    share = (Decimal(len(high)) * 100 / total).quantize(Decimal("0.01"))
+    note = f"{len(high)}/{total}家规模以上企业为高新技术企业"
+    return Measure(share, [_ref(o) for o in high], note)
+
+
+@indicator("registry.listings", label="科创板等资本市场上市企业", unit="家")
+def listings(as_of: dt.date) -> Measure:
+    listed = RegistryEvent.objects.filter(type="ipo_stage", payload__stage="listed",
+                                          date__lte=as_of, organisation__isnull=False)
+    ids = listed.values_list("organisation_id", flat=True)
+    return _count(Organisation.objects.filter(pk__in=ids), "上市阶段事件（发行上市）")
+
+
+@indicator("registry.talents", label="引进和培育高端人才", unit="名")
+def talents(as_of: dt.date) -> Measure:
+    # 高端人才: people with a talent recognition (国际顶尖/国家级/省市级产业领军人才) of
+    # 政策/二/(五); the 紧缺急需 categories are not counted. A person counts once.
+    events = RegistryEvent.objects.filter(type="talent_recognition", date__lte=as_of,
+                                          person__isnull=False).select_related("person")
+    people = {e.person_id: e.person for e in events.order_by("date", "id") if e.person}
+    refs = [SourceRef(p.name, model="registry.person", pk=p.pk) for p in people.values()]
+    return Measure(Decimal(len(people)), refs, "人才认定事件（按人计）")
+
+
+@indicator("registry.rd_institutions", label="研发机构（科研院所/研发机构类主体）", unit="家")
+def rd_institutions(as_of: dt.date) -> Measure:
+    return _count(in_scope(Organisation.Kind.INSTITUTE, as_of),
+                  "登记为科研院所/研发机构的主体；级别（国家级/省级）由牵头单位报送")
