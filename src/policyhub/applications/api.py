@@ -14,19 +14,30 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
 
 from policyhub.applications import permissions, services, workflow
 from policyhub.applications.errors import Refused
-from policyhub.applications.models import Application, Proposal, TransitionRecord
+from policyhub.applications.models import (
+    Applicant,
+    Application,
+    CommitteeDecision,
+    Proposal,
+    TransitionRecord,
+)
 from policyhub.audit.services import record
-from policyhub.registry.models import Organisation
+from policyhub.registry.facts import applicant_id
+from policyhub.registry.models import Organisation, Person, Team
 
 router = Router(auth=django_auth, tags=["applications"])
 
 MAX_PAGE_SIZE = 100
+# What a row shows of its applicant, whatever its kind, in one query.
+RELATED = ("organisation", "person__organisation", "team__leader__organisation", "park",
+           "department")
 
 
 class RefusalOut(Schema):
@@ -46,7 +57,10 @@ class HistoryOut(Schema):
 
 class ApplicationOut(Schema):
     id: int
-    organisation: str
+    applicant: str  # the applicant's name, whatever its kind
+    applicant_kind: str  # organisation, person or team
+    applicant_id: str  # O-<pk>, P-<pk>, T-<pk> (registry.facts.applicant_id)
+    organisation: str | None  # the applicant's organisation (a person's employer …)
     rule: str
     clause: str
     matter: str
@@ -66,9 +80,21 @@ class ApplicationOut(Schema):
     notice_ends_on: dt.date | None
 
 
+class CommitteeDecisionOut(Schema):
+    id: int
+    meeting_ref: str
+    meeting_date: dt.date
+    amount: Decimal
+    members: list[str]
+    minutes: str | None  # where to download the minutes (permission-checked), if uploaded
+    recorded_by: str
+    recorded_at: dt.datetime
+
+
 class ApplicationDetail(ApplicationOut):
     history: list[HistoryOut]
     decision: dict[str, Any]
+    committee_decisions: list[CommitteeDecisionOut]
 
 
 class Page(Schema):
@@ -79,11 +105,24 @@ class Page(Schema):
 
 
 class ApplicationIn(Schema):
-    organisation_id: int
+    """Exactly one of organisation_id, person_id, team_id: who applies."""
+
+    organisation_id: int | None = None
+    person_id: int | None = None
+    team_id: int | None = None
     rule: str
     matter: str
     events: list[dict[str, Any]] = Field(default_factory=list)
     requested_amount: Decimal | None = None
+
+
+class CommitteeDecisionIn(Schema):
+    """一事一议: the meeting's decision (the minutes file is uploaded on the web page)."""
+
+    meeting_ref: str
+    meeting_date: dt.date
+    amount: Decimal
+    members: list[str]
 
 
 class TransitionIn(Schema):
@@ -94,7 +133,9 @@ class TransitionIn(Schema):
 
 class ProposalOut(Schema):
     id: int
-    organisation: str
+    applicant: str
+    applicant_kind: str
+    organisation: str | None
     rule: str
     clause: str
     matter: str
@@ -109,10 +150,17 @@ def _user(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
     return request.user
 
 
+def _applicant(record: Application | Proposal) -> dict[str, Any]:
+    owner = record.owning_organisation
+    return {"applicant": record.applicant_name, "applicant_kind": record.applicant_kind,
+            "organisation": owner.name if owner is not None else None}
+
+
 def _out(app: Application) -> dict[str, Any]:
     state = workflow.state(app.state)
     return {
-        "id": app.pk, "organisation": app.organisation.name, "rule": app.rule,
+        "id": app.pk, **_applicant(app), "applicant_id": applicant_id(app.applicant),
+        "rule": app.rule,
         "clause": app.clause, "matter": app.matter, "state": app.state,
         "state_label": state.zh, "public_label": state.public,
         "requested_amount": app.requested_amount, "entitled_amount": app.entitled_amount,
@@ -129,9 +177,19 @@ def _history(row: TransitionRecord) -> dict[str, Any]:
             "reason": row.reason, "amount": row.amount, "at": row.at}
 
 
+def _decision(d: CommitteeDecision) -> dict[str, Any]:
+    return {"id": d.pk, "meeting_ref": d.meeting_ref, "meeting_date": d.meeting_date,
+            "amount": d.amount, "members": list(d.members),
+            "minutes": (reverse("applications:minutes", args=[d.application_id, d.pk])
+                        if d.minutes else None),
+            "recorded_by": d.recorded_by.get_username(), "recorded_at": d.recorded_at}
+
+
 def _detail(app: Application) -> dict[str, Any]:
     return {**_out(app), "history": [_history(r) for r in app.history.select_related("actor")],
-            "decision": app.decision}
+            "decision": app.decision,
+            "committee_decisions": [_decision(d) for d in
+                                    app.committee_decisions.select_related("recorded_by")]}
 
 
 def _refusal(exc: Refused) -> Status[Any]:
@@ -143,7 +201,7 @@ def list_applications(request: HttpRequest, state: str | None = None,
                       clause: str | None = None, park: str | None = None, page: int = 1,
                       page_size: int = 20) -> dict[str, Any]:
     # The decision snapshot and facts are kilobytes per row; the list does not return them.
-    qs = (permissions.visible(_user(request)).select_related("organisation", "park", "department")
+    qs = (permissions.visible(_user(request)).select_related(*RELATED)
           .defer("decision", "events"))
     if state:
         qs = qs.filter(state=state)
@@ -161,9 +219,20 @@ def list_applications(request: HttpRequest, state: str | None = None,
 @router.post("/", response={201: ApplicationDetail, 403: RefusalOut, 422: RefusalOut},
              summary="Apply (as the applicant, or its park committee on its behalf)")
 def create_application(request: HttpRequest, body: ApplicationIn) -> Status[Any]:
-    org = get_object_or_404(Organisation, pk=body.organisation_id)
+    given = [pk for pk in (body.organisation_id, body.person_id, body.team_id)
+             if pk is not None]
+    if len(given) != 1:
+        return Status(422, {"detail": "须且只能指定一个申报主体：organisation_id、person_id "
+                                      "或 team_id"})
+    applicant: Applicant
+    if body.organisation_id is not None:
+        applicant = get_object_or_404(Organisation, pk=body.organisation_id)
+    elif body.person_id is not None:
+        applicant = get_object_or_404(Person, pk=body.person_id)
+    else:
+        applicant = get_object_or_404(Team, pk=body.team_id)
     try:
-        app = services.apply(org, body.rule, body.matter, _user(request), events=body.events,
+        app = services.apply(applicant, body.rule, body.matter, _user(request), events=body.events,
                              requested_amount=body.requested_amount)
     except Refused as exc:
         return _refusal(exc)
@@ -172,15 +241,13 @@ def create_application(request: HttpRequest, body: ApplicationIn) -> Status[Any]
 
 @router.get("/proposals", response=list[ProposalOut], summary="免申即享 proposals")
 def list_proposals(request: HttpRequest, status: str = "open") -> list[dict[str, Any]]:
-    orgs = permissions.proposal_organisations(_user(request))
-    qs = Proposal.objects.filter(status=status).select_related("organisation")
-    if orgs is not None:
-        qs = qs.filter(organisation_id__in=orgs)
+    qs = permissions.visible_proposals(_user(request)).filter(status=status).select_related(
+        "organisation", "person__organisation", "team__leader__organisation")
     return [_proposal(p) for p in qs]
 
 
 def _proposal(p: Proposal) -> dict[str, Any]:
-    return {"id": p.pk, "organisation": p.organisation.name, "rule": p.rule,
+    return {"id": p.pk, **_applicant(p), "rule": p.rule,
             "clause": p.clause, "matter": p.matter, "amount": p.amount, "ceiling": p.ceiling,
             "explanation": p.explanation, "status": p.status,
             "application_id": p.application_id}
@@ -211,8 +278,7 @@ def dismiss_proposal(request: HttpRequest, proposal_id: int) -> Status[Any]:
 
 def _visible_or_refusal(request: HttpRequest, app_id: int
                         ) -> tuple[Application | None, Status[Any] | None]:
-    app = get_object_or_404(Application.objects.select_related("organisation", "park",
-                                                               "department"), pk=app_id)
+    app = get_object_or_404(Application.objects.select_related(*RELATED), pk=app_id)
     allowed, why = permissions.can_view(_user(request), app)
     if allowed:
         return app, None
@@ -240,3 +306,18 @@ def make_transition(request: HttpRequest, app_id: int, body: TransitionIn) -> St
     except Refused as exc:
         return _refusal(exc)
     return Status(200, _detail(moved))
+
+
+@router.post("/{int:app_id}/committee-decisions",
+             response={201: CommitteeDecisionOut, 403: RefusalOut, 422: RefusalOut},
+             summary="一事一议: record the committee's decision (industry bureau)")
+def record_committee_decision(request: HttpRequest, app_id: int,
+                              body: CommitteeDecisionIn) -> Status[Any]:
+    app = get_object_or_404(Application, pk=app_id)
+    try:
+        decision = services.record_committee_decision(
+            app, _user(request), meeting_ref=body.meeting_ref, meeting_date=body.meeting_date,
+            amount=body.amount, members=body.members)
+    except Refused as exc:
+        return _refusal(exc)
+    return Status(201, _decision(decision))

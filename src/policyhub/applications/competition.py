@@ -1,7 +1,8 @@
 """就高不就低 (政策三(一)) across applications: one matter is never paid under two clauses.
 
 The engine applies the rule inside one decision; this module applies it across the
-applications an organisation files for the same matter under different clauses. The
+applications one applicant (an organisation, a talent or a team) files for the same matter
+under different clauses. The
 higher amount wins, a tie goes to the lower clause number (as in the engine), and an
 award already paid always wins (its money is out).
 """
@@ -20,7 +21,7 @@ COMPETING_STATES = (*workflow.OPEN_STATES, "paid")
 
 
 def rivals(app: Application) -> list[Application]:
-    """Applications for the same organisation and matter under another clause.
+    """Applications of the same applicant (whatever its kind) and matter under another clause.
     一事一议 items take no part (as in the engine's dedup)."""
     if app.discretionary:
         return []
@@ -42,8 +43,8 @@ def beats(a: Application, b: Application) -> bool:
 
 
 def reason(winner: Application, loser: Application) -> str:
-    return (f"同一主体同一事项“{loser.matter}”已按{winner.clause}申报（编号{winner.pk}，"
-            f"{winner.state_label}，金额{value(winner)}元），高于按{loser.clause}申报的"
+    return (f"同一主体（{winner.applicant_name}）同一事项“{loser.matter}”已按{winner.clause}"
+            f"申报（编号{winner.pk}，{winner.state_label}，金额{value(winner)}元），高于按{loser.clause}申报的"
             f"{value(loser)}元；依据{policytext.cite(RULE_CLAUSE)}“就高不就低”，不重复给予扶持")
 
 

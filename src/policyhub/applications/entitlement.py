@@ -14,7 +14,9 @@ from decimal import Decimal
 from typing import Any
 
 from policyhub.engine import evaluate
-from policyhub.registry.models import Organisation
+from policyhub.registry.models import Organisation, Person, Team
+
+Applicant = Organisation | Person | Team
 
 RequestFor = Callable[..., dict[str, Any]]
 
@@ -48,18 +50,32 @@ def registry_request_for() -> RequestFor | None:
     return found
 
 
-def organisation_request(org: Organisation, events: list[dict[str, Any]],
-                         as_of: dt.date) -> dict[str, Any]:
-    """A policyhub.evaluate/1 request: the registry's facts about `org` as of `as_of`, plus
-    `events` (facts an application brings that the registry does not hold yet).
+def applicant_request(applicant: Applicant, events: list[dict[str, Any]],
+                      as_of: dt.date) -> dict[str, Any]:
+    """A policyhub.evaluate/1 request: the registry's facts about `applicant` (an
+    organisation, a talent or a team) as of `as_of`, plus `events` (facts an application
+    brings that the registry does not hold yet).
 
-    Every registry event of the organisation goes in, not only the application's own: the
-    engine then applies 就高不就低 across the organisation's clauses itself."""
+    Every registry event of the applicant goes in, not only the application's own: the
+    engine then applies 就高不就低 across the applicant's clauses itself."""
     request_for = registry_request_for()
     if request_for is not None:
-        request = request_for(org, as_of=as_of)
+        request = request_for(applicant, as_of=as_of)
         request["events"] = [*request["events"], *events]
         return request
+    if not isinstance(applicant, Organisation):
+        raise RuntimeError("people and teams need policyhub.registry.facts.request_for")
+    return _bare_request(applicant, events, as_of)
+
+
+def organisation_request(org: Organisation, events: list[dict[str, Any]],
+                         as_of: dt.date) -> dict[str, Any]:
+    """`applicant_request` for an organisation (the demo loader's name for it)."""
+    return applicant_request(org, events, as_of)
+
+
+def _bare_request(org: Organisation, events: list[dict[str, Any]],
+                  as_of: dt.date) -> dict[str, Any]:
     # Before the registry's builder existed: the scope flags and the application's events.
     return {
         "as_of": as_of.isoformat(),
@@ -74,9 +90,9 @@ def organisation_request(org: Organisation, events: list[dict[str, Any]],
     }
 
 
-def entitlement(org: Organisation, rule: str, matter: str, events: list[dict[str, Any]],
+def entitlement(applicant: Applicant, rule: str, matter: str, events: list[dict[str, Any]],
                 as_of: dt.date) -> Entitlement:
-    decision = evaluate(organisation_request(org, events, as_of))
+    decision = evaluate(applicant_request(applicant, events, as_of))
     return find(decision, rule, matter)
 
 

@@ -49,10 +49,23 @@ def _call(name: str, app: Application, actor: Actor, *args: Any, **kwargs: Any) 
         raise
 
 
+def payee(app: Application) -> str:
+    """The ledger's payee label: the applicant's name (an organisation with its credit code,
+    as before people and teams applied)."""
+    return str(app.applicant)
+
+
+def district(app: Application) -> str:
+    """The district the award counts in: the applicant's, for people and teams their
+    organisation's (blank when they have none)."""
+    org = app.owning_organisation
+    return org.district if org is not None else ""
+
+
 def commit(app: Application, amount: Decimal, year: int, actor: Actor) -> None:
     _call("commit", app, actor, app.award_key, year, amount, actor,
           clause=subsection(app.reference), department=app.department,
-          district=app.organisation.district, payee=str(app.organisation))
+          district=district(app), payee=payee(app))
 
 
 def pay(app: Application, amount: Decimal, actor: Actor) -> None:

@@ -16,9 +16,95 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from policyhub.applications import workflow
+from policyhub.registry.models import Organisation, Person, Team
 
 DIGITS, PLACES = 14, 2  # up to a trillion yuan, in fen
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
+
+
+# 申报主体: an organisation, a talent (Person) or a team (《若干政策》二(五)、二(十)).
+Applicant = Organisation | Person | Team
+APPLICANT_FIELDS = ("organisation", "person", "team")
+APPLICANT_KIND_LABELS = {"organisation": "单位", "person": "人才", "team": "团队"}
+
+
+def applicant_field(applicant: Applicant) -> str:
+    """The Application/Proposal field that holds `applicant`: organisation, person or team."""
+    if isinstance(applicant, Organisation):
+        return "organisation"
+    if isinstance(applicant, Person):
+        return "person"
+    if isinstance(applicant, Team):
+        return "team"
+    raise TypeError(f"not an applicant: {applicant!r}")
+
+
+def of_applicant(applicant: Applicant) -> dict[str, Applicant]:
+    """Keyword arguments that select (or set) `applicant` on an Application or Proposal."""
+    return {applicant_field(applicant): applicant}
+
+
+def owning_organisation(applicant: Applicant) -> Organisation | None:
+    """The organisation whose applicant users act for `applicant`: itself, a person's
+    employer, a team's leader's employer (as registry.permissions.owner)."""
+    if isinstance(applicant, Organisation):
+        return applicant
+    return applicant.organisation
+
+
+def exactly_one_applicant(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=(
+            models.Q(organisation__isnull=False, person__isnull=True, team__isnull=True)
+            | models.Q(organisation__isnull=True, person__isnull=False, team__isnull=True)
+            | models.Q(organisation__isnull=True, person__isnull=True, team__isnull=False)),
+        name=name)
+
+
+class HasApplicant(models.Model):
+    """Exactly one of organisation, person, team (the table's CheckConstraint holds it)."""
+
+    class Meta:
+        abstract = True
+
+    organisation: models.ForeignKey[Organisation | None, Organisation | None]
+    person: models.ForeignKey[Person | None, Person | None]
+    team: models.ForeignKey[Team | None, Team | None]
+
+    @property
+    def applicant(self) -> Applicant:
+        found: Applicant | None = self.organisation or self.person or self.team
+        if found is None:
+            raise ValueError(f"{self._meta.label} {self.pk} has no applicant")
+        return found
+
+    @property
+    def applicant_kind(self) -> str:
+        """organisation, person or team."""
+        return applicant_field(self.applicant)
+
+    @property
+    def applicant_kind_label(self) -> str:
+        return APPLICANT_KIND_LABELS[self.applicant_kind]
+
+    @property
+    def applicant_name(self) -> str:
+        return self.applicant.name
+
+    @property
+    def applicant_code(self) -> str:
+        """What identifies the applicant on documents: an organisation's credit code, a
+        person's masked ID number, nothing for a team."""
+        found = self.applicant
+        if isinstance(found, Organisation):
+            return found.credit_code
+        if isinstance(found, Person):
+            return found.id_number_masked
+        return ""
+
+    @property
+    def owning_organisation(self) -> Organisation | None:
+        return owning_organisation(self.applicant)
 
 
 class AppendOnlyError(RuntimeError):
@@ -45,14 +131,21 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
         return self.filter(state__in=workflow.OPEN_STATES)
 
     def same_matter(self, app: Application) -> ApplicationQuerySet:
-        return self.filter(organisation_id=app.organisation_id, matter=app.matter).exclude(
+        """The other applications of `app`'s applicant (whatever its kind) for its matter."""
+        return self.filter(**of_applicant(app.applicant), matter=app.matter).exclude(
             pk=app.pk)
 
 
-class Application(models.Model):
-    # Person and Team applicants come with the registry issue; organisations only for now.
+class Application(HasApplicant):
+    # 申报主体: exactly one of an organisation, a talent or a team (exactly_one_applicant).
     organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT,
-                                     related_name="applications", verbose_name=_("申报主体"))
+                                     null=True, blank=True, related_name="applications",
+                                     verbose_name=_("申报单位"))
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="applications",
+                               verbose_name=_("申报人才"))
+    team = models.ForeignKey("registry.Team", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="applications", verbose_name=_("申报团队"))
     rule = models.CharField(_("规则"), max_length=40)  # engine rule id, e.g. P7.project
     clause = models.CharField(_("条款"), max_length=20)  # contract label, e.g. 二(七)
     reference = models.CharField(_("条款编号"), max_length=40)  # policytext id, 政策/二/(七)
@@ -105,10 +198,14 @@ class Application(models.Model):
             # (567 ms at 100k applications, bench_applications).
             models.Index(fields=["-created_at", "-id"], name="application_newest_first"),
             models.Index(fields=["state", "-created_at"], name="application_state_newest"),
+            # 就高不就低 for people and teams.
+            models.Index(fields=["person", "matter"], name="application_person_matter"),
+            models.Index(fields=["team", "matter"], name="application_team_matter"),
         )
+        constraints = (exactly_one_applicant("application_has_exactly_one_applicant"),)
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.organisation.name} {self.clause} {self.matter}"
+        return f"#{self.pk} {self.applicant_name} {self.clause} {self.matter}"
 
     @property
     def state_label(self) -> str:
@@ -196,7 +293,7 @@ class Appeal(AppendOnly):
         verbose_name_plural = _("申诉")
 
 
-class Proposal(models.Model):
+class Proposal(HasApplicant):
     """免申即享: an entitlement found by screening the registry that nobody applied for."""
 
     class Status(models.TextChoices):
@@ -205,7 +302,11 @@ class Proposal(models.Model):
         DISMISSED = "dismissed", _("已放弃")
 
     organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT,
-                                     related_name="proposals")
+                                     null=True, blank=True, related_name="proposals")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="proposals")
+    team = models.ForeignKey("registry.Team", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="proposals")
     rule = models.CharField(_("规则"), max_length=40)
     clause = models.CharField(_("条款"), max_length=20)
     matter = models.CharField(_("事项"), max_length=100)
@@ -225,9 +326,16 @@ class Proposal(models.Model):
         ordering = ("-created_at", "-id")
         verbose_name = _("免申即享建议")
         verbose_name_plural = _("免申即享建议")
-        # Screening re-runs are idempotent: one proposal per organisation, rule and matter.
-        constraints = (models.UniqueConstraint(fields=["organisation", "rule", "matter"],
-                                               name="unique_proposal"),)
+        # Screening re-runs are idempotent: one proposal per applicant, rule and matter.
+        constraints = (
+            models.UniqueConstraint(fields=["organisation", "rule", "matter"],
+                                    name="unique_proposal"),
+            models.UniqueConstraint(fields=["person", "rule", "matter"],
+                                    name="unique_person_proposal"),
+            models.UniqueConstraint(fields=["team", "rule", "matter"],
+                                    name="unique_team_proposal"),
+            exactly_one_applicant("proposal_has_exactly_one_applicant"),
+        )
 
     def __str__(self) -> str:
-        return f"{self.organisation.name} {self.clause} {self.matter} {self.amount}"
+        return f"{self.applicant_name} {self.clause} {self.matter} {self.amount}"

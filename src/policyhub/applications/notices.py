@@ -21,8 +21,8 @@ from policyhub.web.pdf import render_pdf
 
 ISSUER = "长沙市工业和信息化局"
 NOTICE_TITLE = "长沙市网络安全产业专项资金拟支持项目公示"
-NOTICE_HEADERS = ("申报编号", "申报主体", "统一社会信用代码", "支持事项", "政策条款", "事项",
-                  "拟支持金额（元）", "公示截止")
+NOTICE_HEADERS = ("申报编号", "申报主体", "统一社会信用代码/证件号码", "支持事项", "政策条款",
+                  "事项", "拟支持金额（元）", "公示截止")
 LETTER_STATES = ("approved", "paid")
 AMOUNT_COLUMN = NOTICE_HEADERS.index("拟支持金额（元）")
 
@@ -42,7 +42,7 @@ def cite(app: Application) -> str:
 
 
 def notice_row(app: Application) -> list[Cell]:
-    return [app.pk, app.organisation.name, app.organisation.credit_code, rule_label(app.rule),
+    return [app.pk, app.applicant_name, app.applicant_code, rule_label(app.rule),
             app.clause, app.matter, app.approved_amount, app.notice_ends_on]
 
 
@@ -96,6 +96,12 @@ class Letter:
     amount_text: str
     approved_on: dt.date
     explanation: str
+    id_label: str = "统一社会信用代码"  # a person's: 证件号码; a team has none
+    addressee: str = "你单位"  # 你 (a talent), 你团队 (a team)
+
+
+ID_LABELS = {"organisation": "统一社会信用代码", "person": "证件号码", "team": ""}
+ADDRESSEES = {"organisation": "你单位", "person": "你", "team": "你团队"}
 
 
 def letter(app: Application) -> Letter:
@@ -107,11 +113,12 @@ def letter(app: Application) -> Letter:
         raise ValueError(f"application {app.pk} has not been approved")
     approved_on = approval.at.date()
     return Letter(
-        number=f"长工信核〔{approved_on.year}〕{app.pk}号", organisation=app.organisation.name,
-        credit_code=app.organisation.credit_code, rule=rule_label(app.rule),
+        number=f"长工信核〔{approved_on.year}〕{app.pk}号", organisation=app.applicant_name,
+        credit_code=app.applicant_code, rule=rule_label(app.rule),
         citation=cite(app), matter=app.matter, amount=app.approved_amount,
         amount_text=display.money(app.approved_amount), approved_on=approved_on,
-        explanation=app.explanation)
+        explanation=app.explanation, id_label=ID_LABELS[app.applicant_kind],
+        addressee=ADDRESSEES[app.applicant_kind])
 
 
 def letter_pdf(app: Application) -> bytes:

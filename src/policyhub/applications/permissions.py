@@ -4,17 +4,30 @@ Scope per role: an applicant acts for its own organisation, a park officer for i
 a department reviewer for the clauses its department reviews (clauses.yaml), the industry
 bureau and finance bureau city-wide; auditors and administrators see everything but move
 nothing (separation of duties: the people who run the system do not decide awards).
+
+People and teams (二(五)、二(十)) belong to their organisation (a person's employer, a team's
+leader's, as registry.permissions.owner): that organisation's applicant users act for them
+and its park committee receives their applications. A person or team with no organisation
+has no applicant user and no park: the industry bureau applies on its behalf and stands in
+for the park committee (submit, accept, return or refuse at acceptance) — as it does for
+any application with no park.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from policyhub.accounts.models import Role, RoleAssignment
 from policyhub.accounts.roles import assignments
 from policyhub.applications import workflow
-from policyhub.applications.models import Application, ApplicationQuerySet
+from policyhub.applications.models import (
+    Applicant,
+    Application,
+    ApplicationQuerySet,
+    Proposal,
+    owning_organisation,
+)
 from policyhub.registry.models import Organisation
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -23,9 +36,30 @@ Check = tuple[bool, str]
 CITY_WIDE = (Role.BUREAU_OFFICER, Role.FINANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR)
 
 
+def owner_id(app: Application | Proposal) -> int | None:
+    """The id of the organisation whose applicant users act for `app`'s applicant."""
+    if app.organisation_id is not None:
+        return app.organisation_id
+    owner = app.owning_organisation
+    return owner.pk if owner is not None else None
+
+
+def _owned_by(org_id: int | None, prefix: str = "") -> Q:
+    """Applications (or proposals) whose applicant belongs to organisation `org_id`."""
+    return (Q(**{f"{prefix}organisation_id": org_id})
+            | Q(**{f"{prefix}person__organisation_id": org_id})
+            | Q(**{f"{prefix}team__leader__organisation_id": org_id}))
+
+
+def _in_park(park_id: int) -> Q:
+    """Proposals whose applicant's organisation lies in park `park_id`."""
+    return (Q(organisation__park_id=park_id) | Q(person__organisation__park_id=park_id)
+            | Q(team__leader__organisation__park_id=park_id))
+
+
 def _in_scope(a: RoleAssignment, app: Application) -> bool:
     if a.role == Role.APPLICANT:
-        return a.organisation_id == app.organisation_id
+        return a.organisation_id is not None and a.organisation_id == owner_id(app)
     if a.role == Role.PARK_OFFICER:
         return a.unit_id is not None and a.unit_id == app.park_id
     if a.role == Role.DEPARTMENT_REVIEWER:
@@ -42,7 +76,17 @@ def role_for(user: AnyUser, app: Application, move: workflow.Move) -> str | None
     for a in assignments(user):
         if a.role in move.roles and _in_scope(a, app):
             return str(a.role)
+    for a in assignments(user):
+        if _stands_in(a, app, move):
+            return str(a.role)
     return None
+
+
+def _stands_in(a: RoleAssignment, app: Application, move: workflow.Move) -> bool:
+    """The industry bureau makes the park committee's moves on an application with no park
+    (a person or team with no organisation, which it applied for on their behalf)."""
+    return (a.role == Role.BUREAU_OFFICER and app.park_id is None
+            and workflow.PARK_OFFICER in move.roles)
 
 
 def can_view(user: AnyUser, app: Application) -> Check:
@@ -75,14 +119,25 @@ def _refusal(move: workflow.Move) -> str:
     return f"“{move.zh}”须由{roles}办理，且限于其负责的申报"
 
 
-def can_apply(user: AnyUser, org: Organisation) -> Check:
-    """An applicant for its own organisation, or its park's officer on its behalf."""
+def can_apply(user: AnyUser, applicant: Applicant) -> Check:
+    """An applicant for its own organisation and that organisation's people and teams, or
+    the park's officer on their behalf; for a person or team with no organisation, the
+    industry bureau on its behalf."""
+    org = owning_organisation(applicant)
+    if org is None:
+        if any(a.role == Role.BUREAU_OFFICER for a in assignments(user)):
+            return True, ""
+        return False, "没有所在单位的人才或团队，由市工业和信息化局代为申报"
     for a in assignments(user):
-        if a.role == Role.APPLICANT and a.organisation_id == org.pk:
+        if a.role == Role.APPLICANT and a.organisation_id is not None \
+                and a.organisation_id == org.pk:
             return True, ""
         if a.role == Role.PARK_OFFICER and a.unit_id is not None and a.unit_id == org.park_id:
             return True, ""
-    return False, "只有申报主体本身或其所在园区管委会可以代为申报"
+    if isinstance(applicant, Organisation):
+        return False, "只有申报主体本身或其所在园区管委会可以代为申报"
+    return False, (f"只有{applicant.name}所在单位（{org.name}）的申报人或其所在园区管委会"
+                   "可以代为申报")
 
 
 def can_record_decision(user: AnyUser, app: Application) -> Check:
@@ -101,8 +156,8 @@ def visible(user: AnyUser, qs: ApplicationQuerySet | None = None) -> Application
     for a in assignments(user):
         if a.role in CITY_WIDE:
             return qs
-        if a.role == Role.APPLICANT:
-            rules |= Q(organisation_id=a.organisation_id)
+        if a.role == Role.APPLICANT and a.organisation_id is not None:
+            rules |= _owned_by(a.organisation_id)
         elif a.role == Role.PARK_OFFICER and a.unit_id is not None:
             rules |= Q(park_id=a.unit_id)
         elif a.role == Role.DEPARTMENT_REVIEWER:
@@ -110,24 +165,29 @@ def visible(user: AnyUser, qs: ApplicationQuerySet | None = None) -> Application
     return qs.filter(rules)
 
 
-def can_act_for(user: AnyUser, org_id: int) -> Check:
-    """Confirming or dismissing a 免申即享 proposal: the organisation's own applicant."""
+def can_act_for(user: AnyUser, org_id: int | None) -> Check:
+    """Confirming or dismissing a 免申即享 proposal: the applicant users of the organisation
+    the proposal's applicant belongs to (`owner_id`); nobody for a person or team with none."""
+    if org_id is None:
+        return False, "该人才或团队没有所在单位，免申即享建议须由本人到市工业和信息化局办理"
     if any(a.role == Role.APPLICANT and a.organisation_id == org_id for a in assignments(user)):
         return True, ""
     return False, "只有申报主体本身可以确认或放弃免申即享建议"
 
 
-def proposal_organisations(user: AnyUser) -> set[int] | None:
-    """Whose 免申即享 proposals `user` may list: None means every organisation."""
+def visible_proposals(user: AnyUser, qs: QuerySet[Proposal] | None = None
+                      ) -> QuerySet[Proposal]:
+    """The 免申即享 proposals `user` may list: its organisations' (with their people and
+    teams), a park's for its officer, all of them for the city-wide roles."""
+    qs = qs if qs is not None else Proposal.objects.all()
     if not user.is_authenticated:
-        return set()
-    orgs: set[int] = set()
+        return qs.none()
+    rules = Q(pk__in=[])
     for a in assignments(user):
         if a.role in CITY_WIDE:
-            return None
+            return qs
         if a.role == Role.APPLICANT and a.organisation_id is not None:
-            orgs.add(a.organisation_id)
+            rules |= _owned_by(a.organisation_id)
         elif a.role == Role.PARK_OFFICER and a.unit_id is not None:
-            orgs |= set(Organisation.objects.filter(park_id=a.unit_id)
-                        .values_list("pk", flat=True))
-    return orgs
+            rules |= _in_park(a.unit_id)
+    return qs.filter(rules)

@@ -1,26 +1,32 @@
-"""免申即享: screen every registry organisation and propose what nobody applied for.
+"""免申即享: screen every registry applicant and propose what nobody applied for.
 
-A screening run evaluates each organisation on the registry's facts (policyhub.engine, one
-decision per organisation, the same path a reviewer's decision takes) and creates one
-Proposal per granted award that has neither an application nor an earlier proposal for
-the same (organisation, rule, matter). Re-running is therefore idempotent.
+A screening run evaluates each organisation, talent (Person) and team on the registry's facts
+(policyhub.engine, one decision per applicant, the same path a reviewer's decision takes) and
+creates one Proposal per granted award that has neither an application nor an earlier
+proposal for the same (applicant, rule, matter). Re-running is therefore idempotent.
+
+A talent or team is proposed to its organisation's applicant users (registry.permissions'
+owner); one with no organisation is listed for the city-wide staff only, since nobody can
+confirm on its behalf (confirmation is the applicant's own act).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
-from policyhub.applications.entitlement import organisation_request
-from policyhub.applications.models import Application, Proposal
+from policyhub.applications.entitlement import applicant_request
+from policyhub.applications.models import Applicant, Application, Proposal, of_applicant
 from policyhub.audit.services import record
 from policyhub.engine import InputError, evaluate
-from policyhub.registry.models import Organisation
+from policyhub.registry.facts import applicant_id
+from policyhub.registry.models import Organisation, Person, Team
 
 
 @dataclass(frozen=True)
@@ -30,59 +36,76 @@ class Summary:
     created: int
     already_known: int
     problems: tuple[str, ...]
+    people: int = 0
+    teams: int = 0
 
     def line(self) -> str:
-        return (f"run {self.run}: {self.organisations} organisations screened, "
-                f"{self.created} proposals created, {self.already_known} already applied for "
-                f"or proposed, {len(self.problems)} organisations with bad facts")
+        return (f"run {self.run}: {self.organisations} organisations, {self.people} people and "
+                f"{self.teams} teams screened, {self.created} proposals created, "
+                f"{self.already_known} already applied for or proposed, "
+                f"{len(self.problems)} applicants with bad facts")
 
 
 def screen(as_of: dt.date, *, run: str | None = None) -> Summary:
-    """Screen every organisation as of `as_of`; returns what was created."""
+    """Screen every organisation, person and team as of `as_of`; returns what was created."""
     run = run or f"{as_of.isoformat()}-{uuid.uuid4().hex[:8]}"
-    created = known = count = 0
+    created = known = 0
+    counts = {Organisation: 0, Person: 0, Team: 0}
     problems: list[str] = []
-    for org in Organisation.objects.order_by("pk").iterator():
-        count += 1
+    for applicant in _applicants():
+        counts[type(applicant)] += 1
         try:
-            new, old = _screen_one(org, as_of, run)
-        except InputError as exc:  # one organisation's bad facts must not stop the run
-            problems.append(f"{org.credit_code}: {exc}")
+            new, old = _screen_one(applicant, as_of, run)
+        except InputError as exc:  # one applicant's bad facts must not stop the run
+            label = (applicant.credit_code if isinstance(applicant, Organisation)
+                     else applicant_id(applicant))
+            problems.append(f"{label}: {exc}")
             continue
         created, known = created + new, known + old
-    summary = Summary(run, count, created, known, tuple(problems))
+    summary = Summary(run, counts[Organisation], created, known, tuple(problems),
+                      people=counts[Person], teams=counts[Team])
     record(None, "applications.screening", None, run=run, as_of=as_of,
-           organisations=count, created=created, already_known=known, problems=problems)
+           organisations=counts[Organisation], people=counts[Person], teams=counts[Team],
+           created=created, already_known=known, problems=problems)
     return summary
 
 
-def _screen_one(org: Organisation, as_of: dt.date, run: str) -> tuple[int, int]:
-    request = organisation_request(org, [], as_of)
+def _applicants() -> Iterator[Applicant]:
+    yield from Organisation.objects.order_by("pk").iterator()
+    # Only people and teams with facts of their own can be granted anything.
+    yield from Person.objects.filter(events__isnull=False).distinct().order_by("pk").iterator()
+    yield from Team.objects.filter(events__isnull=False).distinct().order_by("pk").iterator()
+
+
+def _screen_one(applicant: Applicant, as_of: dt.date, run: str) -> tuple[int, int]:
+    request = applicant_request(applicant, [], as_of)
     decision = evaluate(request)
     created = known = 0
     with transaction.atomic():
         for award in decision["awards"]:
             if award["status"] != "granted":
                 continue
-            if _known(org, award["rule"], award["matter"]):
+            if _known(applicant, award["rule"], award["matter"]):
                 known += 1
                 continue
-            _propose(org, award, request, decision, run)
+            _propose(applicant, award, request, decision, run)
             created += 1
     return created, known
 
 
-def _known(org: Organisation, rule: str, matter: str) -> bool:
-    return (Application.objects.filter(organisation=org, rule=rule, matter=matter).exists()
-            or Proposal.objects.filter(organisation=org, rule=rule, matter=matter).exists())
+def _known(applicant: Applicant, rule: str, matter: str) -> bool:
+    who = of_applicant(applicant)
+    return (Application.objects.filter(**who, rule=rule, matter=matter).exists()
+            or Proposal.objects.filter(**who, rule=rule, matter=matter).exists())
 
 
-def _propose(org: Organisation, award: dict[str, Any], request: dict[str, Any],
+def _propose(applicant: Applicant, award: dict[str, Any], request: dict[str, Any],
              decision: dict[str, Any], run: str) -> Proposal:
     # Only the events the award rests on travel with the proposal (the rest are the
     # registry's and are read again at each decision).
     proposal = Proposal.objects.create(
-        organisation=org, rule=award["rule"], clause=award["clause"], matter=award["matter"],
+        **of_applicant(applicant), rule=award["rule"], clause=award["clause"],
+        matter=award["matter"],
         amount=Decimal(award["amount"]), ceiling=award["ceiling"],
         explanation=award["explanation"], decision=decision, run=run,
         events=[])

@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -26,22 +27,25 @@ from policyhub.applications.entitlement import Entitlement, entitlement, snapsho
 from policyhub.applications.errors import Refused
 from policyhub.applications.models import (
     Appeal,
+    Applicant,
     Application,
     CommitteeDecision,
     Objection,
     Proposal,
     TransitionRecord,
+    of_applicant,
+    owning_organisation,
 )
 from policyhub.applications.permissions import (
     can_act_for,
     can_apply,
     can_record_decision,
     can_transition,
+    owner_id,
     role_for,
 )
 from policyhub.audit.services import record
 from policyhub.engine import meta
-from policyhub.registry.models import Organisation
 from policyhub.units.models import Unit
 
 User = AbstractBaseUser | AnonymousUser
@@ -78,35 +82,44 @@ def _audited_refusal(actor: User | None, action: str, obj: Model | None,
 # apply
 
 
-def apply(org: Organisation, rule: str, matter: str, actor: User, *,
+def apply(applicant: Applicant, rule: str, matter: str, actor: User, *,
           events: list[dict[str, Any]] | None = None, requested_amount: Decimal | None = None,
           on: dt.date | None = None) -> Application:
-    """A draft application for (rule, matter), with the engine's decision as of `on`."""
-    with _audited_refusal(actor, "applications.apply", org, rule=rule, matter=matter):
-        allowed, why = can_apply(actor, org)
+    """A draft application of `applicant` (an organisation, a talent or a team) for
+    (rule, matter), with the engine's decision as of `on`.
+
+    Filed by the applicant users of the applicant's organisation (a person's employer, a
+    team's leader's) or that organisation's park committee on its behalf; a person or team
+    with no organisation is applied for by the industry bureau (permissions.can_apply)."""
+    with _audited_refusal(actor, "applications.apply", applicant, rule=rule, matter=matter):
+        allowed, why = can_apply(actor, applicant)
         if not allowed:
             raise Refused(why, permission=True)
-        app = _create(org, rule, matter, actor, events or [], requested_amount, "draft",
+        app = _create(applicant, rule, matter, actor, events or [], requested_amount, "draft",
                       on or today())
     return app
 
 
-def _create(org: Organisation, rule: str, matter: str, actor: User,
+def _create(applicant: Applicant, rule: str, matter: str, actor: User,
             events: list[dict[str, Any]], requested: Decimal | None, state: str,
             on: dt.date) -> Application:
     try:
         spec = meta.rule(rule)
     except KeyError:
         raise Refused(f"未知的政策规则“{rule}”") from None
-    duplicate = Application.objects.filter(organisation=org, rule=rule, matter=matter,
+    duplicate = Application.objects.filter(**of_applicant(applicant), rule=rule, matter=matter,
                                             state__in=(*competition.COMPETING_STATES, "draft"))
     if duplicate.exists():
         raise Refused(f"该主体已就“{spec.label}”事项“{matter}”提出申报（编号{duplicate[0].pk}）")
-    app = Application(organisation=org, rule=rule, clause=spec.clause, reference=spec.reference,
-                      matter=matter, state=state, events=events, requested_amount=requested,
-                      park=org.park, created_by_id=_uid(actor),
+    org = owning_organisation(applicant)
+    # The park that receives it: the applicant's organisation's (none for a person or team
+    # with no organisation: the industry bureau stands in for the park committee).
+    app = Application(**of_applicant(applicant), rule=rule, clause=spec.clause,
+                      reference=spec.reference, matter=matter, state=state, events=events,
+                      requested_amount=requested, park=org.park if org is not None else None,
+                      created_by_id=_uid(actor),
                       department=Unit.objects.get(code=config.reviewer_unit(spec.reference)))
-    _take(app, entitlement(org, rule, matter, events, on))
+    _take(app, entitlement(applicant, rule, matter, events, on))
     app.save()
     TransitionRecord.objects.create(application=app, name="create", source="", target=state,
                                     actor_id=actor.pk, role="", decision=snapshot_of(app))
@@ -176,7 +189,7 @@ def _reason(app: Application, move: workflow.Move, reason: str | None) -> str:
 
 
 def _recompute(app: Application, move: workflow.Move, day: dt.date) -> None:
-    ent = entitlement(app.organisation, app.rule, app.matter, list(app.events), day)
+    ent = entitlement(app.applicant, app.rule, app.matter, list(app.events), day)
     _take(app, ent)
     if move.name in NEEDS_GRANT and not ent.granted:
         raise Refused(f"按{day.isoformat()}的登记事实，政策引擎不予核定：{ent.explanation}")
@@ -291,26 +304,48 @@ def _system_move(app: Application, name: str, text: str) -> None:
 # 一事一议 committee decisions
 
 
+# States whose amount is already fixed: a decision recorded then would change nothing (the
+# amount is taken at review and final review; an appeal returns a refusal to final review).
+DECISION_CLOSED_STATES = ("notice", "approved", "paid", "withdrawn", "superseded")
+
+
 def record_committee_decision(app: Application, actor: User, *, meeting_ref: str,
                               meeting_date: dt.date, amount: Decimal, members: list[str],
+                              minutes: File[Any] | None = None,
                               on: dt.date | None = None) -> CommitteeDecision:
-    """Record the meeting that set a discretionary item's amount (≤ the text's cap)."""
-    with _audited_refusal(actor, "applications.committee_decision", app, amount=amount):
+    """Record the meeting that set a discretionary item's amount (≤ the text's cap), with
+    its minutes (会议纪要) when given. The latest decision is the one review takes."""
+    day = on or today()
+    with _audited_refusal(actor, "applications.committee_decision", app, amount=amount,
+                          meeting_ref=meeting_ref):
         allowed, why = can_record_decision(actor, app)
         if not allowed:
             raise Refused(why, permission=True)
         if not app.discretionary:
             raise Refused(f"{app.clause}“{meta.rule(app.rule).label}”不是一事一议事项")
+        if app.state in DECISION_CLOSED_STATES:
+            raise Refused(f"申报当前状态为“{app.state_label}”，金额已确定，不能再录入会议决定")
+        ref = meeting_ref.strip()
+        if not ref:
+            raise Refused("须填写会议纪要编号")
+        if meeting_date > day:
+            raise Refused(f"会议日期{meeting_date.isoformat()}晚于今天{day.isoformat()}")
+        names = [m.strip() for m in members if m.strip()]
+        if not names:
+            raise Refused("须列明参会成员")
         _check_money(amount)
-        ent = entitlement(app.organisation, app.rule, app.matter, list(app.events),
-                          on or today())
+        ent = entitlement(app.applicant, app.rule, app.matter, list(app.events), day)
         if ent.cap is not None and amount > ent.cap:
             raise Refused(f"会议决定金额{amount}元超过政策文件上限{ent.cap}元：{ent.explanation}")
-        decision = CommitteeDecision.objects.create(
-            application=app, meeting_ref=meeting_ref, meeting_date=meeting_date,
-            amount=amount, members=members, recorded_by_id=_uid(actor))
+        decision = CommitteeDecision(
+            application=app, meeting_ref=ref, meeting_date=meeting_date,
+            amount=amount, members=names, recorded_by_id=_uid(actor))
+        if minutes is not None:
+            decision.minutes.save(minutes.name or "minutes", minutes, save=False)
+        decision.save()
         record(actor, "applications.committee_decision", app, allowed=True, amount=amount,
-               meeting_ref=meeting_ref, cap=ent.cap)
+               meeting_ref=ref, cap=ent.cap,
+               minutes=decision.minutes.name if decision.minutes else "")
     return decision
 
 
@@ -324,7 +359,7 @@ def confirm_proposal(proposal: Proposal, actor: User, *, on: dt.date | None = No
     day = on or today()
     with _audited_refusal(actor, "applications.confirm_proposal", proposal):
         _open_for(proposal, actor)
-        app = _create(proposal.organisation, proposal.rule, proposal.matter, actor,
+        app = _create(proposal.applicant, proposal.rule, proposal.matter, actor,
                       list(proposal.events), None, "proposed", day)
         _move(app, "confirm", actor, None, None, day, None)
         proposal.status, proposal.application = Proposal.Status.CONFIRMED, app
@@ -342,7 +377,7 @@ def dismiss_proposal(proposal: Proposal, actor: User, *, reason: str = "") -> Pr
 
 
 def _open_for(proposal: Proposal, actor: User) -> None:
-    allowed, why = can_act_for(actor, proposal.organisation_id)
+    allowed, why = can_act_for(actor, owner_id(proposal))
     if not allowed:
         raise Refused(why, permission=True)
     if proposal.status != Proposal.Status.OPEN:

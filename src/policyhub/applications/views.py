@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,10 +27,17 @@ from django.views.decorators.http import require_POST
 
 from policyhub.applications import notices, permissions, services, workflow
 from policyhub.applications.errors import Refused
-from policyhub.applications.models import Application, Proposal
+from policyhub.applications.models import (
+    APPLICANT_KIND_LABELS,
+    Applicant,
+    Application,
+    CommitteeDecision,
+    Proposal,
+    applicant_field,
+)
 from policyhub.engine import InputError, evaluate, meta
 from policyhub.registry import facts
-from policyhub.registry.models import Organisation
+from policyhub.registry.models import Organisation, Person, Team
 from policyhub.registry.permissions import visible_organisations
 from policyhub.units.models import Unit
 from policyhub.web import decision
@@ -36,6 +45,9 @@ from policyhub.web.refusals import refused as web_refused
 from policyhub.web.tables import paginate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# What a row shows of its applicant (an organisation, a talent or a team), in one query.
+RELATED = ("organisation", "person__organisation", "team__leader__organisation", "park",
+           "department")
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -91,7 +103,7 @@ class ApplicationFilter(forms.Form):
 def index(request: HttpRequest) -> HttpResponse:
     form = ApplicationFilter(request.GET or None)
     # The decision snapshot and facts are kilobytes per row and no list shows them.
-    qs = (permissions.visible(request.user).select_related("organisation", "park", "department")
+    qs = (permissions.visible(request.user).select_related(*RELATED)
           .defer("decision", "events", "explanation"))
     page: Page[Application] = paginate(request, form.apply(qs))
     return render(request, "applications/index.html", {"form": form, "page": page})
@@ -156,17 +168,24 @@ def _engine_view(app: Application) -> decision.DecisionView | None:
     return decision.view(engine) if engine else None
 
 
-def _detail_context(request: HttpRequest, app: Application) -> dict[str, Any]:
+def _detail_context(request: HttpRequest, app: Application, *,
+                    decision_form: CommitteeDecisionForm | None = None) -> dict[str, Any]:
+    may_decide = (app.discretionary and app.state not in services.DECISION_CLOSED_STATES
+                  and permissions.can_record_decision(request.user, app)[0])
+    if may_decide and decision_form is None:
+        decision_form = CommitteeDecisionForm(cap=app.cap)
     return {"app": app, "state": workflow.state(app.state),
             "rule_label": notices.rule_label(app.rule), "history": history(app),
             "actions": actions(app, request.user), "decision": _engine_view(app),
-            "has_letter": app.state in notices.LETTER_STATES}
+            "has_letter": app.state in notices.LETTER_STATES,
+            "owner": app.owning_organisation,
+            "committee_decisions": list(app.committee_decisions.select_related("recorded_by")),
+            "decision_form": decision_form if may_decide else None}
 
 
 def _visible_application(request: HttpRequest, pk: int
                          ) -> tuple[Application, HttpResponse | None]:
-    app = get_object_or_404(
-        Application.objects.select_related("organisation", "park", "department"), pk=pk)
+    app = get_object_or_404(Application.objects.select_related(*RELATED), pk=pk)
     allowed, reason = permissions.can_view(request.user, app)
     if allowed:
         return app, None
@@ -224,6 +243,92 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     return _moved(request, moved, workflow.MOVE_LABELS.get(name, name))
 
 
+# --- 一事一议 committee decisions -------------------------------------------------------------
+
+
+class CommitteeDecisionForm(forms.Form):
+    """一事一议: the meeting that set the amount (services.record_committee_decision checks
+    the cap, the bureau's permission and the state; its refusal is shown with the form)."""
+
+    meeting_ref = forms.CharField(label=_("会议纪要编号"), max_length=100)
+    meeting_date = forms.DateField(label=_("会议日期"),
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label=_("决定金额（元）"), min_value=Decimal("0.01"),
+                                decimal_places=2, max_digits=14)
+    members = forms.CharField(label=_("参会成员（每行一个，或以“、”分隔）"),
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    minutes = forms.FileField(label=_("会议纪要文件（可不传）"), required=False)
+
+    def __init__(self, *args: Any, cap: Decimal | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cap = cap
+        if cap is not None:
+            self.fields["amount"].help_text = f"不超过政策文件上限 {cap:,.2f} 元"
+            self.fields["amount"].widget.attrs["max"] = str(cap)
+
+    def clean_members(self) -> list[str]:
+        raw: str = self.cleaned_data["members"]
+        names = [n.strip() for part in raw.splitlines() for n in part.split("、")]
+        names = [n for n in names if n]
+        if not names:
+            raise forms.ValidationError(_("须列明参会成员"))
+        return names
+
+
+@login_required
+@require_POST
+def committee_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    app, refusal = _visible_application(request, pk)
+    if refusal is not None:
+        return refusal
+    form = CommitteeDecisionForm(request.POST, request.FILES, cap=app.cap)
+    if not form.is_valid():
+        context = _detail_context(request, app, decision_form=form)
+        if context["decision_form"] is None:  # not the bureau, or not a 一事一议 item
+            return _decision_refused(request, app)
+        return render(request, "applications/detail.html", context, status=422)
+    data = form.cleaned_data
+    try:
+        decision = services.record_committee_decision(
+            app, request.user, meeting_ref=data["meeting_ref"],
+            meeting_date=data["meeting_date"], amount=data["amount"], members=data["members"],
+            minutes=data["minutes"])
+    except Refused as exc:
+        context = {**_detail_context(request, app, decision_form=form),
+                   "decision_refusal": exc.reason}
+        return render(request, "applications/detail.html", context, status=_status(exc))
+    messages.success(request,
+                     f"已录入一事一议会议决定（{decision.meeting_ref}）：{decision.amount}元")
+    return HttpResponseRedirect(reverse("applications:detail", args=[app.pk]) + "#committee",
+                                status=303)
+
+
+@login_required
+def minutes(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponseBase:
+    """A decision's minutes file, to those who may see the application (never public media:
+    settings.MEDIA_ROOT)."""
+    app, refusal = _visible_application(request, pk)
+    if refusal is not None:
+        return refusal
+    decision = get_object_or_404(CommitteeDecision, pk=decision_pk, application=app)
+    if not decision.minutes:
+        raise Http404("该会议决定没有上传会议纪要")
+    name = Path(decision.minutes.name or "minutes").name
+    return FileResponse(decision.minutes.open("rb"), as_attachment=True, filename=name)
+
+
+def _decision_refused(request: HttpRequest, app: Application) -> HttpResponse:
+    """The service's own reason (audited there) for a user who may not record one."""
+    try:
+        services.record_committee_decision(app, request.user, meeting_ref="",
+                                           meeting_date=services.today(), amount=Decimal(0),
+                                           members=[])
+    except Refused as exc:
+        context = {**_detail_context(request, app), "decision_refusal": exc.reason}
+        return render(request, "applications/detail.html", context, status=_status(exc))
+    raise AssertionError("an empty decision cannot be recorded")  # pragma: no cover
+
+
 # --- new application -------------------------------------------------------------------------
 
 
@@ -231,6 +336,31 @@ def applicable_organisations(user: Any) -> list[Organisation]:
     """The organisations `user` may apply for (permissions.can_apply)."""
     return [o for o in visible_organisations(user).select_related("park")
             if permissions.can_apply(user, o)[0]]
+
+
+def applicable_applicants(user: Any) -> list[Applicant]:
+    """Whom `user` may apply for (permissions.can_apply): its organisations, their people
+    and teams; for the industry bureau also people and teams with no organisation."""
+    orgs = applicable_organisations(user)
+    ids = [o.pk for o in orgs]
+    people = list(Person.objects.filter(organisation_id__in=ids).select_related("organisation"))
+    teams = list(Team.objects.filter(leader__organisation_id__in=ids)
+                 .select_related("leader__organisation"))
+    unattached: list[Applicant] = [
+        *Person.objects.filter(organisation__isnull=True),
+        *Team.objects.filter(Q(leader__isnull=True) | Q(leader__organisation__isnull=True)),
+    ]
+    unattached = [a for a in unattached if permissions.can_apply(user, a)[0]]
+    return [*orgs, *people, *teams, *unattached]
+
+
+def applicant_label(applicant: Applicant) -> str:
+    kind = APPLICANT_KIND_LABELS[applicant_field(applicant)]
+    if isinstance(applicant, Organisation):
+        return f"{applicant.name}（{kind}）"
+    owner = applicant.organisation
+    where = owner.name if owner is not None else "无所在单位"
+    return f"{applicant.name}（{kind}，{where}）"
 
 
 def _events_text(request_events: list[dict[str, Any]], indexes: list[int]) -> str:
@@ -242,9 +372,9 @@ def _events_text(request_events: list[dict[str, Any]], indexes: list[int]) -> st
     return "，".join(labels)
 
 
-def candidates(org: Organisation) -> list[tuple[str, str]]:
-    """What the engine grants `org` on its registry facts today: (rule|matter, label)."""
-    request = facts.request_for(org, as_of=services.today())
+def candidates(applicant: Applicant) -> list[tuple[str, str]]:
+    """What the engine grants `applicant` on its registry facts today: (rule|matter, label)."""
+    request = facts.request_for(applicant, as_of=services.today())
     try:
         result = evaluate(request)
     except InputError:
@@ -265,16 +395,17 @@ def candidates(org: Organisation) -> list[tuple[str, str]]:
 
 
 class ApplyForm(forms.Form):
-    organisation = forms.TypedChoiceField(label=_("申报主体"), coerce=int)
+    applicant = forms.ChoiceField(label=_("申报主体"))
     award = forms.ChoiceField(label=_("申报事项（按登记事实核定）"))
     requested_amount = forms.DecimalField(label=_("申请金额（元，可不填）"), required=False,
                                           min_value=Decimal("0.01"), decimal_places=2,
                                           max_digits=14)
 
-    def __init__(self, data: Any, orgs: list[Organisation], org: Organisation) -> None:
-        super().__init__(data, initial={"organisation": org.pk})
-        self.set_choices("organisation", [(o.pk, o.name) for o in orgs])
-        self.set_choices("award", candidates(org))
+    def __init__(self, data: Any, applicants: list[Applicant], chosen: Applicant) -> None:
+        super().__init__(data, initial={"applicant": facts.applicant_id(chosen)})
+        self.set_choices("applicant",
+                         [(facts.applicant_id(a), applicant_label(a)) for a in applicants])
+        self.set_choices("award", candidates(chosen))
 
     def set_choices(self, name: str, choices: list[Any]) -> None:
         field = self.fields[name]
@@ -282,24 +413,44 @@ class ApplyForm(forms.Form):
         field.choices = choices
 
 
-def _chosen(orgs: list[Organisation], raw: str | None) -> Organisation:
-    by_pk = {str(o.pk): o for o in orgs}
-    return by_pk.get(raw or "", orgs[0])
+def _chosen(applicants: list[Applicant], raw: str | None) -> Applicant:
+    """The applicant picked by its id (O-1, P-2, T-3); a bare number is an organisation's
+    primary key (the form's field before people and teams could apply)."""
+    key = raw or ""
+    if key.isdigit():
+        key = f"O-{key}"
+    by_id = {facts.applicant_id(a): a for a in applicants}
+    return by_id.get(key, applicants[0])
+
+
+def _picked(request: HttpRequest) -> str | None:
+    for source in (request.POST, request.GET):
+        for name in ("applicant", "organisation"):
+            if source.get(name):
+                return source[name]
+    return None
 
 
 @login_required
 def new(request: HttpRequest) -> HttpResponse:
-    orgs = applicable_organisations(request.user)
-    if not orgs:  # the permission's own reason, asked about an organisation of nobody's
+    applicants = applicable_applicants(request.user)
+    if not applicants:  # the permission's own reason, asked about an organisation of nobody's
         reason = permissions.can_apply(request.user, Organisation())[1]
         return refused(request, reason, action="applications.apply")
-    org = _chosen(orgs, request.POST.get("organisation") or request.GET.get("organisation"))
-    form = ApplyForm(request.POST or None, orgs, org)
-    context: dict[str, Any] = {"form": form, "org": org}
+    chosen = _chosen(applicants, _picked(request))
+    data = None
+    if request.method == "POST":
+        data = request.POST.copy()
+        data["applicant"] = facts.applicant_id(chosen)
+    form = ApplyForm(data, applicants, chosen)
+    context: dict[str, Any] = {"form": form, "chosen": chosen,
+                               "chosen_id": facts.applicant_id(chosen),
+                               "org": chosen if isinstance(chosen, Organisation)
+                               else chosen.organisation}
     if request.method == "POST" and form.is_valid():
         rule, _sep, matter = form.cleaned_data["award"].partition("|")
         try:
-            app = services.apply(org, rule, matter, request.user, events=[],
+            app = services.apply(chosen, rule, matter, request.user, events=[],
                                  requested_amount=form.cleaned_data["requested_amount"])
         except Refused as exc:
             context["refusal"] = exc.reason
@@ -322,14 +473,12 @@ class ProposalRow:
 @login_required
 def proposals(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or Proposal.Status.OPEN
-    qs = Proposal.objects.filter(status=status).select_related("organisation")
-    orgs = permissions.proposal_organisations(request.user)
-    if orgs is not None:
-        qs = qs.filter(organisation_id__in=orgs)
+    qs = permissions.visible_proposals(request.user).filter(status=status).select_related(
+        "organisation", "person__organisation", "team__leader__organisation")
     page: Page[Proposal] = paginate(request, qs)
     rows = [ProposalRow(p, notices.rule_label(p.rule),
                         p.status == Proposal.Status.OPEN
-                        and permissions.can_act_for(request.user, p.organisation_id)[0])
+                        and permissions.can_act_for(request.user, permissions.owner_id(p))[0])
             for p in page]
     return render(request, "applications/proposals.html",
                   {"page": page, "rows": rows, "status": status,
@@ -353,7 +502,7 @@ def confirm_proposal(request: HttpRequest, pk: int) -> HttpResponse:
 
 def in_notice(user: Any) -> list[Application]:
     qs = permissions.visible(user).filter(state="notice")
-    return list(qs.select_related("organisation").order_by("notice_ends_on", "pk"))
+    return list(qs.select_related(*RELATED).order_by("notice_ends_on", "pk"))
 
 
 @login_required
