@@ -110,3 +110,22 @@ def test_rd_institutions_count_in_scope_institutes() -> None:
     organisation("实验室", kind=Organisation.Kind.INSTITUTE, cybersecurity_business=False)
     organisation("企业")
     assert ri.rd_institutions(TODAY).value == 1
+
+
+def test_without_sources_gives_the_same_values_and_lists_nothing() -> None:
+    from policyhub.plan.indicators import without_sources
+
+    a, b = organisation("甲网络安全公司"), organisation("乙网络安全公司")
+    figure(a, TODAY.year - 1, "12")
+    figure(b, TODAY.year - 1, "0.5")
+    for p in (Person.objects.create(name="张"), Person.objects.create(name="李")):
+        RegistryEvent.objects.create(person=p, type="talent_recognition", date=TODAY,
+                                     payload={"level": "national_leader",
+                                              "housing_price_per_m2": "10000"})
+    functions = (ri.gathered, ri.industry_scale, ri.revenue_over_1bn, ri.talents)
+    full = [f(TODAY) for f in functions]
+    with without_sources():
+        bare = [f(TODAY) for f in functions]
+    assert [m.value for m in bare] == [m.value for m in full] == [2, Decimal("12.50"), 1, 2]
+    assert all(m.sources == [] for m in bare)
+    assert all(m.sources for m in full)

@@ -32,6 +32,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ledger/", include("policyhub.ledger.urls")),
     path("centres/", include("policyhub.centres.urls")),
     path("plan/", include("policyhub.plan.urls")),
+    path("dashboard/", include("policyhub.plan.dashboard_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -21,9 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import importlib.util
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 __all__ = [
     "Indicator",
@@ -33,7 +36,9 @@ __all__ = [
     "discover",
     "get",
     "indicator",
+    "listed",
     "registered",
+    "without_sources",
 ]
 
 
@@ -55,6 +60,26 @@ class Measure:
 
 
 IndicatorFn = Callable[[dt.date], Measure]
+T = TypeVar("T")
+
+# Listing every source record costs a row (and a URL) per organisation or record; a page
+# that shows only values and statuses (the leaders' dashboard) asks for none.
+_WANT_SOURCES: ContextVar[bool] = ContextVar("plan_indicator_sources", default=True)
+
+
+@contextmanager
+def without_sources() -> Iterator[None]:
+    """Within this block indicators return their values with empty source lists."""
+    token = _WANT_SOURCES.set(False)
+    try:
+        yield
+    finally:
+        _WANT_SOURCES.reset(token)
+
+
+def listed(items: Iterable[T], ref: Callable[[T], SourceRef]) -> list[SourceRef]:
+    """The source list of a measure; `items` is not even iterated under without_sources()."""
+    return [ref(item) for item in items] if _WANT_SOURCES.get() else []
 
 
 @dataclass(frozen=True)

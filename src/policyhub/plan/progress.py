@@ -131,6 +131,16 @@ class TargetProgress:
         return "未报送"
 
 
+def latest_reports(as_of: dt.date) -> dict[int, Report]:
+    """Every target's latest report on or before as_of, in one query."""
+    qs = (Report.objects.filter(as_of__lte=as_of).select_related("unit", "reporter")
+          .order_by("target_id", "-as_of", "-created_at", "-id"))
+    latest: dict[int, Report] = {}
+    for report in qs:
+        latest.setdefault(report.target_id, report)
+    return latest
+
+
 def latest_report(target: Target, as_of: dt.date) -> Report | None:
     qs = target.reports.filter(as_of__lte=as_of).select_related("unit", "reporter")
     found: Report | None = qs.order_by("-as_of", "-created_at", "-id").first()
@@ -146,12 +156,13 @@ def report_measure(report: Report) -> Measure:
     return Measure(report.value, [ref], report.note)
 
 
-def current(target: Target, as_of: dt.date) -> tuple[Measure | None, str, Report | None]:
+def current(target: Target, as_of: dt.date, reports: dict[int, Report] | None = None
+            ) -> tuple[Measure | None, str, Report | None]:
     """The value and where it comes from: the indicator when the target has one and it is
-    registered, else the latest report on or before as_of."""
+    registered, else the latest report on or before as_of (from `reports` when given)."""
     if target.indicator and target.indicator in indicators.registered():
         return indicators.get(target.indicator)(as_of), "indicator", None
-    report = latest_report(target, as_of)
+    report = reports.get(target.pk) if reports is not None else latest_report(target, as_of)
     if report is None:
         return None, "none", None
     return report_measure(report), "report", report
@@ -165,8 +176,9 @@ def group_of(target: Target) -> str:
     return f"二、主要任务 · {path.split('/')[2]}{policytext.clause(path).heading}"
 
 
-def progress_of(target: Target, as_of: dt.date) -> TargetProgress:
-    measure, kind, report = current(target, as_of)
+def progress_of(target: Target, as_of: dt.date,
+                reports: dict[int, Report] | None = None) -> TargetProgress:
+    measure, kind, report = current(target, as_of, reports)
     elapsed = elapsed_share(target.start, target.deadline, as_of)
     value = measure.value if measure is not None else None
     met = value is not None and is_met(target.kind, value, target.value)
@@ -190,10 +202,15 @@ def _note(target: Target, measure: Measure | None) -> str:
     return "；".join(parts)
 
 
-def progress_report(as_of: dt.date) -> list[TargetProgress]:
-    """Every target's progress on as_of, in the order of the text (each carries `group`)."""
+def progress_report(as_of: dt.date, *, with_sources: bool = True) -> list[TargetProgress]:
+    """Every target's progress on as_of, in the order of the text (each carries `group`).
+    `with_sources=False` leaves the source lists empty (pages that show only values)."""
     targets = Target.objects.select_related("lead_unit", "task").order_by("order")
-    return [progress_of(t, as_of) for t in targets]
+    reports = latest_reports(as_of)
+    if with_sources:
+        return [progress_of(t, as_of, reports) for t in targets]
+    with indicators.without_sources():
+        return [progress_of(t, as_of, reports) for t in targets]
 
 
 def grouped(rows: list[TargetProgress]) -> list[tuple[str, list[TargetProgress]]]:

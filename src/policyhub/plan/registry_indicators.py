@@ -13,14 +13,16 @@ date), so a past as-of date does not count organisations registered later.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from policyhub.plan.data import parameter
-from policyhub.plan.indicators import Measure, SourceRef, indicator
-from policyhub.registry.models import Organisation, RegistryEvent, YearlyFigure
+from policyhub.plan.indicators import Measure, SourceRef, indicator, listed
+from policyhub.registry.models import Organisation, Person, RegistryEvent, YearlyFigure
 
 YUAN_PER_YI = Decimal(100_000_000)  # 1 亿元; a unit conversion, not a number of the text
 IN_SCOPE = Q(registered_in_changsha=True, taxed_in_changsha=True, cybersecurity_business=True)
@@ -37,8 +39,14 @@ def _ref(org: Organisation) -> SourceRef:
     return SourceRef(org.name, url=org_url(org.pk), model="registry.organisation", pk=org.pk)
 
 
+def _end_of(day: dt.date) -> dt.datetime:
+    """The first instant after `day` in the site's time zone. Comparing the timestamp itself
+    keeps the index usable (created_at__date makes SQLite convert every row)."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+
+
 def in_scope(kind: str, as_of: dt.date) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(IN_SCOPE, kind=kind, created_at__date__lte=as_of)
+    return Organisation.objects.filter(IN_SCOPE, kind=kind, created_at__lt=_end_of(as_of))
 
 
 def enterprises(as_of: dt.date) -> QuerySet[Organisation]:
@@ -46,8 +54,7 @@ def enterprises(as_of: dt.date) -> QuerySet[Organisation]:
 
 
 def _count(orgs: QuerySet[Organisation], note: str = "") -> Measure:
-    listed = list(orgs.order_by("name", "pk"))
-    return Measure(Decimal(len(listed)), [_ref(o) for o in listed], note)
+    return Measure(Decimal(orgs.count()), listed(orgs.order_by("name", "pk"), _ref), note)
 
 
 def latest_year(as_of: dt.date) -> int | None:
@@ -75,9 +82,9 @@ def industry_scale(as_of: dt.date) -> Measure:
     if year is None:
         return Measure(Decimal(0), [], "登记中尚无年度主营业务收入")
     total = rows.aggregate(total=Sum("main_business_revenue"))["total"] or Decimal(0)
-    sources = [SourceRef(f"{f.organisation.name} {f.year}年 {f.main_business_revenue}元",
-                         url=org_url(f.organisation_id), model="registry.yearlyfigure",
-                         pk=f.pk) for f in rows.order_by("organisation__name")]
+    sources = listed(rows.order_by("organisation__name"), lambda f: SourceRef(
+        f"{f.organisation.name} {f.year}年 {f.main_business_revenue}元",
+        url=org_url(f.organisation_id), model="registry.yearlyfigure", pk=f.pk))
     value = (total / YUAN_PER_YI).quantize(Decimal("0.01"))
     return Measure(value, sources, f"{year}年度在库企业主营业务收入合计")
 
@@ -85,10 +92,10 @@ def industry_scale(as_of: dt.date) -> Measure:
 def _over(threshold: str, as_of: dt.date) -> Measure:
     limit = parameter(threshold)
     year, rows = figures(as_of)
-    over = [f.organisation for f in rows.filter(main_business_revenue__gte=limit)]
+    over = rows.filter(main_business_revenue__gte=limit)
     note = f"{year}年度主营业务收入达到{limit / YUAN_PER_YI:g}亿元" if year else "尚无年度数据"
-    return Measure(Decimal(len(over)), [_ref(o) for o in sorted(over, key=lambda o: o.name)],
-                   note)
+    orgs = (f.organisation for f in over.order_by("organisation__name", "organisation_id"))
+    return Measure(Decimal(over.count()), listed(orgs, _ref), note)
 
 
 @indicator("registry.revenue_over_1bn", label="主营业务收入过10亿元的企业", unit="家")
@@ -113,17 +120,18 @@ def high_tech_share(as_of: dt.date) -> Measure:
     total = above.count()
     if total == 0:
         return Measure(Decimal(0), [], "尚无规模以上企业")
-    high = list(above.filter(high_tech=True).order_by("name"))
-    share = (Decimal(len(high)) * 100 / total).quantize(Decimal("0.01"))
-    note = f"{len(high)}/{total}家规模以上企业为高新技术企业"
-    return Measure(share, [_ref(o) for o in high], note)
+    high = above.filter(high_tech=True).order_by("name")
+    count = high.count()
+    share = (Decimal(count) * 100 / total).quantize(Decimal("0.01"))
+    note = f"{count}/{total}家规模以上企业为高新技术企业"
+    return Measure(share, listed(high, _ref), note)
 
 
 @indicator("registry.listings", label="科创板等资本市场上市企业", unit="家")
 def listings(as_of: dt.date) -> Measure:
-    listed = RegistryEvent.objects.filter(type="ipo_stage", payload__stage="listed",
+    events = RegistryEvent.objects.filter(type="ipo_stage", payload__stage="listed",
                                           date__lte=as_of, organisation__isnull=False)
-    ids = listed.values_list("organisation_id", flat=True)
+    ids = events.values_list("organisation_id", flat=True)
     return _count(Organisation.objects.filter(pk__in=ids), "上市阶段事件（发行上市）")
 
 
@@ -133,9 +141,18 @@ def talents(as_of: dt.date) -> Measure:
     # 政策/二/(五); the 紧缺急需 categories are not counted. A person counts once.
     events = RegistryEvent.objects.filter(type="talent_recognition", date__lte=as_of,
                                           person__isnull=False).select_related("person")
-    people = {e.person_id: e.person for e in events.order_by("date", "id") if e.person}
-    refs = [SourceRef(p.name, model="registry.person", pk=p.pk) for p in people.values()]
-    return Measure(Decimal(len(people)), refs, "人才认定事件（按人计）")
+    count = events.values("person_id").distinct().count()
+    refs = listed(_first_mentions(events),
+                  lambda p: SourceRef(p.name, model="registry.person", pk=p.pk))
+    return Measure(Decimal(count), refs, "人才认定事件（按人计）")
+
+
+def _first_mentions(events: QuerySet[RegistryEvent]) -> Iterator[Person]:
+    seen: set[int] = set()
+    for e in events.order_by("date", "id"):
+        if e.person is not None and e.person.pk not in seen:
+            seen.add(e.person.pk)
+            yield e.person
 
 
 @indicator("registry.rd_institutions", label="研发机构（科研院所/研发机构类主体）", unit="家")

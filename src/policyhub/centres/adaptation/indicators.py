@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from policyhub.centres.adaptation.models import SOFTWARE, Adaptation, DemoNetwork
 from policyhub.centres.common import source
-from policyhub.plan.indicators import Measure, indicator
+from policyhub.plan.indicators import Measure, indicator, listed
 
 
 @indicator("adaptation.pk_adaptations", label="基于PK体系完成的软硬件适配", unit="项")
@@ -15,7 +15,7 @@ def pk_adaptations(day: dt.date) -> Measure:
     """计划/二/(三)/3#2: 500项以上软硬件适配 — each passing test of a product version on a
     CPU/OS pair, tested on or before `day`."""
     done = Adaptation.objects.passed().filter(tested_on__lte=day).order_by("tested_on", "id")
-    return Measure(Decimal(done.count()), [source(a) for a in done])
+    return Measure(Decimal(done.count()), listed(done, source))
 
 
 @indicator("adaptation.software_packages", label="网络安全国产平台配套应用软件",
@@ -27,7 +27,7 @@ def software_packages(day: dt.date) -> Measure:
     first: dict[tuple[str, str], Adaptation] = {}
     for a in passed.order_by("tested_on", "id"):
         first.setdefault((a.vendor.strip(), a.product.strip()), a)
-    return Measure(Decimal(len(first)), [source(a) for a in first.values()],
+    return Measure(Decimal(len(first)), listed(first.values(), source),
                  note="按厂商+产品名称去重，不区分版本与平台")
 
 

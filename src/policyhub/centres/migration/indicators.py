@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from policyhub.centres.common import share, source
 from policyhub.centres.migration.models import AppMigration, TerminalReplacement
-from policyhub.plan.indicators import Measure, indicator
+from policyhub.plan.indicators import Measure, indicator, listed
 
 R = TypeVar("R", TerminalReplacement, AppMigration)
 
@@ -28,7 +28,7 @@ def terminals_share(day: dt.date) -> Measure:
     rows = latest_per_unit(TerminalReplacement.objects.filter(as_of__lte=day)
                            .select_related("unit").order_by("-as_of", "-id"))
     done, total = sum(r.replaced for r in rows), sum(r.terminals for r in rows)
-    return Measure(share(done, total), [source(r) for r in rows],
+    return Measure(share(done, total), listed(rows, source),
                    note=f"{len(rows)}个单位已更新 {done} / {total} 台")
 
 
@@ -38,5 +38,5 @@ def apps_share(day: dt.date) -> Measure:
     rows = latest_per_unit(AppMigration.objects.filter(as_of__lte=day)
                            .select_related("unit").order_by("-as_of", "-id"))
     done, total = sum(r.migrated for r in rows), sum(r.apps for r in rows)
-    return Measure(share(done, total), [source(r) for r in rows],
+    return Measure(share(done, total), listed(rows, source),
                    note=f"{len(rows)}个单位已迁移 {done} / {total} 个系统")
