@@ -14,6 +14,9 @@ What it loads, in ONE transaction (all of it or nothing):
   whose role the workflow table names, so their history, the audit trail and the ledger's
   commitments, payments and releases are the real ones;
 - a 免申即享 screening run over the registry, one proposal confirmed and one dismissed.
+- the action-plan monitor (`policyhub.web.demo_monitor`): service-centre records for
+  2019–2021 and the quarterly reports of the reported targets, tuned so that on 2021-12-31
+  some targets are met, some at risk and some behind, and a few reports are overdue.
 
 The demo's clock. The fund's budget years are 2020–2022 and the policy ran until 2022-07-31,
 so the demo happens then: each application is decided on its round's day (`on=`), approved on
@@ -57,6 +60,7 @@ from policyhub.registry import demo as registry_demo
 from policyhub.registry.models import Organisation
 from policyhub.units import seed as unit_seed
 from policyhub.units.models import Unit
+from policyhub.web import demo_monitor
 
 PASSWORD = "policyhub-demo"
 ACTION = "web.demo.load"  # the audit entry that marks a database holding the demo
@@ -76,6 +80,9 @@ RULES = ("P2.construction", "P2.service_fees", "P4.milestone", "P6.standard", "P
          "P8.ipo", "P9.pk_demo")
 MAX_AWARD = Decimal("5000000.00")
 REVIEWING = ("miit", "hrss", "finance-office", "cac")  # the units clauses.yaml names
+# Lead units of action-plan targets with nobody else to report or record for them
+# (市科技局 reports most reported targets; 市数据资源局 records terminals and migration).
+PLAN_UNITS = ("science", "data")
 APPLICANT_ORGANISATIONS = 4
 ATTEMPTS = 6  # candidates tried per scenario before giving up on it
 
@@ -125,6 +132,8 @@ def staff_logins() -> list[Login]:
             for code in REVIEWING]
     out += [Login(_park_username(code), next(names), Role.PARK_OFFICER, units[code])
             for code, _name, _district in unit_seed.PARKS]
+    out += [Login(_reviewer_username(code), next(names), Role.DEPARTMENT_REVIEWER, units[code])
+            for code in PLAN_UNITS]
     return out
 
 
@@ -350,6 +359,7 @@ class Runner:
             raise Refused(f"no move {name} from {app.state}")
         role = move.roles[0]
         if role == workflow.APPLICANT:
+            assert app.organisation is not None  # the demo's applicants are organisations
             return self.filer(app.organisation)
         if role == workflow.PARK_OFFICER:
             assert app.park_id is not None
@@ -542,6 +552,7 @@ class Summary:
     scenarios: dict[str, int]
     skipped: tuple[str, ...]
     audit_entries: int
+    monitor: str = ""
 
 
 def has_demo() -> bool:
@@ -631,6 +642,7 @@ def _load(seed: int, n: int, started: float) -> Summary:
         run.scenario(s, pools[s.day.year], mine)
     special_scenarios(run, pools[2022], applicant_orgs)
     screened = proposals(run, applicant_orgs)
+    monitor = demo_monitor.load(seed, PASSWORD)
 
     states = dict(Counter(Application.objects.values_list("state", flat=True)))
     statuses = dict(Counter(Proposal.objects.values_list("status", flat=True)))
@@ -644,7 +656,7 @@ def _load(seed: int, n: int, started: float) -> Summary:
         proposals=statuses, screening=screened.line(),
         fund=tuple(ledger.figures(y) for y in fund().budget_years),
         scenarios=dict(run.outcome.scenarios), skipped=tuple(run.outcome.skipped),
-        audit_entries=AuditEntry.objects.count())
+        audit_entries=AuditEntry.objects.count(), monitor=monitor.line())
 
 
 def _applicant_organisations(orgs: Sequence[Organisation], pool: Pool) -> list[Organisation]:
@@ -695,6 +707,8 @@ def summary_text(s: Summary) -> str:
     for f in s.fund:
         lines.append(f"  {f.year:<6}{_yuan(f.budget):>17}{_yuan(f.committed):>17}"
                      f"{_yuan(f.paid):>17}{_yuan(f.available):>17}")
+    if s.monitor:
+        lines += ["", s.monitor]
     lines += ["", f"Audit trail: {s.audit_entries} entries, chain "
               f"{'verified' if verify().ok else 'BROKEN'}."]
     if s.skipped:
