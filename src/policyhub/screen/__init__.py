@@ -5,18 +5,40 @@
 on its own (a Dask worker, a batch of row groups) and the results concatenated. It gives,
 applicant by applicant, the decision `policyhub.engine.evaluate` gives (without the
 explanation texts), in whole fen. This package never imports Django.
+
+The names below are loaded on first use: importing the package (e.g. for
+`policyhub.screen.cli`) does not load Polars, so the CLI can configure Polars' thread pool
+and allocator before it is loaded.
 """
 
 from __future__ import annotations
 
-import polars as pl
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from policyhub.screen.encode import encode
-from policyhub.screen.kernel import Options, decide
-from policyhub.screen.problems import ScreenInputError
-from policyhub.screen.result import ScreenResult, Summary, build
+if TYPE_CHECKING:
+    import polars as pl
+
+    from policyhub.screen.kernel import Options
+    from policyhub.screen.problems import ScreenInputError
+    from policyhub.screen.result import ScreenResult, Summary
 
 __all__ = ["Options", "ScreenInputError", "ScreenResult", "Summary", "screen_frame"]
+
+_LAZY = {
+    "Options": "policyhub.screen.kernel",
+    "ScreenInputError": "policyhub.screen.problems",
+    "ScreenResult": "policyhub.screen.result",
+    "Summary": "policyhub.screen.result",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def screen_frame(events: pl.DataFrame, options: Options, *, first_row: int = 0
@@ -24,5 +46,9 @@ def screen_frame(events: pl.DataFrame, options: Options, *, first_row: int = 0
     """Every decision of `events` (whole applicants), or ScreenInputError.
 
     `first_row` is the frame's first row in the file, for error messages."""
+    from policyhub.screen.encode import encode
+    from policyhub.screen.kernel import decide
+    from policyhub.screen.result import build
+
     batch = encode(events, first_row=first_row)
     return build(batch, decide(batch, options))

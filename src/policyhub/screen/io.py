@@ -195,8 +195,12 @@ class Output:
 
 class _ParquetWriter:
     def __init__(self, path: Path, as_of: dt.date, options: dict[str, str]):
-        self.out = pq.ParquetWriter(path, SCHEMA, compression="lz4", store_schema=False,
-                                    write_statistics=False,
+        # Uncompressed, no statistics, and Parquet dictionary encoding only for the columns
+        # that are dictionaries already (their indices are written as they are): the
+        # cheapest layout to write; money, event_index and ceiling are written plain.
+        dictionaries = [f.name for f in SCHEMA if pa.types.is_dictionary(f.type)]
+        self.out = pq.ParquetWriter(path, SCHEMA, compression="none", store_schema=False,
+                                    write_statistics=False, use_dictionary=dictionaries,
                                     dictionary_pagesize_limit=1 << 26)
 
     def write(self, result: ScreenResult) -> None:

@@ -205,6 +205,26 @@ def choice(s: pl.Series, values: Sequence[Any], rows: I64, column: str,
     return np.where(bad | null, 0, code), null | bad
 
 
+def large_strings(s: pl.Series) -> pa.Array:
+    """A text column as one pyarrow large_string array (polars' own layout: no copy, and no
+    pyarrow cast, which would import pyarrow.compute)."""
+    arr = _text(s).rechunk().to_arrow()
+    if arr.type != pa.large_string():  # pragma: no cover - older polars
+        arr = arr.cast(pa.large_string())
+    return arr
+
+
+def arrow_strings(s: pl.Series) -> pa.Array:
+    """A text column as a pyarrow string (int32 offsets) array, built from its buffers."""
+    arr = large_strings(s)
+    validity, offsets, data = arr.buffers()
+    wide = np.frombuffer(offsets, np.int64)[: arr.offset + len(arr) + 1]
+    if len(wide) and wide[-1] >= 1 << 31:  # pragma: no cover - over 2 GB of text
+        return arr.cast(pa.string())
+    return pa.Array.from_buffers(pa.string(), len(arr), [validity, pa.py_buffer(
+        wide.astype(np.int32)), data], offset=arr.offset)
+
+
 # --- unified social credit codes (GB 32100-2015), vectorised --------------------------------
 
 _VALUE = np.full(256, -1, np.int64)
@@ -225,7 +245,7 @@ def credit_code_ok(codes: pl.Series) -> Bools:
     idx = np.flatnonzero(length == 18)
     if len(idx) == 0:
         return ok
-    arr = codes.gather(idx).cast(pl.String).to_arrow().cast(pa.large_string())
+    arr = large_strings(codes.gather(idx))
     offsets = np.frombuffer(arr.buffers()[1], np.int64)[arr.offset: arr.offset + len(arr) + 1]
     body = np.frombuffer(arr.buffers()[2], np.uint8)[offsets[0]: offsets[-1]]
     chars = body.reshape(-1, 18)

@@ -9,6 +9,8 @@ ineligible entries (by event, rule), then the applicant's `total` row.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,10 +18,10 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from policyhub.screen.encode import NS_GIVEN, NS_OWN, NS_REVENUE, NS_SHIFT, Batch
 from policyhub.screen.kernel import SORT_RULE, Decisions
+from policyhub.screen.parse import arrow_strings
 from policyhub.screen.schema import (
     CLAUSES,
     ENTRIES,
@@ -82,6 +84,7 @@ class ScreenResult:
 
     table: pa.Table
     summary: Summary
+    applicant_ids: pl.Series | None = None  # the frame's applicants, in input order
 
     def frame(self) -> pl.DataFrame:
         out = pl.from_arrow(self.table)
@@ -149,7 +152,7 @@ def build(batch: Batch, d: Decisions) -> ScreenResult:
         decimal(cap, (kind == DISCRETIONARY) & (cap != NONE)),
     ]
     table = pa.Table.from_arrays(columns, schema=SCHEMA)
-    return ScreenResult(table, summarise(batch, d))
+    return ScreenResult(table, summarise(batch, d), batch.app_ids)
 
 
 def _int32(values: npt.NDArray[np.int32]) -> pa.Array:
@@ -167,10 +170,7 @@ def decimal(fen: I64, valid: npt.NDArray[np.bool_]) -> pa.Array:
 
 
 def _strings(s: pl.Series) -> pa.Array:
-    arr = s.cast(pl.String).to_arrow()
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return arr.cast(pa.string())
+    return arrow_strings(s)
 
 
 def _validity(valid: npt.NDArray[np.bool_]) -> pa.Buffer | None:
@@ -180,10 +180,25 @@ def _validity(valid: npt.NDArray[np.bool_]) -> pa.Buffer | None:
 INT8, INT32 = pa.int8(), pa.int32()
 
 
+def string_array(values: Sequence[str]) -> pa.Array:
+    """A pyarrow string array built from buffers: `pa.array` on Python objects imports
+    pandas (a third of a second) the first time it is called."""
+    data = [v.encode() for v in values]
+    offsets = np.zeros(len(data) + 1, np.int32)
+    offsets[1:] = np.cumsum([len(b) for b in data], dtype=np.int64)
+    return pa.Array.from_buffers(pa.string(), len(data), [None, pa.py_buffer(offsets),
+                                                           pa.py_buffer(b"".join(data))])
+
+
+@functools.cache
+def _vocabulary(values: tuple[str, ...]) -> pa.Array:
+    return string_array(values)
+
+
 def _dictionary(codes: npt.NDArray[Any], values: tuple[str, ...] | pa.Array,
                 index: pa.DataType = INT8) -> pa.DictionaryArray:
     """Codes (-1 = null) into `values`, built from buffers."""
-    dictionary = values if isinstance(values, pa.Array) else pa.array(values, pa.string())
+    dictionary = values if isinstance(values, pa.Array) else _vocabulary(values)
     np_index = np.int32 if index == pa.int32() else np.int8
     indices = np.maximum(codes, 0).astype(np_index, copy=False)
     array = pa.Array.from_buffers(index, len(codes), [_validity(codes >= 0),
@@ -197,22 +212,21 @@ def _matters(key: I64, order: npt.NDArray[np.intp], n: int, batch: Batch
     given id, `event-<index>` or `revenue-<year>`, as one dictionary."""
     ns, value = key >> NS_SHIFT, key & ((1 << NS_SHIFT) - 1)
     own, revenue = ns == NS_OWN, ns == NS_REVENUE
-    given = _strings(batch.matters)
+    given = len(batch.matters)
     top_event = int(value[own].max()) + 1 if own.any() else 0
     years = value[revenue]
     first_year = int(years.min()) if len(years) else 0
     span = int(years.max()) - first_year + 1 if len(years) else 0
-    labels = pa.concat_arrays([
-        given,
-        pa.array([f"event-{i}" for i in range(top_event)], pa.string()),
-        pa.array([f"revenue-{first_year + i}" for i in range(span)], pa.string()),
-    ])
+    made = pl.Series("matter", [*(f"event-{i}" for i in range(top_event)),
+                                *(f"revenue-{first_year + i}" for i in range(span))], pl.String)
+    names = pl.concat([batch.matters.cast(pl.String).rename("matter"), made])
     index = np.where(ns == NS_GIVEN, value,
-                     np.where(own, len(given) + value, len(given) + top_event + value - first_year))
-    unique = pc.unique(labels)
-    if len(unique) < len(labels):  # a given id spelled like an own matter's label
-        remap = pc.index_in(labels, value_set=unique).to_numpy(zero_copy_only=False)
-        index, labels = remap[index], unique
+                     np.where(own, given + value, given + top_event + value - first_year))
+    unique = names.unique(maintain_order=True)
+    labels = _strings(unique)
+    if len(unique) < len(names):  # a given id spelled like an own matter's label
+        remap = names.cast(pl.Enum(unique)).to_physical().to_numpy()
+        index = remap[index]
     full = np.full(n, -1, np.int32)
     full[: len(index)] = index
     return _dictionary(full[order], labels, pa.int32())
