@@ -94,8 +94,11 @@ def _over(threshold: str, as_of: dt.date) -> Measure:
     year, rows = figures(as_of)
     over = rows.filter(main_business_revenue__gte=limit)
     note = f"{year}年度主营业务收入达到{limit / YUAN_PER_YI:g}亿元" if year else "尚无年度数据"
-    orgs = (f.organisation for f in over.order_by("organisation__name", "organisation_id"))
-    return Measure(Decimal(over.count()), listed(orgs, _ref), note)
+    # listed() iterates the queryset only when sources are wanted (a generator expression
+    # would run the query at once).
+    return Measure(Decimal(over.count()),
+                   listed(over.order_by("organisation__name", "organisation_id"),
+                          lambda f: _ref(f.organisation)), note)
 
 
 @indicator("registry.revenue_over_1bn", label="主营业务收入过10亿元的企业", unit="家")
