@@ -143,3 +143,10 @@ def test_an_amount_of_ten_to_the_eighteen_yuan_is_refused_naming_the_field() -> 
     with pytest.raises(InputError) as refused:
         evaluate(request(event))
     assert [p["path"] for p in refused.value.problems] == ["events[0].amount"]
+
+
+def test_a_parameter_key_rules_yaml_does_not_name_yet_is_shown_as_it_is() -> None:
+    from policyhub.engine import meta
+
+    assert meta.name("standard_level", "national") == "国家标准"
+    assert meta.name("standard_level", "industry") == "industry"

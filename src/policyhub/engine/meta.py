@@ -54,4 +54,6 @@ def cite() -> str:
 
 
 def name(table: str, key: Any) -> str:
-    return str(wording()["names"][table][key])
+    """The Chinese name of a parameter key; a key added by a later amendment of the parameters
+    before rules.yaml names it is shown as it is rather than failing the decision."""
+    return str(wording()["names"][table].get(key, key))

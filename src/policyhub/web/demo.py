@@ -42,7 +42,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 
 from policyhub.accounts.models import Role, RoleAssignment
@@ -596,6 +596,11 @@ def reset_refusal() -> str | None:
 def flush() -> None:
     """Empty every table (Django's flush: the audit trail and the ledger go too, so the
     fresh chain verifies), then put back the units the migrations seed."""
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        # PostgreSQL refuses TRUNCATE while deferred FK checks of this transaction are
+        # pending ("pending trigger events"); run them now.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     call_command("flush", interactive=False, verbosity=0, database=DEFAULT_DB_ALIAS)
     seed_units()
 
