@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from policyhub.applications.models import AppendOnlyError, Application
+from policyhub.appendonly import AppendOnlyError
+from policyhub.applications.models import Application
 from tests.applications.helpers import draft
 from tests.personas import personas
 

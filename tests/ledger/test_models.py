@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from policyhub.audit.models import AppendOnlyError
+from policyhub.appendonly import AppendOnlyError
 from policyhub.ledger.models import Account, Commitment, JournalEntry, Posting
 from policyhub.ledger.services import ensure_accounts
 from tests.ledger.helpers import YEAR, approve, fund_year

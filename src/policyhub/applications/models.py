@@ -8,13 +8,13 @@ History rows are append-only (healthchecks' `Flip`): what happened is derived fr
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from policyhub.appendonly import AppendOnlyModel
 from policyhub.applications import workflow
 from policyhub.registry.models import Organisation, Person, Team
 
@@ -107,23 +107,11 @@ class HasApplicant(models.Model):
         return owning_organisation(self.applicant)
 
 
-class AppendOnlyError(RuntimeError):
-    pass
-
-
-class AppendOnly(models.Model):
-    """A row written once: history is never rewritten, corrections are new rows."""
+class AppendOnly(AppendOnlyModel):
+    """Transitions, committee decisions, objections and appeals are written once."""
 
     class Meta:
         abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError(f"{self._meta.label} rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"{self._meta.label} rows are append-only")
 
 
 class ApplicationQuerySet(models.QuerySet["Application"]):

@@ -7,26 +7,16 @@ made behind the application's back (in the database directly) is detected.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from policyhub.appendonly import AppendOnlyError, AppendOnlyModel, AppendOnlyQuerySet
 
-class AppendOnlyError(RuntimeError):
-    pass
-
-
-class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("audit entries are append-only")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit entries are append-only")
+__all__ = ["AppendOnlyError", "AuditEntry", "AuditHead"]
 
 
-class AuditEntry(models.Model):
+class AuditEntry(AppendOnlyModel):
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
@@ -42,21 +32,13 @@ class AuditEntry(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = AppendOnlyQuerySet["AuditEntry"].as_manager()
 
     class Meta:
         ordering = ["seq"]
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
         indexes = [models.Index(fields=["object_type", "object_id"])]  # an object's history
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise AppendOnlyError("audit entries are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit entries are append-only")
 
 
 class AuditHead(models.Model):

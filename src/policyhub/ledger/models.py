@@ -20,43 +20,17 @@ so budget[Y] = pool + commitments + paid = −(city + zone contributions).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from policyhub.audit.models import AppendOnlyError
+from policyhub.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 
 ZERO = Decimal("0.00")
 MAX_DIGITS, PLACES = 18, 2  # yuan to the fen
-
-_M = TypeVar("_M", bound=models.Model)
-
-
-class AppendOnlyQuerySet(models.QuerySet[_M]):
-    """Bulk update and delete are refused; rows are only ever inserted."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError(f"{self.model._meta.label} rows are append-only")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"{self.model._meta.label} rows are append-only")
-
-
-class AppendOnlyModel(models.Model):
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(f"{self._meta.label} rows are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"{self._meta.label} rows are append-only")
-
 
 class Account(models.Model):
     """A ledger account of one budget year. Reference data: its balance is never stored.
