@@ -34,7 +34,7 @@ serve: venv ## run the production server (gunicorn, src/policyhub/config/gunicor
 	$(MANAGE) migrate --no-input
 	$(BIN)/gunicorn -c $(GUNICORN_CONF)
 
-test: lint typecheck migrations-check pytest pytest-pg ## everything CI runs: lint, typecheck, migrations check, tests
+test: lint typecheck migrations-check pytest pytest-pg ## everything CI runs: ruff, mypy, migrations check, the suite on SQLite then PostgreSQL (browser tests in Chromium)
 
 lint: venv ## ruff check
 	$(BIN)/ruff check .
