@@ -90,6 +90,9 @@ class Loaded:
 class _Builder:
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
+        # Matter ids must not come from primary keys: PostgreSQL does not roll sequences back,
+        # so the same seed would give other ids (and other matters) on a second load.
+        self.talents = 0
         self.units = {u.code: u for u in Unit.objects.all()}
         self.parks = [u for u in self.units.values() if u.kind == Unit.Kind.PARK]
         self.taken = set(Organisation.objects.values_list("credit_code", flat=True))
@@ -165,12 +168,12 @@ class _Builder:
             self.ipo(org)
         if rng.random() < 0.04:
             paid = rng.uniform(5e7, 2e9)
-            self.event(org, "leading_firm_investment", _day(rng), f"lead-{org.pk}",
+            self.event(org, "leading_firm_investment", _day(rng), f"lead-{org.credit_code[-6:]}",
                        paid_in_capital=_money(paid),
                        completed_investment=_money(paid * rng.uniform(0.5, 1.5)),
                        schedule_met=rng.random() < 0.8)
         if rng.random() < 0.08:
-            self.event(org, "pk_demo_project", _day(rng), f"pk-{org.pk}",
+            self.event(org, "pk_demo_project", _day(rng), f"pk-{org.credit_code[-6:]}",
                        rd_investment=_money(rng.uniform(1e6, 3e7)),
                        selected=rng.random() < 0.7)
         if rng.random() < 0.03:
@@ -179,7 +182,7 @@ class _Builder:
     def ipo(self, org: Organisation) -> None:
         day = _day(self.rng, dt.date(2018, 6, 1), dt.date(2021, 6, 30))
         for stage in ("tutoring_filed", "application_accepted", "listed"):
-            self.event(org, "ipo_stage", day, f"ipo-{org.pk}", stage=stage)
+            self.event(org, "ipo_stage", day, f"ipo-{org.credit_code[-6:]}", stage=stage)
             if self.rng.random() < 0.4:
                 return
             day += dt.timedelta(days=self.rng.randint(120, 400))
@@ -187,12 +190,12 @@ class _Builder:
     def platform_events(self, org: Organisation) -> None:
         rng = self.rng
         major = rng.random() < 0.6
-        self.event(org, "platform_construction", _day(rng), f"platform-{org.pk}",
+        self.event(org, "platform_construction", _day(rng), f"platform-{org.credit_code[-6:]}",
                    construction_cost=_money(rng.uniform(2e6, 3e7)), major_public_platform=major)
         start = _day(rng, dt.date(2018, 1, 1), dt.date(2021, 1, 1))
         fees = sorted((start + dt.timedelta(days=rng.randrange(1, 1400)))
                       for _ in range(rng.randint(2, 6)))
-        self.event(org, "platform_service_fees", start, f"platform-{org.pk}",
+        self.event(org, "platform_service_fees", start, f"platform-{org.credit_code[-6:]}",
                    major_public_platform=major,
                    fees=[{"date": d.isoformat(), "amount": _money(rng.uniform(5e4, 1.5e6))}
                          for d in fees])
@@ -201,7 +204,8 @@ class _Builder:
         rng = self.rng
         roll = rng.random()
         if roll < 0.1:
-            self.event(person, "talent_recognition", _day(rng), f"talent-{person.pk}",
+            self.talents += 1
+            self.event(person, "talent_recognition", _day(rng), f"talent-{self.talents}",
                        level=rng.choice(("international_top", "national_leader",
                                          "provincial_municipal_leader")),
                        housing_price_per_m2=_money(rng.uniform(8000, 20000)))
