@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from policyhub.accounts.models import Role
+from policyhub.appendonly import AppendOnlyError
 from policyhub.audit.models import AuditEntry
 from policyhub.plan import services
 from policyhub.plan.models import Report, Target
@@ -127,9 +128,9 @@ def test_reports_are_append_only_and_the_latest_wins(science_officer: User) -> N
     assert (p.value, p.note) == (Decimal(9), "更正")
     assert progress_of(target, dt.date(2020, 6, 29)).status == Status.NO_DATA
     first.value = Decimal(1)
-    with pytest.raises(ValueError, match="append-only"):
+    with pytest.raises(AppendOnlyError, match="append-only"):
         first.save()
-    with pytest.raises(ValueError, match="append-only"):
+    with pytest.raises(AppendOnlyError, match="append-only"):
         first.delete()
 
 

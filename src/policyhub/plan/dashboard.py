@@ -32,6 +32,7 @@ from policyhub.centres.adaptation.models import Adaptation, Result
 from policyhub.ledger import reports as ledger_reports
 from policyhub.plan.progress import Status, TargetProgress, grouped, progress_report
 from policyhub.plan.registry_indicators import YUAN_PER_YI, enterprises
+from policyhub.plan.views import as_of_param
 from policyhub.registry.models import YearlyFigure
 
 YUAN_PER_WAN = Decimal(10_000)  # 1 万元; money on the page is in 万元, revenue in 亿元
@@ -277,12 +278,6 @@ def can_view(user: AnyUser) -> Decision:
     return False, "领导驾驶舱仅向各单位工作人员、审计和系统管理员开放。"
 
 
-def as_of_param(request: HttpRequest) -> dt.date:
-    """?as_of=YYYY-MM-DD, or today when absent or not a date (as the plan pages)."""
-    try:
-        return dt.date.fromisoformat(request.GET.get("as_of", ""))
-    except ValueError:
-        return dt.date.today()
 
 
 @login_required

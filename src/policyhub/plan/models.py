@@ -8,7 +8,6 @@ correction is a new report, and the latest one (by as-of date, then entry time) 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -16,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from policyhub import policytext
+from policyhub.appendonly import AppendOnlyModel
 from policyhub.plan.data import KIND_LABELS
 
 
@@ -116,8 +116,9 @@ class ReportQuerySet(models.QuerySet["Report"]):
         return self.order_by("-as_of", "-created_at", "-id")
 
 
-class Report(models.Model):
-    """One value of one target as a unit reported it, with its evidence. Append-only."""
+class Report(AppendOnlyModel):
+    """One value of one target as a unit reported it, with its evidence. Append-only: a wrong
+    value is corrected by a newer report, never edited."""
 
     target = models.ForeignKey(Target, verbose_name=_("目标"), on_delete=models.PROTECT,
                                related_name="reports")
@@ -146,11 +147,3 @@ class Report(models.Model):
     def __str__(self) -> str:
         return f"{self.target} {self.as_of}: {self.value}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Append-only history: a wrong value is corrected by a newer report, never edited.
-        if self.pk is not None and not self._state.adding:
-            raise ValueError("plan reports are append-only; submit a new report instead")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise ValueError("plan reports are append-only and cannot be deleted")
