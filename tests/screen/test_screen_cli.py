@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from policyhub.cli import main as policyhub
-from policyhub.screen import Options, screen_frame, synth
+from policyhub.screen import Options, io, screen_frame, synth
 from policyhub.screen.cli import main
 from tests.screen.oracle import engine
 
@@ -141,9 +141,12 @@ def test_screen_shows_twenty_problems_and_counts_the_rest(
     assert not target.exists()
 
 
-def test_screen_refuses_an_applicant_split_across_the_file(tmp_path: Path,
-                                                           capsys: pytest.CaptureFixture[str]
-                                                           ) -> None:
+@pytest.mark.parametrize("batch", [None, 2], ids=["one batch", "across batches"])
+def test_screen_refuses_an_applicant_split_across_the_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        batch: int | None) -> None:
+    if batch:  # batches of 1, 1, 2 applicants: the split applicant is in the 1st and 3rd
+        monkeypatch.setattr(io, "BATCH_APPLICANTS", batch)
     frame = synth.frame(3, seed=1)
     first = frame.filter(pl.col("applicant_id") == frame["applicant_id"][0])
     split = pl.concat([first.head(1), frame.filter(pl.col("applicant_id") != first[
@@ -151,7 +154,8 @@ def test_screen_refuses_an_applicant_split_across_the_file(tmp_path: Path,
     source, target = tmp_path / "split.parquet", tmp_path / "out.parquet"
     split.write_parquet(source)
     assert _run(source, target) == 2
-    assert "rows of one applicant must be contiguous" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"{first['applicant_id'][0]!r}: rows of one applicant must be contiguous" in err
     assert not target.exists()
 
 
@@ -190,17 +194,29 @@ def test_screen_applicants_across_row_groups_and_csv_blocks(
     assert pl.read_parquet(from_csv).equals(pl.read_parquet(whole))
 
 
-def test_screen_output_is_grouped_by_applicant_in_input_order(inputs: dict[str, Path],
-                                                             tmp_path: Path) -> None:
+def test_screen_output_lists_each_batch_kind_by_kind_in_applicant_order(
+        inputs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(io, "BATCH_APPLICANTS", 160)  # batches of 40, 120, 160, 80
     out = tmp_path / "out.csv"
     assert _run(inputs["parquet"], out) == 0
     table = pl.read_csv(out, infer_schema=False)
-    runs = table.select(pl.col("applicant_id").rle_id()).to_series()
-    assert runs.max() + 1 == N  # each applicant's rows are together
-    order = table["applicant_id"].unique(maintain_order=True).to_list()
-    assert order == synth.frame(N, seed=5)["applicant_id"].unique(maintain_order=True).to_list()
-    kinds = table.group_by("applicant_id", maintain_order=True).agg(pl.col("entry"))
+    ids = synth.frame(N, seed=5)["applicant_id"].unique(maintain_order=True).to_list()
+    position = {applicant: i for i, applicant in enumerate(ids)}
     rank = {"award": 0, "discretionary": 1, "ineligible": 2, "total": 3}
-    for entries in kinds["entry"].to_list():
-        assert [rank[e] for e in entries] == sorted(rank[e] for e in entries)
-        assert entries[-1] == "total"
+    totals = table.with_row_index().filter(pl.col("entry") == "total")
+    assert totals["applicant_id"].to_list() == ids  # one total per applicant, in input order
+    first = 0
+    for size in (40, 120, 160, 80):
+        end = totals["index"][first + size - 1]
+        batch = table.slice(0, end + 1).filter(pl.col("entry") != "total").join(
+            pl.DataFrame({"applicant_id": ids[first: first + size]}), on="applicant_id",
+            how="semi", maintain_order="left")
+        start = totals["index"][first - 1] + 1 if first else 0
+        rows = table.slice(start, end + 1 - start)
+        assert rows.height == batch.height + size  # the batch's rows are together
+        keys = [(rank[e], position[a]) for e, a in zip(rows["entry"], rows["applicant_id"],
+                                                         strict=True)]
+        assert keys == sorted(keys)  # kind by kind, each in applicant order
+        assert {k for _, k in keys} == set(range(first, first + size))
+        first += size
+    assert first == N

@@ -2,9 +2,14 @@
 
 The table's columns (docs/screening.md): applicant_id, entry (award | discretionary |
 ineligible | total), rule, clause, matter, amount, ceiling, status, excluded_by, event_index,
-reason_code, cap. Rows are grouped by applicant in input order; within an applicant: awards in
-the engine's order (first event, rule order, threshold), then discretionary items, then
-ineligible entries (by event, rule), then the applicant's `total` row.
+reason_code, cap. Rows are grouped by entry kind — awards, discretionary items, ineligible
+entries, then one `total` row per applicant — and within a kind by applicant in input order;
+an applicant's awards in the engine's order (first event, rule order, threshold), its
+ineligible entries by event and rule.
+
+Why kind first: each kind fills only its own columns, so grouped by kind the null runs are
+long and the Parquet writer spends about 40% less time (measured, docs/screening.md) than
+on rows interleaved applicant by applicant; and no sort across kinds is needed.
 """
 
 from __future__ import annotations
@@ -109,50 +114,72 @@ def summarise(batch: Batch, d: Decisions) -> Summary:
 
 
 def build(batch: Batch, d: Decisions) -> ScreenResult:
-    """The long table of one batch, rows grouped by applicant."""
+    """The long table of one batch: kind by kind, each in applicant order."""
     na, nd, ni, apps = len(d.award_app), len(d.disc_app), len(d.inel_app), batch.apps
     n = na + nd + ni + apps
-    app = np.concatenate([d.award_app, d.disc_app, d.inel_app, np.arange(apps)])
-    entry = np.repeat(np.arange(4, dtype=np.int64), [na, nd, ni, apps])
-    within = np.concatenate([d.award_sort, d.disc_event,
-                             (d.inel_event << SORT_RULE) | d.inel_rule,
-                             np.zeros(apps, np.int64)])
-    if apps < 1 << 21:  # one int64 key: applicant, entry kind, place within the kind
-        order = np.argsort((app << 42) | (entry << 40) | within, kind="stable")
-    else:
-        order = np.lexsort((within, entry, app))
+    # Within a kind, rows sort by (applicant, place); the place of an award is its sort key
+    # (first event, rule, step), of an ineligible entry its event and rule.
+    award = _order(d.award_app, d.award_sort)
+    disc = _order(d.disc_app, d.disc_event)
+    inel = _order(d.inel_app, (d.inel_event << SORT_RULE) | d.inel_rule)
 
-    def column(parts: list[npt.NDArray[Any]], fill: int, dtype: Any) -> npt.NDArray[Any]:
-        """The entry kinds' values in order; `fill` for the kinds without this column."""
-        sized = [p.astype(dtype, copy=False) for p in parts]
-        rest = n - sum(len(p) for p in sized)
-        return np.concatenate([*sized, np.full(rest, fill, dtype)])[order]
+    def column(award_v: npt.NDArray[Any] | None, disc_v: npt.NDArray[Any] | None,
+               inel_v: npt.NDArray[Any] | None, total_v: npt.NDArray[Any] | None,
+               fill: int, dtype: Any) -> npt.NDArray[Any]:
+        """The kinds' values in table order; `fill` for a kind without this column."""
+        out = np.empty(n, dtype)
+        at = 0
+        for values, order, size in ((award_v, award, na), (disc_v, disc, nd),
+                                    (inel_v, inel, ni), (total_v, None, apps)):
+            part = out[at: at + size]
+            if values is None:
+                part.fill(fill)
+            else:
+                part[:] = values if order is None else values[order]
+            at += size
+        return out
 
-    rule = column([d.award_rule, d.disc_rule, d.inel_rule], -1, np.int8)
-    amount = np.concatenate([d.award_fen, np.full(nd + ni, NONE, np.int64), d.total])[order]
-    excluded_by = column([d.award_excluded_by], -1, np.int8)
-    cap = np.concatenate([np.full(na, NONE, np.int64), d.disc_cap,
-                          np.full(ni + apps, NONE, np.int64)])[order]
-    kind = entry.astype(np.int8)[order]
+    app = column(d.award_app, d.disc_app, d.inel_app, np.arange(apps), 0, np.int64)
+    kind = np.repeat(np.arange(4, dtype=np.int8), [na, nd, ni, apps])
+    rule = column(d.award_rule, d.disc_rule, d.inel_rule, None, -1, np.int8)
+    amount = column(d.award_fen, None, None, d.total, NONE, np.int64)
+    excluded_by = column(d.award_excluded_by, None, None, None, -1, np.int8)
+    cap = column(None, d.disc_cap, None, None, NONE, np.int64)
     is_award = kind == AWARD
     award_rule = np.maximum(rule, 0)
+    matter = column(d.award_matter, d.disc_matter, None, None, -1, np.int64)
     columns = [
-        _dictionary(app[order], _strings(batch.app_ids), pa.int32()),
+        _dictionary(app, _strings(batch.app_ids), pa.int32()),
         _dictionary(kind, ENTRIES),
         _dictionary(rule, RULES),
         _dictionary(np.where(rule >= 0, CLAUSE_OF_RULE[award_rule], -1), CLAUSES),
-        _matters(np.concatenate([d.award_matter, d.disc_matter]), order, n, batch),
+        _matters(matter, na + nd, n, batch),
         decimal(amount, amount != NONE),
         pa.Array.from_buffers(pa.bool_(), n, [_validity(is_award), pa.py_buffer(
             np.packbits(RULE_CEILING_NP[award_rule], bitorder="little"))]),
         _dictionary(np.where(is_award, excluded_by >= 0, -1), STATUSES),
         _dictionary(excluded_by, RULES),
-        _int32(column([d.award_event, d.disc_event, d.inel_event], -1, np.int32)),
-        _dictionary(column([np.full(na + nd, -1), d.inel_reason], -1, np.int8), REASONS),
+        _int32(column(d.award_event, d.disc_event, d.inel_event, None, -1, np.int32)),
+        _dictionary(column(None, None, d.inel_reason, None, -1, np.int8), REASONS),
         decimal(cap, (kind == DISCRETIONARY) & (cap != NONE)),
     ]
     table = pa.Table.from_arrays(columns, schema=SCHEMA)
     return ScreenResult(table, summarise(batch, d), batch.app_ids)
+
+
+def _order(app: I64, place: I64) -> npt.NDArray[np.intp] | None:
+    """The permutation sorting one kind's entries by (applicant, place); None when they are
+    in that order already (discretionary items come out of the kernel sorted)."""
+    if len(app) < 2:
+        return None
+    if int(app[-1]) >= 1 << 23 or int(app.max()) >= 1 << 23:  # a key would overflow
+        order: npt.NDArray[np.intp] = np.lexsort((place, app))
+        return order
+    key = (app << 40) | place
+    if bool((key[1:] >= key[:-1]).all()):
+        return None
+    order = np.argsort(key, kind="stable")
+    return order
 
 
 def _int32(values: npt.NDArray[np.int32]) -> pa.Array:
@@ -206,10 +233,10 @@ def _dictionary(codes: npt.NDArray[Any], values: tuple[str, ...] | pa.Array,
     return pa.DictionaryArray.from_arrays(array, dictionary)
 
 
-def _matters(key: I64, order: npt.NDArray[np.intp], n: int, batch: Batch
-             ) -> pa.DictionaryArray:
-    """Matter labels (awards and discretionary items, which come first before `order`): a
-    given id, `event-<index>` or `revenue-<year>`, as one dictionary."""
+def _matters(key: I64, labelled: int, n: int, batch: Batch) -> pa.DictionaryArray:
+    """Matter labels of the first `labelled` rows (awards and discretionary items; -1 for the
+    rest): a given id, `event-<index>` or `revenue-<year>`, as one dictionary."""
+    key = key[:labelled]
     ns, value = key >> NS_SHIFT, key & ((1 << NS_SHIFT) - 1)
     own, revenue = ns == NS_OWN, ns == NS_REVENUE
     given = len(batch.matters)
@@ -228,5 +255,5 @@ def _matters(key: I64, order: npt.NDArray[np.intp], n: int, batch: Batch
         remap = names.cast(pl.Enum(unique)).to_physical().to_numpy()
         index = remap[index]
     full = np.full(n, -1, np.int32)
-    full[: len(index)] = index
-    return _dictionary(full[order], labels, pa.int32())
+    full[:labelled] = index
+    return _dictionary(full, labels, pa.int32())
