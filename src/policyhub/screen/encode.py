@@ -122,6 +122,7 @@ class _Encoder:
     def __init__(self, df: pl.DataFrame, first_row: int, problems: Problems):
         self.df, self.problems = df, problems
         self.n = df.height
+        self.first = first_row
         self.rows = np.arange(first_row, first_row + self.n, dtype=np.int64)
         self._native: dict[str, parse.Native | None] = {}
         self.app_ids: pl.Series | None = None
@@ -144,7 +145,8 @@ class _Encoder:
             self.problems.rows("applicant_id", self.rows[null], "is required")
         start, differs = self._runs(ids)
         heads = np.flatnonzero(start)
-        self.app = (np.cumsum(start) - 1).astype(np.int64)
+        self.app = np.cumsum(start, dtype=np.int64)
+        self.app -= 1
         self.heads = heads
         app_ids = ids.gather(heads)
         self.app_ids = app_ids
@@ -173,9 +175,11 @@ class _Encoder:
         return start, bool((changed_np & ~start).any())
 
     def _contiguous(self, app_ids: pl.Series) -> None:
-        dup = parse._np_bool(app_ids.is_duplicated())
-        if not dup.any():
+        # Equal 64-bit hashes first (a sort of integers), the ids themselves only then.
+        hashes = np.sort(app_ids.hash().to_numpy())
+        if len(hashes) < 2 or not (hashes[1:] == hashes[:-1]).any():
             return
+        dup = parse._np_bool(app_ids.is_duplicated())
         where = np.flatnonzero(dup)
         shown = app_ids.gather(where[:200]).to_list()
         self.problems.rows(
@@ -273,13 +277,17 @@ class _Encoder:
 
     def _order(self, rows: I64, index: I64, tcode: I64) -> I64:
         """Event rows in (applicant, event_index) order, checking indices are 0..n-1."""
-        app, ev = self.app[rows], index[rows]
+        if len(rows) == self.n:  # every row is an event (no rows that only declare)
+            app, ev = self.app, index
+        else:
+            app, ev = np.take(self.app, rows), np.take(index, rows)
         order = local_sort(app, ev)
         if order is not None:
             rows, ev = rows[order], ev[order]
-        same = app[1:] == app[:-1]
-        first = np.concatenate([[True], ~same]) if len(rows) else np.zeros(0, np.bool_)
-        step = np.concatenate([[0], ev[1:] - ev[:-1]]) if len(rows) else ev
+        first = np.ones(len(rows), np.bool_)
+        np.not_equal(app[1:], app[:-1], out=first[1:])
+        step = np.zeros(len(rows), np.int64)
+        np.subtract(ev[1:], ev[:-1], out=step[1:])
         t = tcode[rows]
         fee_pair = np.concatenate([[False], (t[1:] == FEES) & (t[:-1] == FEES)]) \
             if len(rows) else first
@@ -346,10 +354,10 @@ class _Encoder:
 
     def _native_field(self, native: parse.Native, column: str, at: I64, type_name: str
                       ) -> Values:
-        rows, p = self.rows[at], self.problems
+        p, first = self.problems, self.first
         null = native.null(at)
         if null.any():
-            p.rows(column, rows[null], f"is required for type {type_name}")
+            p.rows(column, at[null] + first, f"is required for type {type_name}")
         kind = COLUMNS[column]
         if kind is Kind.MONEY:
             fen, negative, bad_scale, big = native.money(at)
@@ -357,9 +365,8 @@ class _Encoder:
                               (bad_scale, "has more than two decimals (screening works in "
                                "whole fen)"),
                               (big, "is too large (amounts must stay below 10^13 yuan)")):
-                bad &= ~null
-                if bad.any():
-                    p.rows(column, rows[bad], text)
+                if bad.any() and (bad := bad & ~null).any():
+                    p.rows(column, at[bad] + first, text)
             return fen
         if (kind is Kind.DATE and native.dtype != pl.Date) or \
                 (kind is Kind.BOOL and native.dtype != pl.Boolean) or \
@@ -368,7 +375,7 @@ class _Encoder:
             return np.zeros(len(at), np.int64)
         values = native.take(at)
         if kind is Kind.INT and (bad := (values < 0) & ~null).any():
-            p.rows(column, rows[bad], "must be a non-negative integer")
+            p.rows(column, at[bad] + first, "must be a non-negative integer")
         return values
 
     def _field(self, column: str, at: I64, type_name: str,
@@ -396,7 +403,7 @@ class _Encoder:
 
     def _typed(self, code: int, at: I64, index: I64, keys: I64) -> Typed:
         name = EVENT_TYPES[code]
-        typed = Typed(self.app[at], index[at], at, keys)
+        typed = Typed(np.take(self.app, at), np.take(index, at), at, keys)
         sub = self.gather(tuple(c for c in EVENT_FIELDS[name] if self.native(c) is None
                                 or (name, c) in CHOICES or c == "rank"), at)
         for column in EVENT_FIELDS[name]:

@@ -227,10 +227,10 @@ def arrow_strings(s: pl.Series) -> pa.Array:
 
 # --- unified social credit codes (GB 32100-2015), vectorised --------------------------------
 
-_VALUE = np.full(256, -1, np.int64)
+_VALUE = np.full(256, -1, np.int8)  # int8: the gather below writes 18 bytes per code
 for _i, _c in enumerate(creditcode.ALPHABET):
     _VALUE[ord(_c)] = _i
-_WEIGHTS = np.array(creditcode.WEIGHTS, np.int64)
+_WEIGHTS = np.array(creditcode.WEIGHTS, np.int32)
 _ALPHABET = np.frombuffer(creditcode.ALPHABET.encode(), np.uint8)
 
 
@@ -249,8 +249,8 @@ def credit_code_ok(codes: pl.Series) -> Bools:
     offsets = np.frombuffer(arr.buffers()[1], np.int64)[arr.offset: arr.offset + len(arr) + 1]
     body = np.frombuffer(arr.buffers()[2], np.uint8)[offsets[0]: offsets[-1]]
     chars = body.reshape(-1, 18)
-    values = _VALUE[chars]
-    check = (31 - (values[:, :17] @ _WEIGHTS) % 31) % 31
+    values = np.take(_VALUE, chars)
+    check = (31 - (values[:, :17].astype(np.int32) @ _WEIGHTS) % 31) % 31
     good = (values >= 0).all(axis=1) & (_ALPHABET[check] == chars[:, 17])
     ok[idx] = good
     return ok
@@ -276,9 +276,9 @@ class Native:
         self.scale = 0
         self._null: Bools | None = None
         if isinstance(s.dtype, pl.Decimal):
-            words = np.frombuffer(data, np.int64)
-            self.lo = words[2 * self.offset: 2 * (self.offset + self.n): 2]
-            self.hi = words[2 * self.offset + 1: 2 * (self.offset + self.n): 2]
+            # Each value is 16 bytes (low word, high word). Gathered as complex128, one
+            # 16-byte element per value: four times faster than two strided int64 gathers.
+            self.pairs = np.frombuffer(data, np.complex128)[self.offset: self.offset + self.n]
             self.scale = s.dtype.scale or 0
         elif s.dtype == pl.Boolean:
             self.bits = np.frombuffer(data, np.uint8)
@@ -310,14 +310,18 @@ class Native:
             i = at + self.offset
             out = ((self.bits[i >> 3] >> (i & 7)) & 1).astype(np.bool_)
         else:
-            out = self.values[at].astype(np.int64)
+            out = np.take(self.values, at).astype(np.int64, copy=False)
         return out
 
     def money(self, at: I64) -> tuple[I64, Bools, Bools, Bools]:
         """(fen, negative, more than two decimals, too large) at `at`; decimals through
         their unscaled integers, integer columns as whole yuan."""
         if isinstance(self.dtype, pl.Decimal):
-            lo, hi = self.lo[at], self.hi[at]
+            words = np.take(self.pairs, at).view(np.int64).reshape(-1, 2)
+            lo, hi = np.ascontiguousarray(words[:, 0]), words[:, 1]
+            if self.scale == 2 and _plain_fen(lo, hi):  # the usual case, in three passes
+                none = np.zeros(len(at), np.bool_)
+                return lo, none, none, none
             negative = hi < 0
             fits = hi == (lo >> 63)
             fen, bad_scale = _rescale(np.where(fits & ~negative, lo, 0), self.scale)
@@ -329,6 +333,12 @@ class Native:
             fen, bad_scale = np.where(negative | big, 0, yuan * 100), np.zeros(len(at), np.bool_)
         bad_scale &= ~negative & ~big
         return np.where(negative | big | bad_scale, 0, fen), negative, bad_scale, big
+
+
+def _plain_fen(lo: I64, hi: I64) -> bool:
+    """Whether every decimal(p, 2) value is non-negative and below MAX_FEN: then its low
+    word is the amount in fen (the high word of a non-negative value below 2^63 is 0)."""
+    return bool((hi == 0).all() and (lo >= 0).all() and (lo < MAX_FEN).all())
 
 
 def _rescale(unscaled: I64, scale: int) -> tuple[I64, Bools]:
