@@ -25,7 +25,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -134,7 +134,7 @@ def run(source: Path, target: Path | None, options: Options, *, progress: bool =
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             pending: deque[tuple[int, Future[Any]]] = deque()
-            for first_row, frame in prefetch(batches(source)):
+            for first_row, frame in prefetch(batches(source), warm_up):
                 pending.append((frame.height, pool.submit(state.decide, frame, first_row)))
                 while len(pending) > workers:
                     state.collect(*pending.popleft(), bar)
@@ -237,11 +237,25 @@ class _Split:
                          "contiguous (sort the export by applicant_id, event_index)")
 
 
-def prefetch(items: Iterator[T]) -> Iterator[T]:
-    """Read the next batch in a thread while this one is decided (both release the GIL)."""
+def warm_up() -> None:
+    """What the first batch would otherwise do first, done while it is being read: the
+    parameter tables, and numpy.ma (which polars imports on its first NumPy conversion)."""
+    import numpy.ma  # noqa: F401
+
+    from policyhub.screen.tables import tables
+
+    tables()
+
+
+def prefetch(items: Iterator[T], meanwhile: Callable[[], object] | None = None
+             ) -> Iterator[T]:
+    """Read the next batch in a thread while this one is decided (both release the GIL);
+    `meanwhile` runs once while the first batch is read."""
     sentinel = object()
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending: Future[object] = pool.submit(next, items, sentinel)
+        if meanwhile is not None:
+            meanwhile()
         while True:
             item = pending.result()
             if item is sentinel:

@@ -123,6 +123,7 @@ class _Encoder:
         self.df, self.problems = df, problems
         self.n = df.height
         self.first = first_row
+        self.in_place = False  # every row an event, in (applicant, event_index) order
         self.rows = np.arange(first_row, first_row + self.n, dtype=np.int64)
         self._native: dict[str, parse.Native | None] = {}
         self.app_ids: pl.Series | None = None
@@ -143,15 +144,16 @@ class _Encoder:
         null = parse.missing(ids)
         if null.any():
             self.problems.rows("applicant_id", self.rows[null], "is required")
-        start, differs = self._runs(ids)
-        heads = np.flatnonzero(start)
-        self.app = np.cumsum(start, dtype=np.int64)
-        self.app -= 1
+        heads, differs = self._runs(ids)
+        self.app = np.repeat(np.arange(len(heads), dtype=np.int64),
+                             np.diff(heads, append=self.n))
         self.heads = heads
         app_ids = ids.gather(heads)
         self.app_ids = app_ids
         self._contiguous(app_ids)
         if differs:
+            start = np.zeros(self.n, np.bool_)
+            start[heads] = True
             self._consistent(start)
         head = self.gather(tuple(APPLICANT_COLUMNS), heads)
         in_scope = self._applicants(heads, head)
@@ -159,20 +161,20 @@ class _Encoder:
         revenue, events, fees, matters = self._events()
         return Batch(len(heads), app_ids, names, in_scope, revenue, events, fees, matters)
 
-    def _runs(self, ids: pl.Series) -> tuple[Bools, bool]:
-        """Where each applicant's rows start, and whether any applicant column changes
-        inside an applicant's rows (one pass, evaluated in parallel by polars)."""
+    def _runs(self, ids: pl.Series) -> tuple[I64, bool]:
+        """The rows where each applicant starts, and whether any applicant column changes
+        inside an applicant's rows (one pass of polars; only the starts leave it)."""
         if self.n == 0:
-            return np.zeros(0, np.bool_), False
+            return np.zeros(0, np.int64), False
         others = [c for c in APPLICANT_COLUMNS if c != "applicant_id" and c in self.df.columns]
+        start = pl.col("applicant_id").ne_missing(pl.col("applicant_id").shift(1))
         changed = [pl.col(c).ne_missing(pl.col(c).shift(1)) for c in others]
         out = self.df.with_columns(ids.alias("applicant_id")).select(
-            start=pl.col("applicant_id").ne_missing(pl.col("applicant_id").shift(1)),
-            changed=pl.any_horizontal(changed) if changed else pl.lit(False))
-        start = parse._np_bool(out.get_column("start"))
-        start[0] = True
-        changed_np = parse._np_bool(out.get_column("changed"))
-        return start, bool((changed_np & ~start).any())
+            start=start, moved=(pl.any_horizontal(changed) & ~start) if changed else False)
+        heads = out.get_column("start").arg_true().to_numpy().astype(np.int64)
+        if len(heads) == 0 or heads[0] != 0:  # the first row starts an applicant, even null
+            heads = np.concatenate([np.zeros(1, np.int64), heads])
+        return heads, bool(out.get_column("moved").slice(1).any())
 
     def _contiguous(self, app_ids: pl.Series) -> None:
         # Equal 64-bit hashes first (a sort of integers), the ids themselves only then.
@@ -241,14 +243,12 @@ class _Encoder:
         p = self.problems
         tcol, icol = self.col("type"), self.col("event_index")
         tcode, tbad = parse.choice(tcol, EVENT_TYPES, self.rows, "type", p)
-        every = np.arange(self.n)
         native = self.native("event_index")
         if native is not None and native.dtype.is_integer():
-            index = native.take(every)
+            index, inull = native.every()
             ibad = index < 0
             if ibad.any():
                 p.rows("event_index", self.rows[ibad], "must be a non-negative integer")
-            inull = native.null(every)
         else:
             index, ibad = parse.ints(icol, self.rows, "event_index", p)
             inull = parse.missing(icol)
@@ -261,7 +261,7 @@ class _Encoder:
                                "that only declares its applicant)")
         rows = np.flatnonzero(~(tbad | ibad | tnull | inull))
         rows = self._order(rows, index, tcode)
-        t = tcode[rows]
+        t = tcode if self.in_place else tcode[rows]
         order = np.argsort(t.astype(np.int8), kind="stable")  # radix sort
         counts = np.bincount(t, minlength=len(EVENT_TYPES))
         bounds = np.concatenate([[0], np.cumsum(counts)])
@@ -288,7 +288,9 @@ class _Encoder:
         np.not_equal(app[1:], app[:-1], out=first[1:])
         step = np.zeros(len(rows), np.int64)
         np.subtract(ev[1:], ev[:-1], out=step[1:])
-        t = tcode[rows]
+        # Every row is an event, already in order: the usual case, with no gathers.
+        self.in_place = len(rows) == self.n and order is None
+        t = tcode if self.in_place else tcode[rows]
         fee_pair = np.concatenate([[False], (t[1:] == FEES) & (t[:-1] == FEES)]) \
             if len(rows) else first
         gap = np.flatnonzero((first & (ev != 0)) | (~first & (step > 1)))

@@ -174,9 +174,10 @@ def text(s: pl.Series, rows: I64, column: str, problems: Problems) -> tuple[pl.S
         return pl.Series(column, [None] * len(s), pl.String), np.ones(len(s), np.bool_)
     t = _text(s)
     null = missing(t)
+    if not (t.str.len_bytes() == 0).any():
+        return t, null
     empty = _np_bool(t.str.len_bytes() == 0)
-    if empty.any():
-        problems.rows(column, rows[np.flatnonzero(empty)], "must be a non-empty string")
+    problems.rows(column, rows[np.flatnonzero(empty)], "must be a non-empty string")
     return t, null | empty
 
 
@@ -192,6 +193,8 @@ def choice(s: pl.Series, values: Sequence[Any], rows: I64, column: str,
         bad = ((code < 0) | bad_int) & ~null
     elif _is_text(s):
         physical = _text(s).cast(pl.Enum(list(values)), strict=False).to_physical()
+        if physical.null_count() == 0:  # every cell given and allowed: the usual case
+            return physical.to_numpy().astype(np.int64), null
         code = physical.fill_null(len(values)).to_numpy().astype(np.int64)
         if physical.null_count() == s.null_count():
             bad = np.zeros(len(s), np.bool_)
@@ -302,6 +305,13 @@ class Native:
         i = at + self.offset
         null: Bools = ((self.bitmap[i >> 3] >> (i & 7)) & 1) == 0
         return null
+
+    def every(self) -> tuple[I64, Bools]:
+        """An integer column's values at every row, as int64, and where they are null."""
+        values: I64 = self.values.astype(np.int64)
+        if self.bitmap is None:
+            return values, np.zeros(self.n, np.bool_)
+        return values, self.null(np.arange(self.n))
 
     def take(self, at: I64) -> npt.NDArray[Any]:
         """Values at `at`: booleans, or integers / days as int64."""
