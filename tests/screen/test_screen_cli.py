@@ -71,6 +71,18 @@ def test_screen_jsonl_is_one_decision_per_applicant(inputs: dict[str, Path],
                 for a in d["awards"]] == [a[:5] for a in w["awards"]]
         assert [(x["event_index"], x["rule"], x["reason_code"])
                 for x in d["ineligible"]] == w["ineligible"]
+    ids = synth.frame(N, seed=5)["applicant_id"].unique(maintain_order=True).to_list()
+    assert [d["applicant"]["id"] for d in lines] == ids  # in input order
+
+
+def test_screen_jsonl_does_not_depend_on_batches(inputs: dict[str, Path], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The table lists a batch kind by kind; JSONL gathers each applicant's entries."""
+    whole, small = tmp_path / "whole.jsonl", tmp_path / "small.jsonl"
+    assert _run(inputs["parquet"], whole) == 0
+    monkeypatch.setattr(io, "BATCH_APPLICANTS", 24)
+    assert _run(inputs["parquet"], small) == 0
+    assert small.read_bytes() == whole.read_bytes()
 
 
 def test_screen_prints_the_summary_table(inputs: dict[str, Path], tmp_path: Path,

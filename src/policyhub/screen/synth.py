@@ -332,7 +332,7 @@ def frame(n: int, seed: int = 0) -> pl.DataFrame:
 
 
 def write(path: Path, n: int, seed: int = 0) -> int:
-    """Write `n` applicants to Parquet, one row group per block (lz4; string columns are
+    """Write `n` applicants to Parquet, one row group per block (uncompressed; string columns are
     dictionary-encoded pages, read back as plain strings); returns the row count."""
     rows = 0
     writer: pq.ParquetWriter | None = None
