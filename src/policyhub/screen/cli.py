@@ -36,14 +36,13 @@ import polars as pl
 import pyarrow as pa
 
 from policyhub.screen import Options, ScreenInputError, ScreenResult, Summary, screen_frame
-from policyhub.screen.encode import encode
+from policyhub.screen.encode import HASH_SEED, encode
 from policyhub.screen.io import FORMATS, InputFileError, Output, batches, size_hint
 from policyhub.screen.problems import Problems
 from policyhub.screen.schema import CLAUSES, OPTIONS, REASONS, RULE_CLAUSE, RULES
 
 EXIT_BAD_INPUT = 2
 WORKERS = 2  # batches decided at once
-HASH_SEED = 20190801
 T = TypeVar("T")
 
 
@@ -169,7 +168,7 @@ class _Run:
             if self.refused.is_set():  # already refused: only look for more problems
                 return None, _Seen.of(encode(frame, first_row=first_row).app_ids)
             result = screen_frame(frame, self.options, first_row=first_row)
-            return result, _Seen.of(result.applicant_ids)
+            return result, _Seen.of(result.applicant_ids, result.applicant_hashes)
         except ScreenInputError as exc:
             self.refused.set()
             ids = exc.applicant_ids
@@ -198,11 +197,14 @@ class _Seen:
         self.ids, self.hashes = ids, hashes  # hashes sorted, not in the order of ids
 
     @classmethod
-    def of(cls, ids: pl.Series | None) -> _Seen:
+    def of(cls, ids: pl.Series | None, hashes: npt.NDArray[np.uint64] | None = None
+           ) -> _Seen:
         if ids is None:
             return cls(pl.Series("applicant_id", [], pl.String), np.zeros(0, np.uint64))
         strings = ids.cast(pl.String).rename("applicant_id")
-        return cls(strings, np.sort(strings.hash(seed=HASH_SEED).to_numpy()))
+        if hashes is None:  # encode sorts them; a refused batch may not have got that far
+            hashes = np.sort(strings.hash(seed=HASH_SEED).to_numpy())
+        return cls(strings, hashes)
 
 
 class _Split:

@@ -41,6 +41,7 @@ NS_OWN = 0  # an event without a matter: value = its event_index; label "event-<
 NS_REVENUE = 1  # "revenue-<year>": value = the year (given ids spelled so land here too)
 NS_GIVEN = 2  # any other given id: value = its index in Batch.matters
 REVENUE_ID = r"^revenue-[1-9][0-9]{3}$"
+HASH_SEED = 20190801  # applicant id hashes: within a batch here, across batches in the CLI
 FEES = TYPE_CODE["platform_service_fees"]
 REVENUE = TYPE_CODE["annual_revenue"]
 
@@ -82,6 +83,7 @@ class Batch:
     events: dict[int, Typed]  # by type code, other than revenue and fees
     fees: Fees
     matters: pl.Series  # the given matter ids (key value -> id) of NS_GIVEN keys
+    app_hashes: npt.NDArray[np.uint64] | None = None  # app_ids' hashes (HASH_SEED), sorted
 
 
 def local_sort(app: I64, key: I64, *, strict: bool = False) -> I64 | None:
@@ -127,6 +129,7 @@ class _Encoder:
         self.rows = np.arange(first_row, first_row + self.n, dtype=np.int64)
         self._native: dict[str, parse.Native | None] = {}
         self.app_ids: pl.Series | None = None
+        self.app_hashes: npt.NDArray[np.uint64] | None = None
 
     def col(self, name: str, at: I64 | None = None) -> pl.Series:
         if name in self.df.columns:
@@ -159,7 +162,8 @@ class _Encoder:
         in_scope = self._applicants(heads, head)
         names = head.get_column("name").cast(pl.String) if "name" in self.df.columns else None
         revenue, events, fees, matters = self._events()
-        return Batch(len(heads), app_ids, names, in_scope, revenue, events, fees, matters)
+        return Batch(len(heads), app_ids, names, in_scope, revenue, events, fees, matters,
+                     self.app_hashes)
 
     def _runs(self, ids: pl.Series) -> tuple[I64, bool]:
         """The rows where each applicant starts, and whether any applicant column changes
@@ -177,8 +181,10 @@ class _Encoder:
         return heads, bool(out.get_column("moved").slice(1).any())
 
     def _contiguous(self, app_ids: pl.Series) -> None:
-        # Equal 64-bit hashes first (a sort of integers), the ids themselves only then.
-        hashes = np.sort(app_ids.hash().to_numpy())
+        # Equal 64-bit hashes first (a sort of integers), the ids themselves only then; the
+        # CLI reuses the sorted hashes to find applicants split across batches.
+        hashes = np.sort(app_ids.hash(seed=HASH_SEED).to_numpy())
+        self.app_hashes = hashes
         if len(hashes) < 2 or not (hashes[1:] == hashes[:-1]).any():
             return
         dup = parse._np_bool(app_ids.is_duplicated())

@@ -90,6 +90,7 @@ class ScreenResult:
     table: pa.Table
     summary: Summary
     applicant_ids: pl.Series | None = None  # the frame's applicants, in input order
+    applicant_hashes: npt.NDArray[np.uint64] | None = None  # their hashes, sorted
 
     def frame(self) -> pl.DataFrame:
         out = pl.from_arrow(self.table)
@@ -164,7 +165,7 @@ def build(batch: Batch, d: Decisions) -> ScreenResult:
         decimal(cap, (kind == DISCRETIONARY) & (cap != NONE)),
     ]
     table = pa.Table.from_arrays(columns, schema=SCHEMA)
-    return ScreenResult(table, summarise(batch, d), batch.app_ids)
+    return ScreenResult(table, summarise(batch, d), batch.app_ids, batch.app_hashes)
 
 
 def _order(app: I64, place: I64) -> npt.NDArray[np.intp] | None:
