@@ -173,7 +173,7 @@ def _order(app: I64, place: I64) -> npt.NDArray[np.intp] | None:
     in that order already (discretionary items come out of the kernel sorted)."""
     if len(app) < 2:
         return None
-    if int(app[-1]) >= 1 << 23 or int(app.max()) >= 1 << 23:  # a key would overflow
+    if int(app.max()) >= 1 << 23:  # (app << 40) would overflow int64: sort two keys
         order: npt.NDArray[np.intp] = np.lexsort((place, app))
         return order
     key = (app << 40) | place
