@@ -1,0 +1,30 @@
+"""The long table's row order within a kind (policyhub.screen.result._order)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from policyhub.screen.result import _order
+
+
+def test_order_sorts_by_applicant_then_place_and_keeps_ties_stable() -> None:
+    app = np.array([2, 0, 2, 1, 0], np.int64)
+    place = np.array([5, 9, 1, 3, 9], np.int64)
+    order = _order(app, place)
+    assert order is not None
+    assert order.tolist() == [1, 4, 3, 2, 0]
+
+
+def test_order_is_none_when_the_entries_are_sorted_already() -> None:
+    assert _order(np.array([0, 0, 1], np.int64), np.array([1, 2, 0], np.int64)) is None
+    assert _order(np.array([3], np.int64), np.array([7], np.int64)) is None
+
+
+def test_order_of_applicant_numbers_too_large_for_one_key_sorts_on_two() -> None:
+    rng = np.random.default_rng(7)
+    app = rng.integers(0, 50, 200).astype(np.int64)
+    place = rng.integers(0, 1 << 39, 200).astype(np.int64)
+    small = _order(app, place)
+    large = _order(app + (1 << 23), place)  # (app << 40) would overflow int64
+    assert small is not None and large is not None
+    assert large.tolist() == small.tolist() == np.lexsort((place, app)).tolist()
