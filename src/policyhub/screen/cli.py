@@ -36,7 +36,7 @@ import polars as pl
 import pyarrow as pa
 
 from policyhub.screen import Options, ScreenInputError, ScreenResult, Summary, screen_frame
-from policyhub.screen.encode import HASH_SEED, encode
+from policyhub.screen.encode import HASH_SEED, encode, id_hashes
 from policyhub.screen.io import FORMATS, InputFileError, Output, batches, size_hint
 from policyhub.screen.problems import Problems
 from policyhub.screen.schema import CLAUSES, OPTIONS, REASONS, RULE_CLAUSE, RULES
@@ -203,7 +203,7 @@ class _Seen:
             return cls(pl.Series("applicant_id", [], pl.String), np.zeros(0, np.uint64))
         strings = ids.cast(pl.String).rename("applicant_id")
         if hashes is None:  # encode sorts them; a refused batch may not have got that far
-            hashes = np.sort(strings.hash(seed=HASH_SEED).to_numpy())
+            hashes = id_hashes(strings)
         return cls(strings, hashes)
 
 

@@ -46,6 +46,12 @@ FEES = TYPE_CODE["platform_service_fees"]
 REVENUE = TYPE_CODE["annual_revenue"]
 
 
+def id_hashes(ids: pl.Series) -> npt.NDArray[np.uint64]:
+    """The 64-bit hashes of applicant ids (text), sorted: equal ids have equal hashes."""
+    hashes: npt.NDArray[np.uint64] = np.sort(ids.hash(seed=HASH_SEED).to_numpy())
+    return hashes
+
+
 @dataclass
 class Typed:
     """The events of one type, in (applicant, event_index) order; one entry per event."""
@@ -183,7 +189,7 @@ class _Encoder:
     def _contiguous(self, app_ids: pl.Series) -> None:
         # Equal 64-bit hashes first (a sort of integers), the ids themselves only then; the
         # CLI reuses the sorted hashes to find applicants split across batches.
-        hashes = np.sort(app_ids.hash(seed=HASH_SEED).to_numpy())
+        hashes = id_hashes(app_ids)
         self.app_hashes = hashes
         if len(hashes) < 2 or not (hashes[1:] == hashes[:-1]).any():
             return

@@ -174,9 +174,10 @@ def text(s: pl.Series, rows: I64, column: str, problems: Problems) -> tuple[pl.S
         return pl.Series(column, [None] * len(s), pl.String), np.ones(len(s), np.bool_)
     t = _text(s)
     null = missing(t)
-    if not (t.str.len_bytes() == 0).any():
+    blank = t.str.len_bytes() == 0
+    if not blank.any():  # the usual case: no conversion to NumPy
         return t, null
-    empty = _np_bool(t.str.len_bytes() == 0)
+    empty = _np_bool(blank)
     problems.rows(column, rows[np.flatnonzero(empty)], "must be a non-empty string")
     return t, null | empty
 
@@ -298,10 +299,7 @@ class Native:
         if self.bitmap is None:
             return np.zeros(len(at), np.bool_)
         if len(at) * 8 > self.n:  # many rows: unpack the whole bitmap once
-            if self._null is None:
-                bits = np.unpackbits(self.bitmap, bitorder="little")
-                self._null = bits[self.offset: self.offset + self.n] == 0
-            return self._null[at]
+            return self._nulls()[at]
         i = at + self.offset
         null: Bools = ((self.bitmap[i >> 3] >> (i & 7)) & 1) == 0
         return null
@@ -311,7 +309,15 @@ class Native:
         values: I64 = self.values.astype(np.int64)
         if self.bitmap is None:
             return values, np.zeros(self.n, np.bool_)
-        return values, self.null(np.arange(self.n))
+        return values, self._nulls().copy()
+
+    def _nulls(self) -> Bools:
+        """Where the column is null, every row (the bitmap unpacked once, cached)."""
+        assert self.bitmap is not None
+        if self._null is None:
+            bits = np.unpackbits(self.bitmap, bitorder="little")
+            self._null = bits[self.offset: self.offset + self.n] == 0
+        return self._null
 
     def take(self, at: I64) -> npt.NDArray[Any]:
         """Values at `at`: booleans, or integers / days as int64."""
