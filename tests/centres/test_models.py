@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from policyhub.centres.adaptation.models import Adaptation
 from policyhub.centres.emergency.models import Incident
 from policyhub.centres.events.models import CompetitionEdition, Entry
-from policyhub.centres.migration.models import TerminalReplacement
+from policyhub.centres.migration.models import AppMigration, TerminalReplacement
 from policyhub.centres.testing.models import EvaluationOrder
 from policyhub.centres.training.models import TrainingSession
 from tests.centres.helpers import DAY, adaptation, moment
@@ -81,6 +81,16 @@ def test_replaced_terminals_cannot_exceed_the_total() -> None:
     assert "replaced" in exc.value.message_dict
     assert TerminalReplacement(unit=unit("miit"), as_of=DAY, terminals=10,
                                replaced=8).share == 80
+
+
+def test_migrated_apps_cannot_exceed_the_total() -> None:
+    r = AppMigration(unit=unit("miit"), as_of=DAY, apps=4, migrated=5)
+    with pytest.raises(ValidationError) as exc:
+        r.full_clean()
+    assert exc.value.message_dict == {"migrated": ["已迁移数不能多于应用系统数"]}
+    done = AppMigration(unit=unit("miit"), as_of=DAY, apps=4, migrated=3)
+    assert done.share == 75
+    assert str(done).endswith(f"{DAY} 3/4")
 
 
 def test_an_entry_is_an_organisation_or_a_team_not_both() -> None:

@@ -16,18 +16,54 @@ from django.utils.translation import gettext_lazy as _
 from policyhub.centres.common import share
 
 
-class TerminalReplacement(models.Model):
+class UnitCountReport(models.Model):
+    """A unit's dated count of how many of its things (`whole`) are done (`part`); the two
+    reports below differ only in what they count."""
+
+    PART: str  # the field names of the done count and of the total
+    WHOLE: str
+    TOO_MANY: str  # the error when part > whole
+
     unit = models.ForeignKey("units.Unit", verbose_name=_("单位"), on_delete=models.PROTECT,
                              related_name="+")
     as_of = models.DateField(_("统计日期"))
-    terminals = models.PositiveIntegerField(_("党政办公终端总数（台）"),
-                                            validators=[MinValueValidator(1)])
-    replaced = models.PositiveIntegerField(_("已更新终端数（台）"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        abstract = True
         ordering = ["-as_of", "unit"]
+
+    @property
+    def part(self) -> int:
+        value: int = getattr(self, self.PART)
+        return value
+
+    @property
+    def whole(self) -> int:
+        value: int = getattr(self, self.WHOLE)
+        return value
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.as_of} {self.part}/{self.whole}"
+
+    def clean(self) -> None:
+        if self.part is not None and self.whole is not None and self.part > self.whole:
+            raise ValidationError({self.PART: self.TOO_MANY})
+
+    @property
+    def share(self) -> Decimal:
+        return share(self.part, self.whole)
+
+
+class TerminalReplacement(UnitCountReport):
+    PART, WHOLE, TOO_MANY = "replaced", "terminals", "已更新终端数不能多于终端总数"
+
+    terminals = models.PositiveIntegerField(_("党政办公终端总数（台）"),
+                                            validators=[MinValueValidator(1)])
+    replaced = models.PositiveIntegerField(_("已更新终端数（台）"))
+
+    class Meta(UnitCountReport.Meta):
         verbose_name = _("办公终端更新")
         verbose_name_plural = _("办公终端更新")
         constraints = [
@@ -36,31 +72,15 @@ class TerminalReplacement(models.Model):
                                    name="replaced_within_terminals"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.unit} {self.as_of} {self.replaced}/{self.terminals}"
 
-    def clean(self) -> None:
-        if self.replaced is not None and self.terminals is not None \
-                and self.replaced > self.terminals:
-            raise ValidationError({"replaced": "已更新终端数不能多于终端总数"})
+class AppMigration(UnitCountReport):
+    PART, WHOLE, TOO_MANY = "migrated", "apps", "已迁移数不能多于应用系统数"
 
-    @property
-    def share(self) -> Decimal:
-        return share(self.replaced, self.terminals)
-
-
-class AppMigration(models.Model):
-    unit = models.ForeignKey("units.Unit", verbose_name=_("单位"), on_delete=models.PROTECT,
-                             related_name="+")
-    as_of = models.DateField(_("统计日期"))
     apps = models.PositiveIntegerField(_("主要党政办公应用系统数"),
                                        validators=[MinValueValidator(1)])
     migrated = models.PositiveIntegerField(_("已完成迁移数"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
-        ordering = ["-as_of", "unit"]
+    class Meta(UnitCountReport.Meta):
         verbose_name = _("应用系统迁移")
         verbose_name_plural = _("应用系统迁移")
         constraints = [
@@ -68,14 +88,3 @@ class AppMigration(models.Model):
             models.CheckConstraint(condition=models.Q(migrated__lte=models.F("apps")),
                                    name="migrated_within_apps"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.unit} {self.as_of} {self.migrated}/{self.apps}"
-
-    def clean(self) -> None:
-        if self.migrated is not None and self.apps is not None and self.migrated > self.apps:
-            raise ValidationError({"migrated": "已迁移数不能多于应用系统数"})
-
-    @property
-    def share(self) -> Decimal:
-        return share(self.migrated, self.apps)
