@@ -249,34 +249,39 @@ class CommitteeDecision(AppendOnly):
         verbose_name_plural = _("一事一议会议决定")
 
 
-class Objection(AppendOnly):
+class Raised(AppendOnly):
+    """Something a user raises against an application, in their own words, once (each
+    subclass names its link to the application, so the migrations keep plain names)."""
+
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    raised_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ("raised_at", "id")
+
+
+class Objection(Raised):
     """公示异议: raised by anyone logged in during the notice; sends it back to review."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT,
                                     related_name="objections")
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
     text = models.TextField(_("异议内容"))
-    raised_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ("raised_at", "id")
+    class Meta(Raised.Meta):
         verbose_name = _("公示异议")
         verbose_name_plural = _("公示异议")
 
 
-class Appeal(AppendOnly):
+class Appeal(Raised):
     """申诉 after a refusal: goes to the industry bureau's final review."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT,
                                     related_name="appeals")
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                  related_name="+")
     reason = models.TextField(_("申诉理由"))
-    raised_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ("raised_at", "id")
+    class Meta(Raised.Meta):
         verbose_name = _("申诉")
         verbose_name_plural = _("申诉")
 
