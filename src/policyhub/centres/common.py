@@ -41,6 +41,7 @@ from policyhub.accounts.roles import AnyUser, assignments
 from policyhub.audit.services import record
 from policyhub.plan.indicators import SourceRef
 from policyhub.registry import cells
+from policyhub.registry.io import ImportFailed, RowError
 from policyhub.registry.models import Organisation
 from policyhub.registry.services import Refused
 from policyhub.units.models import Unit
@@ -240,26 +241,6 @@ class RecordType(Generic[M]):
 
 
 # --- import ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"第{self.row}行 [{self.column}]: {self.reason}"
-
-
-class ImportFailed(Exception):
-    def __init__(self, errors: list[RowError]):
-        self.errors = sorted(errors, key=lambda e: e.row)
-        super().__init__("\n".join(str(e) for e in self.errors))
-
-    @property
-    def bad_rows(self) -> int:
-        return len({e.row for e in self.errors})
 
 
 Track = Callable[[Sequence[Any], str], Iterable[Any]]

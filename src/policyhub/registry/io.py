@@ -100,9 +100,16 @@ class RowError:
 
 
 class ImportFailed(Exception):
+    """Every bad row of a file, by row (a stable sort: a row's problems keep their order);
+    shared with the service-centre imports (centres.common)."""
+
     def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = sorted(errors, key=lambda e: e.row)
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+    @property
+    def bad_rows(self) -> int:
+        return len({e.row for e in self.errors})
 
 
 @dataclass

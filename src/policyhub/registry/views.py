@@ -144,7 +144,7 @@ def _import(upload: UploadedFile[Any], kind: io.Kind, request: HttpRequest) -> d
         try:
             return {"result": io.import_file(path, kind, actor=request.user)}
         except io.ImportFailed as exc:
-            return {"errors": exc.errors, "bad_rows": len({e.row for e in exc.errors})}
+            return {"errors": exc.errors, "bad_rows": exc.bad_rows}
 
 
 @login_required

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
-from policyhub.centres.common import ImportFailed, import_table
+from policyhub.centres.common import import_table
 from policyhub.centres.registry import record_types
-from policyhub.registry.management.commands._common import acting_user
+from policyhub.registry.io import ImportFailed
+from policyhub.registry.management.commands._common import acting_user, progress, refused_file
 from policyhub.registry.services import Refused
 
 
@@ -32,21 +31,13 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        quiet = options["no_progress"]
-
-        def track(rows: Sequence[Any], desc: str) -> Iterable[Any]:
-            bar: Iterable[Any] = tqdm(rows, desc=desc, unit="行", disable=quiet)
-            return bar
-
         spec = record_types()[options["type"]]
         try:
             count = import_table(spec, path.read_bytes(), path.name,
-                                 actor=acting_user(options["user"]), track=track)
+                                 actor=acting_user(options["user"]),
+                                 track=progress(options["no_progress"]))
         except Refused as exc:
             raise CommandError(exc.reason) from exc
         except ImportFailed as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(f"{path.name}: {exc.bad_rows} 行有误，未导入任何数据 "
-                               f"({exc.bad_rows} bad row(s), nothing imported)") from exc
+            raise refused_file(self, path.name, exc) from exc
         self.stdout.write(f"{path.name}: 导入 {count} 行（{spec.title}）")

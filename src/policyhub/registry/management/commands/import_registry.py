@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
 from policyhub.registry.io import KINDS, ImportFailed, import_file
-from policyhub.registry.management.commands._common import acting_user
+from policyhub.registry.management.commands._common import acting_user, progress, refused_file
 
 
 class Command(BaseCommand):
@@ -29,20 +27,10 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        quiet = options["no_progress"]
-
-        def track(rows: Sequence[Any], desc: str) -> Iterable[Any]:
-            bar: Iterable[Any] = tqdm(rows, desc=desc, unit="行", disable=quiet)
-            return bar
-
         try:
             result = import_file(path, options["kind"], actor=acting_user(options["user"]),
-                                 track=track)
+                                 track=progress(options["no_progress"]))
         except ImportFailed as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            bad = len({e.row for e in exc.errors})
-            raise CommandError(f"{path.name}: {bad} 行有误，未导入任何数据 "
-                               f"({bad} bad row(s), nothing imported)") from exc
+            raise refused_file(self, path.name, exc) from exc
         self.stdout.write(f"{path.name}: 导入 {result.rows} 行（新增 {result.created}，"
                           f"更新 {result.updated}）")
