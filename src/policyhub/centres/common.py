@@ -46,6 +46,7 @@ from policyhub.registry.models import Organisation
 from policyhub.registry.services import Refused
 from policyhub.units.models import Unit
 from policyhub.web.excel import Cell, write_table
+from policyhub.web.refusals import refused
 from policyhub.web.tables import paginate
 
 M = TypeVar("M", bound=models.Model)
@@ -442,12 +443,6 @@ def xlsx_response(body: bytes, filename: str) -> HttpResponse:
 # --- pages -----------------------------------------------------------------------------------
 
 
-def refused(request: HttpRequest, reason: str, action: str, obj: Any = None) -> HttpResponse:
-    """403 with the reason shown, and the refusal written to the audit trail."""
-    record(request.user, action, obj, allowed=False, reason=reason)
-    return render(request, "centres/refused.html", {"reason": reason}, status=HTTP_FORBIDDEN)
-
-
 def _urls(request: HttpRequest, spec: RecordType[Any]) -> dict[str, str]:
     ns = request.resolver_match.namespace if request.resolver_match else ""
     return {a: reverse(f"{ns}:{spec.slug}-{a}") for a in ("list", "create", "import", "export")}
@@ -465,7 +460,7 @@ class ImportForm(forms.Form):
 def list_page(request: HttpRequest, spec: RecordType[Any]) -> HttpResponse:
     allowed, reason = spec.can_view(request.user)
     if not allowed:
-        return refused(request, reason, spec.audit_name("view"))
+        return refused(request, reason, action=spec.audit_name("view"))
     q = request.GET.get("q", "").strip()
     page: Page[Any] = paginate(request, spec.queryset(q))
     listed = [spec.column(n) for n in spec.listed]
@@ -479,7 +474,7 @@ def detail_page(request: HttpRequest, spec: RecordType[Any], pk: int) -> HttpRes
     obj = get_object_or_404(spec.model, pk=pk)
     allowed, reason = spec.can_view(request.user)
     if not allowed:
-        return refused(request, reason, spec.audit_name("view"), obj)
+        return refused(request, reason, action=spec.audit_name("view"), obj=obj)
     fields = [(c.zh, c.cell(obj)) for c in spec.columns]
     return render(request, "centres/detail.html", {
         "spec": spec, "obj": obj, "fields": fields, "tables": spec.related(obj),
@@ -489,7 +484,7 @@ def detail_page(request: HttpRequest, spec: RecordType[Any], pk: int) -> HttpRes
 def create_page(request: HttpRequest, spec: RecordType[Any]) -> HttpResponse:
     allowed, reason = spec.can_create(request.user)
     if not allowed:
-        return refused(request, reason, spec.audit_name("create"))
+        return refused(request, reason, action=spec.audit_name("create"))
     form = spec.form(request.POST or None, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
         try:
@@ -507,7 +502,7 @@ def create_page(request: HttpRequest, spec: RecordType[Any]) -> HttpResponse:
 def import_page(request: HttpRequest, spec: RecordType[Any]) -> HttpResponse:
     allowed, reason = spec.can_create(request.user)
     if not allowed:
-        return refused(request, reason, spec.audit_name("import"))
+        return refused(request, reason, action=spec.audit_name("import"))
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"spec": spec, "form": form, "urls": _urls(request, spec)}
     status = 200
@@ -525,7 +520,7 @@ def import_page(request: HttpRequest, spec: RecordType[Any]) -> HttpResponse:
 def export_page(request: HttpRequest, spec: RecordType[Any]) -> HttpResponse:
     allowed, reason = spec.can_view(request.user)
     if not allowed:
-        return refused(request, reason, spec.audit_name("export"))
+        return refused(request, reason, action=spec.audit_name("export"))
     objects = spec.queryset(request.GET.get("q", "").strip())
     record(request.user, spec.audit_name("export"), None, rows=objects.count())
     return xlsx_response(export_table(spec, objects), f"{spec.slug}.xlsx")
