@@ -26,14 +26,12 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from bench.core import BUILD, ROOT, Row
+from bench.core import BUILD, Row, run_django_child
 
 NAME = "bench_applications"
 N = int(os.environ.get("BENCH_APPLICATIONS_N", "100000"))
@@ -61,18 +59,7 @@ COMBINATIONS: tuple[tuple[str, dict[str, Any]], ...] = (
 
 
 def run() -> list[Row]:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        DB.with_name(DB.name + suffix).unlink(missing_ok=True)
-    DB.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "POLICYHUB_DB": str(DB),
-           "DJANGO_SETTINGS_MODULE": "policyhub.config.test_settings"}
-    for key in ("DATABASE_URL", "POLICYHUB_DEBUG"):
-        env.pop(key, None)
-    done = subprocess.run([sys.executable, "-m", "bench.bench_applications"], cwd=ROOT,
-                          env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"{NAME} child exited {done.returncode}: {done.stderr[-2000:]}")
-    return _rows(json.loads(done.stdout.strip().splitlines()[-1]))
+    return _rows(run_django_child("bench.bench_applications", DB, NAME))
 
 
 def _rows(r: dict[str, Any]) -> list[Row]:

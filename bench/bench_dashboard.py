@@ -22,13 +22,11 @@ import json
 import os
 import random
 import statistics
-import subprocess
-import sys
 import time
 from decimal import Decimal
 from typing import Any
 
-from bench.core import BUILD, ROOT, Row
+from bench.core import BUILD, Row, run_django_child
 
 NAME = "bench_dashboard"
 SCALES = tuple(int(s) for s in os.environ.get("BENCH_DASHBOARD_SCALES", "1,10,100").split(","))
@@ -49,18 +47,7 @@ STATES = {"submitted": 6, "accepted": 6, "reviewed": 4, "notice": 3, "approved":
 
 
 def run() -> list[Row]:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        DB.with_name(DB.name + suffix).unlink(missing_ok=True)
-    DB.parent.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "POLICYHUB_DB": str(DB),
-           "DJANGO_SETTINGS_MODULE": "policyhub.config.test_settings"}
-    for key in ("DATABASE_URL", "POLICYHUB_DEBUG"):
-        env.pop(key, None)
-    done = subprocess.run([sys.executable, "-m", "bench.bench_dashboard"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"{NAME} child exited {done.returncode}: {done.stderr[-2000:]}")
-    return rows(json.loads(done.stdout.strip().splitlines()[-1]))
+    return rows(run_django_child("bench.bench_dashboard", DB, NAME))
 
 
 def rows(results: list[dict[str, Any]]) -> list[Row]:

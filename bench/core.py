@@ -9,6 +9,8 @@ import math
 import os
 import pkgutil
 import platform
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,3 +147,21 @@ def _number(value: float) -> str:
     if value == int(value) and abs(value) >= 10:
         return f"{int(value):,}"
     return f"{value:.3g}" if abs(value) < 10 else f"{value:,.1f}"
+
+
+def run_django_child(module: str, db: Path, name: str) -> Any:
+    """Run `python -m module` as a Django process on a new SQLite file `db` (test settings,
+    no DATABASE_URL) and return the JSON its last line prints: the Django benchmarks build
+    their own data and must not touch the developer's database."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        db.with_name(db.name + suffix).unlink(missing_ok=True)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "POLICYHUB_DB": str(db),
+           "DJANGO_SETTINGS_MODULE": "policyhub.config.test_settings"}
+    for key in ("DATABASE_URL", "POLICYHUB_DEBUG"):
+        env.pop(key, None)
+    done = subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{name} child exited {done.returncode}: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
