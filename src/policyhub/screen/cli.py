@@ -235,7 +235,8 @@ class _Split:
         if len(self.hashes) < 2:
             return np.zeros(0, np.uint64)
         every = np.sort(np.concatenate(self.hashes))
-        return every[1:][every[1:] == every[:-1]]
+        found: npt.NDArray[np.uint64] = every[1:][every[1:] == every[:-1]]
+        return found
 
     def report(self, problems: Problems) -> None:
         found = self.twice()
