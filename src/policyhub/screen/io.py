@@ -26,6 +26,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from policyhub.screen.parse import changes
 from policyhub.screen.result import SCHEMA, ScreenResult
 
 CSV_BLOCK = 64 << 20  # bytes of CSV text per block
@@ -128,7 +129,7 @@ def _applicant_starts(block: pl.DataFrame, last: pl.Series | None) -> npt.NDArra
     """Rows of `block` where an applicant starts: applicant_id differs from the row before
     (nulls equal to nulls); the first row unless it goes on with `last`."""
     ids = block.get_column("applicant_id")
-    change = ids.ne_missing(ids.shift(1)).to_numpy().astype(np.bool_, copy=False)
+    change = changes(ids)
     if last is None or last.dtype != ids.dtype:
         change[0] = True
     else:

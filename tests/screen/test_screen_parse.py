@@ -1,0 +1,86 @@
+"""parse.changes: where a column differs from the row before, read through Arrow buffers.
+
+The reference is Polars' own comparison (`ne_missing` with the row before); the cases cover
+what the buffer path must get right: nulls (whose views and values are left over), strings
+longer than the 12 bytes a view holds inline, equal strings in different buffers (their
+views differ), columns read from a Parquet dictionary, slices and several chunks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policyhub.screen.parse import changes
+
+TEXTS = st.one_of(st.none(), st.sampled_from(
+    ["", "a", "enterprise", "S2019-0000001", "S2019-0000002", "914301000NA08DUG7N",
+     "91430100T1241XYDA0", "x" * 12, "x" * 13]))
+
+
+def expected(s: pl.Series) -> npt.NDArray[np.bool_]:
+    out = np.zeros(len(s), np.bool_)
+    if len(s) > 1:
+        out[1:] = s.ne_missing(s.shift(1)).slice(1).to_numpy()
+    return out
+
+
+def variants(s: pl.Series) -> list[pl.Series]:
+    """The series itself, a slice of it, and the same cells in two chunks."""
+    half = len(s) // 2
+    return [s, s.slice(1), pl.concat([s.slice(0, half), s.slice(half)], rechunk=False)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TEXTS, max_size=40), st.data())
+def test_text_changes_match_polars_whatever_the_nulls_and_chunks(
+        values: list[str | None], data: st.DataObject) -> None:
+    for s in variants(pl.Series("t", values, pl.String)):
+        assert changes(s).tolist() == expected(s).tolist()
+        skip = np.array(data.draw(st.lists(st.booleans(), min_size=len(s), max_size=len(s))),
+                        np.bool_)
+        assert changes(s, skip).tolist() == (expected(s) & ~skip).tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(0, 3)), max_size=40))
+def test_boolean_integer_and_date_changes_match_polars(values: list[int | None]) -> None:
+    for dtype, cells in ((pl.Boolean, [None if v is None else v % 2 == 0 for v in values]),
+                         (pl.Int32, values), (pl.Int64, values),
+                         (pl.Date, [None if v is None else f"2020-01-0{v + 1}" for v in values])):
+        s = pl.Series("c", cells, pl.String if dtype == pl.Date else dtype)
+        if dtype == pl.Date:
+            s = s.str.to_date()
+        for v in variants(s):
+            assert changes(v).tolist() == expected(v).tolist()
+
+
+def test_equal_long_strings_in_different_buffers_do_not_change() -> None:
+    # Two series built apart hold equal strings at different places: their views differ.
+    a = pl.Series("t", ["S2019-0000001", "S2019-0000001"])
+    b = pl.Series("t", ["S2019-0000001", "S2019-0000002"])
+    s = pl.concat([a, b], rechunk=True)
+    assert changes(s).tolist() == [False, False, False, True]
+
+
+def test_a_column_read_from_a_parquet_dictionary(tmp_path: Path) -> None:
+    ids = [f"S2019-{i // 3:07d}" for i in range(3000)]
+    codes = [None if i % 7 == 0 else f"914301000NA08DUG{i // 3 % 10}N" for i in range(3000)]
+    path = tmp_path / "t.parquet"
+    pl.DataFrame({"applicant_id": ids, "credit_code": codes}).write_parquet(
+        path, row_group_size=1000)
+    frame = pl.read_parquet(path)
+    for name in frame.columns:
+        s = frame.get_column(name)
+        assert changes(s).tolist() == expected(s).tolist()
+    assert int(changes(frame.get_column("applicant_id")).sum()) == 999
+
+
+def test_a_type_without_a_buffer_path_is_compared_by_polars() -> None:
+    s = pl.Series("f", [1.5, 1.5, None, None, 2.0])
+    assert changes(s).tolist() == [False, False, True, False, True]
+    assert changes(pl.Series("f", [], pl.Float64)).tolist() == []
