@@ -1,4 +1,5 @@
-"""parse.changes: where a column differs from the row before, read through Arrow buffers.
+"""parse.changes (where a column differs from the row before, read through Arrow buffers)
+and parse.credit_code_ok (the vectorised GB 32100-2015 check).
 
 The reference is Polars' own comparison (`ne_missing` with the row before); the cases cover
 what the buffer path must get right: nulls (whose views and values are left over), strings
@@ -15,7 +16,8 @@ import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policyhub.screen.parse import changes
+from policyhub.engine import creditcode
+from policyhub.screen.parse import changes, credit_code_ok
 
 TEXTS = st.one_of(st.none(), st.sampled_from(
     ["", "a", "enterprise", "S2019-0000001", "S2019-0000002", "914301000NA08DUG7N",
@@ -84,3 +86,32 @@ def test_a_type_without_a_buffer_path_is_compared_by_polars() -> None:
     s = pl.Series("f", [1.5, 1.5, None, None, 2.0])
     assert changes(s).tolist() == [False, False, True, False, True]
     assert changes(pl.Series("f", [], pl.Float64)).tolist() == []
+
+
+# --- parse.credit_code_ok against the engine's check --------------------------------------
+
+CODE_CHARS = creditcode.ALPHABET + "IOZSVa-中"
+
+
+@st.composite
+def codes(draw: st.DrawFn) -> str:
+    """Mostly valid codes (the check character computed), and near misses of every kind."""
+    body = draw(st.text(st.sampled_from(creditcode.ALPHABET), min_size=17, max_size=17))
+    code = body + creditcode.check_character(body)
+    how = draw(st.sampled_from(["valid", "check", "char", "length"]))
+    if how == "check":
+        code = code[:17] + draw(st.sampled_from(creditcode.ALPHABET))
+    elif how == "char":
+        at = draw(st.integers(0, 17))
+        code = code[:at] + draw(st.sampled_from(CODE_CHARS)) + code[at + 1:]
+    elif how == "length":
+        code = code[: draw(st.integers(0, 20))] + draw(st.text(st.sampled_from(CODE_CHARS),
+                                                                 max_size=2))
+    return code
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(codes(), max_size=30))
+def test_credit_code_ok_agrees_with_the_engine(values: list[str]) -> None:
+    ok = credit_code_ok(pl.Series("credit_code", values, pl.String))
+    assert ok.tolist() == [creditcode.problem(v) is None for v in values]
