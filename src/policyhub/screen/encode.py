@@ -432,14 +432,17 @@ class _Encoder:
 
     def gather(self, columns: tuple[str, ...], at: I64) -> pl.DataFrame:
         """The columns at rows `at`, gathered together (absent columns are all null)."""
-        present = [c for c in columns if c in self.df.columns]
-        index = pl.Series("at", at, pl.Int64)
-        sub = self.df.select(pl.col(present).gather(index)) if present else pl.DataFrame()
+        schema = self.df.schema
+        present = [c for c in columns if c in schema]
+        sub = self.df.select(pl.col(present).gather(pl.Series("at", at, pl.Int64))) \
+            if present else pl.DataFrame()
         missing = [pl.repeat(None, len(at), dtype=pl.String).alias(c)
-                   for c in columns if c not in present]
+                   for c in columns if c not in schema]
         if missing:
             sub = sub.with_columns(missing) if present else pl.select(missing)
-        return sub.with_columns(pl.col(pl.Null).cast(pl.String))
+        if any(schema[c] == pl.Null for c in present):  # (each call costs a query plan)
+            sub = sub.with_columns(pl.col(pl.Null).cast(pl.String))
+        return sub
 
     def _standard_level(self, at: I64, s: pl.Series) -> I64:
         """Index into tables().standard_levels, or -1 (`unsupported_level`)."""
