@@ -142,7 +142,8 @@ def run(source: Path, target: Path | None, options: Options, *, progress: bool =
                 while len(pending) > workers:
                     state.collect(*pending.popleft(), bar)
             while pending:
-                state.collect(*pending.popleft(), bar)
+                rows, future = pending.popleft()
+                state.collect(rows, future, bar, None if pending else pool)
         state.split.report(state.problems)
         if state.problems:
             raise ScreenInputError(state.problems)
@@ -182,9 +183,14 @@ class _Run:
             return exc, _Seen.of(ids if isinstance(ids, pl.Series) else None)
 
     def collect(self, rows: int, future: Future[tuple[ScreenResult | ScreenInputError | None,
-                                                       _Seen]], bar: Any) -> None:
+                                                       _Seen]], bar: Any,
+                last: ThreadPoolExecutor | None = None) -> None:
+        """Add up and write one batch; for the `last` batch, the check for applicants split
+        across batches starts in that (idle) pool while the batch is written."""
         result, seen = future.result()
         self.split.add(seen)
+        if last is not None:
+            self.split.start(last)
         if isinstance(result, ScreenInputError):
             self.problems.extend(result.problems)
         elif result is not None and not self.problems:
@@ -216,30 +222,34 @@ class _Seen:
 
 class _Split:
     """Applicants seen in more than one batch: their rows were split by other applicants'
-    rows (within a batch, encode finds it). Each batch brings its hashes sorted; after the
-    last batch one sort of all of them (a million 64-bit integers: about 10 ms with NumPy's
-    SIMD sort) finds equal hashes, which are confirmed on the ids themselves. Merging each
-    batch into a running sorted array instead cost the writing thread 0.1 s per million
-    applicants (measured with perf: timsort merges and binary searches)."""
+    rows (within a batch, encode finds it). Each batch brings its hashes sorted; once the
+    last batch is in, one merge of them all (timsort merges the sorted runs: 20 ms per million
+    applicants, done while the last batch is written) finds equal hashes, which are then
+    confirmed on the ids themselves. Merging each batch into a running sorted array instead
+    cost the writing thread 0.1 s per million applicants (perf: merges, binary searches)."""
 
     def __init__(self) -> None:
         self.hashes: list[npt.NDArray[np.uint64]] = []
         self.ids: list[pl.Series] = []
+        self.found: Future[npt.NDArray[np.uint64]] | None = None
 
     def add(self, seen: _Seen) -> None:
         self.ids.append(seen.ids)
         self.hashes.append(seen.hashes)
 
+    def start(self, pool: ThreadPoolExecutor) -> None:
+        self.found = pool.submit(self.twice)
+
     def twice(self) -> npt.NDArray[np.uint64]:
         """Hashes that occur in more than one batch (each batch's own are distinct)."""
         if len(self.hashes) < 2:
             return np.zeros(0, np.uint64)
-        every = np.sort(np.concatenate(self.hashes))
+        every = np.sort(np.concatenate(self.hashes), kind="stable")  # merges the runs
         found: npt.NDArray[np.uint64] = every[1:][every[1:] == every[:-1]]
         return found
 
     def report(self, problems: Problems) -> None:
-        found = self.twice()
+        found = self.found.result() if self.found is not None else self.twice()
         if not len(found):
             return
         twice = pl.Series(found)
