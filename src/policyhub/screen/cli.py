@@ -24,9 +24,9 @@ import gc
 import sys
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
@@ -124,26 +124,35 @@ def run(source: Path, target: Path | None, options: Options, *, progress: bool =
         workers: int = WORKERS) -> Summary:
     """Decide `source` batch by batch into `target`; the summary, or ScreenInputError.
 
-    Batches are decided by `workers` threads (NumPy and Polars release the GIL) while the
-    next one is read and the previous one written; results are written in input order."""
+    Each of `workers` threads takes the next batch from the file (one read at a time) and
+    decides it; NumPy, Polars and the Parquet reader release the GIL, so one thread reads
+    while the other decides. The main thread writes the results in input order."""
     if not source.is_file():
         raise InputFileError(f"{source}: no such file")
     head = {"dedup_scope": options.dedup_scope, "milestone_jump": options.milestone_jump}
     output = Output(target, as_of=options.as_of, options=head) if target else None
     state = _Run(options, output)
+    feed = _Feed(batches(source))
     bar = _progress(source, progress)
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            pending: deque[tuple[int, Future[Any]]] = deque()
-            for first_row, frame in prefetch(batches(source), warm_up):
-                rows = frame.height
-                pending.append((rows, pool.submit(state.decide, [frame], first_row)))
-                del frame
-                while len(pending) > workers:
-                    state.collect(*pending.popleft(), bar)
-            while pending:
-                rows, future = pending.popleft()
-                state.collect(rows, future, bar, None if pending else pool)
+            running = {pool.submit(state.take, feed) for _ in range(workers)}
+            warm_up()  # while the first batches are read
+            done: dict[int, _Decided] = {}
+            written = 0
+            while running:
+                finished, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    decided = future.result()
+                    if decided is not None:  # the thread takes the next batch
+                        running.add(pool.submit(state.take, feed))
+                        done[decided.index] = decided
+                        state.split.add(decided.index, decided.seen)
+                if not running:  # every batch is in: check for split applicants meanwhile
+                    state.split.start(pool)
+                while written in done:
+                    state.collect(done.pop(written), bar)
+                    written += 1
         state.split.report(state.problems)
         if state.problems:
             raise ScreenInputError(state.problems)
@@ -157,6 +166,35 @@ def run(source: Path, target: Path | None, options: Options, *, progress: bool =
     return state.summary
 
 
+class _Feed:
+    """The batches of a file, taken one at a time by the deciding threads, numbered in
+    file order."""
+
+    def __init__(self, items: Iterator[tuple[int, pl.DataFrame]]):
+        self.items, self.lock, self.taken, self.over = items, threading.Lock(), 0, False
+
+    def take(self) -> tuple[int, int, list[pl.DataFrame]] | None:
+        """(number, first row, [frame]) or None once the file is read. The frame comes in a
+        list that the taker empties: no other reference keeps it (see `batches`)."""
+        with self.lock:
+            if self.over:
+                return None
+            item = next(self.items, None)
+            if item is None:
+                self.over = True
+                return None
+            self.taken += 1
+            return self.taken - 1, item[0], [item[1]]
+
+
+@dataclass
+class _Decided:
+    index: int
+    rows: int
+    result: ScreenResult | ScreenInputError | None
+    seen: _Seen
+
+
 class _Run:
     """What the batches add up to: the summary, the problems, the applicants seen."""
 
@@ -166,6 +204,17 @@ class _Run:
         self.split = _Split()
         self.refused = threading.Event()
 
+    def take(self, feed: _Feed) -> _Decided | None:
+        """Read the next batch and decide it (None once the file is read)."""
+        item = feed.take()
+        if item is None:
+            return None
+        index, first_row, held = item
+        del item
+        rows = held[0].height
+        result, seen = self.decide(held, first_row)
+        return _Decided(index, rows, result, seen)
+
     def decide(self, held: list[pl.DataFrame], first_row: int
                ) -> tuple[ScreenResult | ScreenInputError | None, _Seen]:
         """The batch's result (once refused, only its problems) and its applicants."""
@@ -173,7 +222,7 @@ class _Run:
             if self.refused.is_set():  # already refused: only look for more problems
                 return None, _Seen.of(encode(held.pop(), first_row=first_row).app_ids)
             # screen_frame(frame) in three steps, so that nothing holds the frame (150 MB
-            # or more) once it is encoded: `held` is the only reference the caller left.
+            # or more) once it is encoded: `held` is the only reference left.
             batch = encode(held.pop(), first_row=first_row)
             result = build(batch, decide(batch, self.options))
             return result, _Seen.of(result.applicant_ids, result.applicant_hashes)
@@ -182,15 +231,9 @@ class _Run:
             ids = exc.applicant_ids
             return exc, _Seen.of(ids if isinstance(ids, pl.Series) else None)
 
-    def collect(self, rows: int, future: Future[tuple[ScreenResult | ScreenInputError | None,
-                                                       _Seen]], bar: Any,
-                last: ThreadPoolExecutor | None = None) -> None:
-        """Add up and write one batch; for the `last` batch, the check for applicants split
-        across batches starts in that (idle) pool while the batch is written."""
-        result, seen = future.result()
-        self.split.add(seen)
-        if last is not None:
-            self.split.start(last)
+    def collect(self, decided: _Decided, bar: Any) -> None:
+        """Add up and write one batch (in input order)."""
+        result = decided.result
         if isinstance(result, ScreenInputError):
             self.problems.extend(result.problems)
         elif result is not None and not self.problems:
@@ -198,7 +241,7 @@ class _Run:
             if self.output:
                 self.output.write(result)
         if bar is not None:
-            bar.update(rows)
+            bar.update(decided.rows)
 
 
 class _Seen:
@@ -224,27 +267,26 @@ class _Split:
     """Applicants seen in more than one batch: their rows were split by other applicants'
     rows (within a batch, encode finds it). Each batch brings its hashes sorted; once the
     last batch is in, one merge of them all (timsort merges the sorted runs: 20 ms per million
-    applicants, done while the last batch is written) finds equal hashes, which are then
+    applicants, done while the last batches are written) finds equal hashes, which are then
     confirmed on the ids themselves. Merging each batch into a running sorted array instead
     cost the writing thread 0.1 s per million applicants (perf: merges, binary searches)."""
 
     def __init__(self) -> None:
-        self.hashes: list[npt.NDArray[np.uint64]] = []
-        self.ids: list[pl.Series] = []
+        self.seen: dict[int, _Seen] = {}  # by batch number
         self.found: Future[npt.NDArray[np.uint64]] | None = None
 
-    def add(self, seen: _Seen) -> None:
-        self.ids.append(seen.ids)
-        self.hashes.append(seen.hashes)
+    def add(self, index: int, seen: _Seen) -> None:
+        self.seen[index] = seen
 
     def start(self, pool: ThreadPoolExecutor) -> None:
         self.found = pool.submit(self.twice)
 
     def twice(self) -> npt.NDArray[np.uint64]:
         """Hashes that occur in more than one batch (each batch's own are distinct)."""
-        if len(self.hashes) < 2:
+        if len(self.seen) < 2:
             return np.zeros(0, np.uint64)
-        every = np.sort(np.concatenate(self.hashes), kind="stable")  # merges the runs
+        runs = [self.seen[i].hashes for i in sorted(self.seen)]
+        every = np.sort(np.concatenate(runs), kind="stable")  # merges the sorted runs
         found: npt.NDArray[np.uint64] = every[1:][every[1:] == every[:-1]]
         return found
 
@@ -253,8 +295,9 @@ class _Split:
         if not len(found):
             return
         twice = pl.Series(found)
-        ids = pl.concat([s.filter(s.hash(seed=HASH_SEED).is_in(twice.implode()))
-                         for s in self.ids])
+        ids = pl.concat([self.seen[i].ids.filter(
+            self.seen[i].ids.hash(seed=HASH_SEED).is_in(twice.implode()))
+            for i in sorted(self.seen)])
         for value in ids.filter(ids.is_duplicated()).unique(maintain_order=True).to_list():
             problems.add("applicant_id", f"{value!r}: rows of one applicant must be "
                          "contiguous (sort the export by applicant_id, event_index)")
@@ -268,26 +311,6 @@ def warm_up() -> None:
     from policyhub.screen.tables import tables
 
     tables()
-
-
-def prefetch(items: Iterator[T], meanwhile: Callable[[], object] | None = None
-             ) -> Iterator[T]:
-    """Read the next batch in a thread while this one is decided (both release the GIL);
-    `meanwhile` runs once while the first batch is read.
-
-    The generator keeps no reference to an item it has handed on: a local name would keep
-    the last batch alive while the next one is read (see `batches`)."""
-    sentinel = object()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pending: Future[object] = pool.submit(next, items, sentinel)
-        if meanwhile is not None:
-            meanwhile()
-        while True:
-            box = [pending.result()]
-            if box[0] is sentinel:
-                return
-            pending = pool.submit(next, items, sentinel)  # the done future is let go
-            yield box.pop()  # type: ignore[misc]
 
 
 def _progress(source: Path, wanted: bool) -> Any:
