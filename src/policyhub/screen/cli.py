@@ -28,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, TextIO
 
 import numpy as np
 import numpy.typing as npt
@@ -45,7 +45,6 @@ from policyhub.screen.schema import CLAUSES, OPTIONS, REASONS, RULE_CLAUSE, RULE
 
 EXIT_BAD_INPUT = 2
 WORKERS = 2  # batches decided at once
-T = TypeVar("T")
 
 
 def build_parser() -> argparse.ArgumentParser:
