@@ -56,6 +56,17 @@ class UnitCountReport(models.Model):
         return share(self.part, self.whole)
 
 
+def report_constraints(part: str, whole: str, *, one_a_day: str, within: str
+                       ) -> list[models.BaseConstraint]:
+    """A report's database constraints: one report per unit and day, and `part` <= `whole`
+    (the database's side of UnitCountReport.clean)."""
+    return [
+        models.UniqueConstraint(fields=["unit", "as_of"], name=one_a_day),
+        models.CheckConstraint(condition=models.Q(**{f"{part}__lte": models.F(whole)}),
+                               name=within),
+    ]
+
+
 class TerminalReplacement(UnitCountReport):
     PART, WHOLE, TOO_MANY = "replaced", "terminals", "已更新终端数不能多于终端总数"
 
@@ -66,11 +77,9 @@ class TerminalReplacement(UnitCountReport):
     class Meta(UnitCountReport.Meta):
         verbose_name = _("办公终端更新")
         verbose_name_plural = _("办公终端更新")
-        constraints = [
-            models.UniqueConstraint(fields=["unit", "as_of"], name="one_terminal_report_a_day"),
-            models.CheckConstraint(condition=models.Q(replaced__lte=models.F("terminals")),
-                                   name="replaced_within_terminals"),
-        ]
+        constraints = report_constraints("replaced", "terminals",
+                                         one_a_day="one_terminal_report_a_day",
+                                         within="replaced_within_terminals")
 
 
 class AppMigration(UnitCountReport):
@@ -83,8 +92,6 @@ class AppMigration(UnitCountReport):
     class Meta(UnitCountReport.Meta):
         verbose_name = _("应用系统迁移")
         verbose_name_plural = _("应用系统迁移")
-        constraints = [
-            models.UniqueConstraint(fields=["unit", "as_of"], name="one_migration_report_a_day"),
-            models.CheckConstraint(condition=models.Q(migrated__lte=models.F("apps")),
-                                   name="migrated_within_apps"),
-        ]
+        constraints = report_constraints("migrated", "apps",
+                                         one_a_day="one_migration_report_a_day",
+                                         within="migrated_within_apps")
