@@ -201,8 +201,7 @@ class _Encoder:
         for name in APPLICANT_COLUMNS:
             if name == "applicant_id" or name not in self.df.columns:
                 continue
-            s = self.col(name)
-            differs = parse._np_bool(s.ne_missing(s.shift(1))) & ~start
+            differs = parse.changes(self.col(name), skip=start)  # as _runs found them
             if differs.any():
                 where = np.flatnonzero(differs)
                 first = (self.rows[self.heads[self.app[where]]] + 1).tolist()
