@@ -166,12 +166,11 @@ class _Kernel:
     # Rows are picked with flatnonzero + take: NumPy's boolean indexing measured six times
     # slower than that here, and the kernel picks rows for every rule.
 
-    def refuse(self, e: Typed, where: Bools, rule: int, reason: I64 | int) -> None:
+    def refuse(self, e: Typed, where: Bools, rule: I64 | int, reason: I64 | int) -> None:
         at = np.flatnonzero(where)
         if len(at):
-            reason_at = np.take(reason, at) if isinstance(reason, np.ndarray) else reason
-            self.refusals.add(app=np.take(e.app, at), ev=np.take(e.ev, at), rule=rule,
-                              reason=reason_at)
+            self.refusals.add(app=np.take(e.app, at), ev=np.take(e.ev, at),
+                              rule=_pick(rule, at), reason=_pick(reason, at))
 
     def grant(self, e: Typed, where: Bools, rule: int, num: I64, den: int = 1,
               cap: I64 | int = NONE, sub: I64 | int = 0, day: I64 | int = 0,
@@ -179,13 +178,9 @@ class _Kernel:
         at = np.flatnonzero(where)
         if len(at) == 0:
             return
-
-        def pick(v: I64 | int) -> I64 | int:
-            return np.take(v, at) if isinstance(v, np.ndarray) else v
-
-        self.cands.add(app=np.take(e.app, at), ev=np.take(e.ev, at), rule=rule, sub=pick(sub),
-                       matter=np.take(e.matter, at), num=pick(num), den=den, cap=pick(cap),
-                       day=pick(day), stage=pick(stage))
+        self.cands.add(app=np.take(e.app, at), ev=np.take(e.ev, at), rule=rule,
+                       sub=_pick(sub, at), matter=np.take(e.matter, at), num=_pick(num, at),
+                       den=den, cap=_pick(cap, at), day=_pick(day, at), stage=_pick(stage, at))
 
     def rate_grant(self, e: Typed, ok: Bools, rule: int, base: I64, day: I64, rate: Rate,
                    cap: Amounts) -> None:
@@ -400,10 +395,7 @@ class _Kernel:
         exempt = DISCRETIONARY_RULES.index("P10.exceptional_settlement")
         reason = self.gate(e.app, day, exempt=which == exempt)
         rule = np.array([RULE_CODE[r] for r in DISCRETIONARY_RULES], np.int64)[which]
-        bad = np.flatnonzero(reason >= 0)
-        if len(bad):
-            self.refusals.add(app=np.take(e.app, bad), ev=np.take(e.ev, bad),
-                              rule=np.take(rule, bad), reason=np.take(reason, bad))
+        self.refuse(e, reason >= 0, rule, reason)
         cap = np.full(len(e), NONE, np.int64)
         for i, table in enumerate(self.t.discretionary_caps):
             mine = which == i
@@ -569,6 +561,11 @@ def _matter_units(app: I64, rule: I64, matter: I64) -> tuple[I64, I64, int]:
     unit = np.empty(len(order), np.int64)
     unit[order] = unit_sorted
     return members, unit, int(unit_sorted[-1]) + 1
+
+
+def _pick(value: I64 | int, at: npt.NDArray[np.intp]) -> I64 | int:
+    """An array's values at rows `at`; a scalar, which holds for every row, as it is."""
+    return np.take(value, at) if isinstance(value, np.ndarray) else value
 
 
 def _levels(thresholds: I64, amount: I64) -> I64:
