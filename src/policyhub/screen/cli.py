@@ -28,20 +28,22 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
-from policyhub.screen import Options, ScreenInputError, ScreenResult, Summary
-from policyhub.screen.encode import HASH_SEED, encode, id_hashes
+# Only what parsing the arguments and reading the input need is imported here: the engine,
+# the parameter tables and the kernel are imported (warm_up) while the first batches are
+# read, so the second core is not idle during the imports (docs/screening.md).
 from policyhub.screen.io import FORMATS, InputFileError, Output, batches, size_hint
-from policyhub.screen.kernel import decide
-from policyhub.screen.problems import Problems
-from policyhub.screen.result import build
-from policyhub.screen.schema import CLAUSES, OPTIONS, REASONS, RULE_CLAUSE, RULES
+from policyhub.screen.options import OPTIONS, Options
+from policyhub.screen.problems import Problems, ScreenInputError
+
+if TYPE_CHECKING:
+    from policyhub.screen.result import ScreenResult, Summary
 
 EXIT_BAD_INPUT = 2
 WORKERS = 2  # batches decided at once
@@ -125,18 +127,23 @@ def run(source: Path, target: Path | None, options: Options, *, progress: bool =
 
     Each of `workers` threads takes the next batch from the file (one read at a time) and
     decides it; NumPy, Polars and the Parquet reader release the GIL, so one thread reads
-    while the other decides. The main thread writes the results in input order."""
+    while the other decides. The main thread writes the results in input order. The first
+    batches are read while the main thread imports the kernel (warm_up)."""
     if not source.is_file():
         raise InputFileError(f"{source}: no such file")
-    head = {"dedup_scope": options.dedup_scope, "milestone_jump": options.milestone_jump}
-    output = Output(target, as_of=options.as_of, options=head) if target else None
-    state = _Run(options, output)
+    if target:
+        check_output(target)  # before anything is read
     feed = _Feed(batches(source))
     bar = _progress(source, progress)
+    output: Output | None = None
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            running = {pool.submit(state.take, feed) for _ in range(workers)}
+            first = [pool.submit(feed.take) for _ in range(workers)]
             warm_up()  # while the first batches are read
+            head = {"dedup_scope": options.dedup_scope, "milestone_jump": options.milestone_jump}
+            output = Output(target, as_of=options.as_of, options=head) if target else None
+            state = _Run(options, output)
+            running = {pool.submit(state.take, feed, read) for read in first}
             done: dict[int, _Decided] = {}
             written = 0
             while running:
@@ -165,6 +172,16 @@ def run(source: Path, target: Path | None, options: Options, *, progress: bool =
     return state.summary
 
 
+def check_output(target: Path) -> None:
+    """Refuse an output file of unknown format (InputFileError) before any input is read."""
+    if target.suffix.lower() not in FORMATS:
+        raise InputFileError(f"{target}: unknown output format {target.suffix.lower()!r}: use "
+                             + ", ".join(FORMATS))
+
+
+Taken = tuple[int, int, list[pl.DataFrame]]
+
+
 class _Feed:
     """The batches of a file, taken one at a time by the deciding threads, numbered in
     file order."""
@@ -172,7 +189,7 @@ class _Feed:
     def __init__(self, items: Iterator[tuple[int, pl.DataFrame]]):
         self.items, self.lock, self.taken, self.over = items, threading.Lock(), 0, False
 
-    def take(self) -> tuple[int, int, list[pl.DataFrame]] | None:
+    def take(self) -> Taken | None:
         """(number, first row, [frame]) or None once the file is read. The frame comes in a
         list that the taker empties: no other reference keeps it (see `batches`)."""
         with self.lock:
@@ -198,18 +215,21 @@ class _Run:
     """What the batches add up to: the summary, the problems, the applicants seen."""
 
     def __init__(self, options: Options, output: Output | None):
+        from policyhub.screen.result import Summary
+
         self.options, self.output = options, output
         self.problems, self.summary = Problems(), Summary()
         self.split = _Split()
         self.refused = threading.Event()
 
-    def take(self, feed: _Feed) -> _Decided | None:
-        """Read the next batch and decide it (None once the file is read)."""
-        item = feed.take()
+    def take(self, feed: _Feed, read: Future[Taken | None] | None = None) -> _Decided | None:
+        """Read the next batch (or take the one `read` read) and decide it (None once the
+        file is read)."""
+        item = read.result() if read is not None else feed.take()
         if item is None:
             return None
         index, first_row, held = item
-        del item
+        del item, read
         rows = held[0].height
         result, seen = self.decide(held, first_row)
         return _Decided(index, rows, result, seen)
@@ -217,6 +237,10 @@ class _Run:
     def decide(self, held: list[pl.DataFrame], first_row: int
                ) -> tuple[ScreenResult | ScreenInputError | None, _Seen]:
         """The batch's result (once refused, only its problems) and its applicants."""
+        from policyhub.screen.encode import encode  # (imported by warm_up: no cost)
+        from policyhub.screen.kernel import decide
+        from policyhub.screen.result import build
+
         try:
             if self.refused.is_set():  # already refused: only look for more problems
                 return None, _Seen.of(encode(held.pop(), first_row=first_row).app_ids)
@@ -256,6 +280,8 @@ class _Seen:
            ) -> _Seen:
         if ids is None:
             return cls(pl.Series("applicant_id", [], pl.String), np.zeros(0, np.uint64))
+        from policyhub.screen.encode import id_hashes
+
         strings = ids.cast(pl.String).rename("applicant_id")
         if hashes is None:  # encode sorts them; a refused batch may not have got that far
             hashes = np.unique(id_hashes(strings))  # (its own repeats are reported already)
@@ -293,6 +319,8 @@ class _Split:
         found = self.found.result() if self.found is not None else self.twice()
         if not len(found):
             return
+        from policyhub.screen.encode import HASH_SEED
+
         twice = pl.Series(found)
         ids = pl.concat([self.seen[i].ids.filter(
             self.seen[i].ids.hash(seed=HASH_SEED).is_in(twice.implode()))
@@ -303,10 +331,14 @@ class _Split:
 
 
 def warm_up() -> None:
-    """What the first batch would otherwise do first, done while it is being read: the
-    parameter tables, and numpy.ma (which polars imports on its first NumPy conversion)."""
+    """What the first batch would otherwise do first, done while it is being read: import
+    the engine, the kernel and the output schema, build the parameter tables, and import
+    numpy.ma (which polars imports on its first NumPy conversion)."""
     import numpy.ma  # noqa: F401
 
+    import policyhub.screen.encode
+    import policyhub.screen.kernel
+    import policyhub.screen.result  # noqa: F401
     from policyhub.screen.tables import tables
 
     tables()
@@ -328,6 +360,8 @@ def _yuan(fen: int) -> str:
 
 def print_summary(s: Summary, options: Options, seconds: float, target: Path | None,
                   out: TextIO) -> None:
+    from policyhub.screen.schema import CLAUSES, REASONS, RULE_CLAUSE, RULES
+
     w = out.write
     w(f"policyhub screen — as_of {options.as_of.isoformat()}, dedup_scope="
       f"{options.dedup_scope}, milestone_jump={options.milestone_jump}\n")

@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -26,8 +26,13 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from policyhub.screen.parse import changes
-from policyhub.screen.result import SCHEMA, ScreenResult
+from policyhub.screen.views import changes
+
+if TYPE_CHECKING:
+    from policyhub.screen.result import ScreenResult
+
+# Reading needs nothing of the engine or the kernel (the CLI reads the first batches while
+# those are imported): the writers import the output schema when they are made.
 
 CSV_BLOCK = 64 << 20  # bytes of CSV text per block
 # Applicants per batch: a batch is decided at once (about 470k input rows and 60 MB of
@@ -253,6 +258,8 @@ class _ParquetWriter:
         # cheapest layout to write; money, event_index and ceiling are written plain.
         # Decimals (precision 18) as INT64, which the Parquet format allows up to precision
         # 18: no conversion to big-endian fixed-length bytes.
+        from policyhub.screen.result import SCHEMA
+
         dictionaries = [f.name for f in SCHEMA if pa.types.is_dictionary(f.type)]
         self.out = pq.ParquetWriter(path, SCHEMA, compression="none", store_schema=False,
                                     write_statistics=False, use_dictionary=dictionaries,
@@ -280,6 +287,8 @@ class _CsvWriter:
 
 
 def _plain_schema() -> pa.Schema:
+    from policyhub.screen.result import SCHEMA
+
     return pa.schema([pa.field(f.name, f.type.value_type) if pa.types.is_dictionary(f.type)
                       else f for f in SCHEMA])
 

@@ -24,6 +24,7 @@ import numpy.typing as npt
 
 from policyhub.engine.request import DISCRETIONARY_RULES
 from policyhub.screen.encode import NS_OWN, NS_REVENUE, NS_SHIFT, Batch, Fees, Typed
+from policyhub.screen.options import Options as Options
 from policyhub.screen.schema import (
     REASON_CODE,
     RULE_CODE,
@@ -49,15 +50,6 @@ assert (FUTURE, OUT_OF_SCOPE, OUTSIDE) == tuple(FEE_ORDER[:3]) == (0, 1, 2)
 BIG = np.iinfo(np.int64).max
 # Award order within an applicant: (first event_index, rule order in rules.yaml, step).
 SORT_EV, SORT_RULE = 12, 6
-
-
-@dataclass(frozen=True)
-class Options:
-    """The CLI flags, applied to every applicant (the request's as_of and options)."""
-
-    as_of: dt.date
-    dedup_scope: str = "matter"
-    milestone_jump: str = "highest"
 
 
 @dataclass

@@ -24,6 +24,7 @@ from policyhub.engine.request import (
     PEOPLE,
     SCOPE_FLAGS,
 )
+from policyhub.screen.options import OPTIONS as OPTIONS
 
 
 class Kind(Enum):
@@ -148,4 +149,3 @@ REASON_CODE = {r: i for i, r in enumerate(REASONS)}
 
 ENTRIES = ("award", "discretionary", "ineligible", "total")
 STATUSES = ("granted", "excluded")
-OPTIONS = {"dedup_scope": ("matter", "applicant"), "milestone_jump": ("highest", "cumulative")}
