@@ -38,7 +38,7 @@ import pyarrow as pa
 # Only what parsing the arguments and reading the input need is imported here: the engine,
 # the parameter tables and the kernel are imported (warm_up) while the first batches are
 # read, so the second core is not idle during the imports (docs/screening.md).
-from policyhub.screen.io import FORMATS, InputFileError, Output, batches, size_hint
+from policyhub.screen.io import FORMATS, InputFileError, Output, batches, check_output, size_hint
 from policyhub.screen.options import OPTIONS, Options
 from policyhub.screen.problems import Problems, ScreenInputError
 
@@ -170,13 +170,6 @@ def run(source: Path, target: Path | None, options: Options, *, progress: bool =
         if output:
             output.__exit__(None, None, None)
     return state.summary
-
-
-def check_output(target: Path) -> None:
-    """Refuse an output file of unknown format (InputFileError) before any input is read."""
-    if target.suffix.lower() not in FORMATS:
-        raise InputFileError(f"{target}: unknown output format {target.suffix.lower()!r}: use "
-                             + ", ".join(FORMATS))
 
 
 Taken = tuple[int, int, list[pl.DataFrame]]

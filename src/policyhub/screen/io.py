@@ -216,14 +216,20 @@ class Writer(Protocol):
     def close(self) -> None: ...
 
 
+def check_output(path: Path) -> str:
+    """The output format (its suffix), or InputFileError for one not written here."""
+    suffix = path.suffix.lower()
+    if suffix not in FORMATS:
+        raise InputFileError(f"{path}: unknown output format {suffix!r}: use "
+                             + ", ".join(FORMATS))
+    return suffix
+
+
 class Output:
     """A writer into a temporary file, renamed onto `path` by `commit()`, removed otherwise."""
 
     def __init__(self, path: Path, *, as_of: dt.date, options: dict[str, str]):
-        suffix = path.suffix.lower()
-        if suffix not in FORMATS:
-            raise InputFileError(f"{path}: unknown output format {suffix!r}: use "
-                                 + ", ".join(FORMATS))
+        suffix = check_output(path)
         self.path = path
         self.tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         kinds: dict[str, type[_ParquetWriter | _CsvWriter | _JsonlWriter]] = {
