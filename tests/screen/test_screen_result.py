@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 from policyhub.screen.result import _order
 
@@ -28,3 +30,16 @@ def test_order_of_applicant_numbers_too_large_for_one_key_sorts_on_two() -> None
     large = _order(app + (1 << 23), place)  # (app << 40) would overflow int64
     assert small is not None and large is not None
     assert large.tolist() == small.tolist() == np.lexsort((place, app)).tolist()
+
+
+@given(st.lists(st.tuples(st.integers(0, 70_000), st.integers(0, 70_000)), min_size=2,
+                max_size=300), st.integers(0, 3))
+def test_order_is_a_stable_sort_whichever_way_it_sorts(pairs: list[tuple[int, int]],
+                                                        narrow: int) -> None:
+    # Keys of 16 bits are sorted by two radix passes, wider ones by one 64-bit sort: both
+    # must give the stable (applicant, place) order.
+    app = np.array([a for a, _ in pairs], np.int64) % (1 << (16 if narrow & 1 else 17))
+    place = np.array([p for _, p in pairs], np.int64) % (1 << (16 if narrow & 2 else 17))
+    order = _order(app, place)
+    expected = np.lexsort((place, app))
+    assert (np.arange(len(app)) if order is None else order).tolist() == expected.tolist()

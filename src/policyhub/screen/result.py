@@ -181,6 +181,13 @@ def _order(app: I64, place: I64) -> npt.NDArray[np.intp] | None:
     key = (app << 40) | place
     if bool((key[1:] >= key[:-1]).all()):
         return None
+    if int(app.max()) < 1 << 16 and int(place.min()) >= 0 and int(place.max()) < 1 << 16:
+        # Two stable radix sorts of 16-bit keys, the minor key first: NumPy sorts 16-bit
+        # integers by radix, 64-bit ones by timsort (which took twice as long, measured).
+        by_place = np.argsort(place.astype(np.uint16), kind="stable")
+        by_app: npt.NDArray[np.intp] = by_place[
+            np.argsort(app.astype(np.uint16)[by_place], kind="stable")]
+        return by_app
     order = np.argsort(key, kind="stable")
     return order
 
