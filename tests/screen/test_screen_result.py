@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
+import polars as pl
 from hypothesis import given
 from hypothesis import strategies as st
 
+from policyhub.screen import Options, screen_frame, synth
 from policyhub.screen.result import _order
+from policyhub.screen.schema import RULES
 
 
 def test_order_sorts_by_applicant_then_place_and_keeps_ties_stable() -> None:
@@ -43,3 +48,19 @@ def test_order_is_a_stable_sort_whichever_way_it_sorts(pairs: list[tuple[int, in
     order = _order(app, place)
     expected = np.lexsort((place, app))
     assert (np.arange(len(app)) if order is None else order).tolist() == expected.tolist()
+
+
+def test_summary_adds_up_the_written_awards_rule_by_rule() -> None:
+    # The summary table's counts and yuan per rule are summed apart from the long table:
+    # both must agree, to the fen.
+    result = screen_frame(synth.frame(4000, seed=5), Options(dt.date(2022, 12, 31)))
+    awards = result.frame().filter(pl.col("entry") == "award")
+    granted = awards.filter(pl.col("status") == "granted").group_by("rule").agg(
+        pl.len().alias("n"), (pl.col("amount") * 100).cast(pl.Int64).sum().alias("fen"))
+    by_rule = {r: (n, fen) for r, n, fen in granted.iter_rows()}
+    s = result.summary
+    assert len(by_rule) > 5
+    for i, rule in enumerate(RULES):
+        assert (int(s.granted[i]), int(s.granted_fen[i])) == by_rule.get(rule, (0, 0)), rule
+    assert s.total_fen == sum(fen for _, fen in by_rule.values())
+    assert int(s.excluded.sum()) == awards.height - granted["n"].sum()

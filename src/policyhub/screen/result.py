@@ -25,7 +25,7 @@ import polars as pl
 import pyarrow as pa
 
 from policyhub.screen.encode import NS_GIVEN, NS_OWN, NS_REVENUE, NS_SHIFT, Batch
-from policyhub.screen.kernel import SORT_RULE, Decisions
+from policyhub.screen.kernel import SORT_RULE, Decisions, _exact_bincount
 from policyhub.screen.parse import arrow_strings
 from policyhub.screen.schema import (
     CLAUSES,
@@ -108,8 +108,7 @@ def summarise(batch: Batch, d: Decisions) -> Summary:
         applicants=batch.apps,
         with_awards=int((count > 0).sum()),
         granted=np.bincount(d.award_rule[granted], minlength=n),
-        granted_fen=np.array([int(d.award_fen[granted & (d.award_rule == r)].sum())
-                              for r in range(n)], np.int64),
+        granted_fen=_exact_bincount(d.award_rule[granted], d.award_fen[granted], n),
         excluded=np.bincount(d.award_rule[~granted], minlength=n),
         discretionary=np.bincount(d.disc_rule, minlength=n),
         ineligible=np.bincount(d.inel_reason, minlength=len(REASONS)),
@@ -240,7 +239,8 @@ def _dictionary(codes: npt.NDArray[Any], values: tuple[str, ...] | pa.Array,
     indices = np.maximum(codes, 0).astype(np_index, copy=False)
     array = pa.Array.from_buffers(index, len(codes), [_validity(codes >= 0),
                                                       pa.py_buffer(indices)])
-    return pa.DictionaryArray.from_arrays(array, dictionary)
+    # Not validated again (safe=False): every code is an index into `values` or -1 (null).
+    return pa.DictionaryArray.from_arrays(array, dictionary, safe=False)
 
 
 def _matters(key: I64, labelled: int, n: int, batch: Batch) -> pa.DictionaryArray:
