@@ -4,6 +4,7 @@ and bad input refused whole (exit 2, every problem named, nothing written)."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 from pathlib import Path
 
@@ -232,3 +233,20 @@ def test_screen_output_lists_each_batch_kind_by_kind_in_applicant_order(
         assert {k for _, k in keys} == set(range(first, first + size))
         first += size
     assert first == N
+
+
+def test_screen_leaves_the_garbage_collector_on_after_a_run_and_a_refusal(
+        inputs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # The CLI turns the cyclic collector off while it loads and screens; a caller in the
+    # same process (these tests, a notebook) gets it back on, whatever the outcome.
+    assert gc.isenabled()
+    assert policyhub(["screen", str(inputs["parquet"]), "-o", str(tmp_path / "o.parquet"),
+                      "--as-of", AS_OF, "--no-progress"]) == 0
+    assert gc.isenabled()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("applicant_id,kind\nA1,robot\n", encoding="utf-8")
+    assert policyhub(["screen", str(bad), "--as-of", AS_OF]) == 2
+    assert "nothing was written" in capsys.readouterr().err
+    assert gc.isenabled()
+    assert _run(inputs["parquet"], tmp_path / "p.parquet") == 0  # screen's own main
+    assert gc.isenabled()
