@@ -8,10 +8,10 @@ import os
 # a few seconds, since every batch frees and reallocates the same amounts (see
 # keep_freed_memory). No effect when Polars was imported before this module.
 os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:5000,muzzy_decay_ms:5000")
-# The CLI runs its own threads (a reader, WORKERS deciders, the writer in the main thread),
-# each on whole batches; Polars' own thread pool on top of them only adds hand-offs and
-# spinning (measured: more CPU time and a slower wall clock on 2 cores). Set before Polars
-# is loaded; an explicit POLARS_MAX_THREADS wins.
+# The CLI runs its own threads (WORKERS that each read and decide a batch, the writer in
+# the main thread), each on whole batches; Polars' own thread pool on top of them only adds
+# hand-offs and spinning (measured: more CPU time and a slower wall clock on 2 cores). Set
+# before Polars is loaded; an explicit POLARS_MAX_THREADS wins.
 os.environ.setdefault("POLARS_MAX_THREADS", "1")
 # NumPy's OpenBLAS starts a thread per core that spins after each BLAS call; the deciding
 # threads are the parallelism here, and the spinning took CPU from them (measured with perf).

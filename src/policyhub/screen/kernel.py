@@ -136,7 +136,7 @@ class _Kernel:
         excluded_by = self.dedup(award)
         granted = excluded_by < 0
         paid = np.flatnonzero(granted)
-        total = _exact_bincount(np.take(award["app"], paid), np.take(award["fen"], paid),
+        total = exact_bincount(np.take(award["app"], paid), np.take(award["fen"], paid),
                                 self.b.apps)
         r, d = self.refusals, self.discs
         return Decisions(
@@ -482,7 +482,7 @@ class _Kernel:
         width = int(group.max()) + 1
         cell = unit * width + g
         count = np.bincount(cell, minlength=units * width).reshape(units, width)
-        sums = _exact_bincount(cell, f, units * width).reshape(units, width)
+        sums = exact_bincount(cell, f, units * width).reshape(units, width)
         score = np.where(count > 0, sums, -1)
         winner = np.argmax(score, axis=1)
         conflict = (count > 0).sum(axis=1) >= 2
@@ -571,7 +571,7 @@ def _levels(thresholds: I64, amount: I64) -> I64:
     return level
 
 
-def _exact_bincount(index: I64, weights: I64, size: int) -> I64:
+def exact_bincount(index: I64, weights: I64, size: int) -> I64:
     """Per-bin sums of int64 weights, exactly (float64 bincount on 29-bit halves)."""
     if len(index) == 0:
         return np.zeros(size, np.int64)

@@ -25,7 +25,7 @@ import polars as pl
 import pyarrow as pa
 
 from policyhub.screen.encode import NS_GIVEN, NS_OWN, NS_REVENUE, NS_SHIFT, Batch
-from policyhub.screen.kernel import SORT_RULE, Decisions, _exact_bincount
+from policyhub.screen.kernel import SORT_RULE, Decisions, exact_bincount
 from policyhub.screen.parse import arrow_strings
 from policyhub.screen.schema import (
     CLAUSES,
@@ -108,7 +108,7 @@ def summarise(batch: Batch, d: Decisions) -> Summary:
         applicants=batch.apps,
         with_awards=int((count > 0).sum()),
         granted=np.bincount(d.award_rule[granted], minlength=n),
-        granted_fen=_exact_bincount(d.award_rule[granted], d.award_fen[granted], n),
+        granted_fen=exact_bincount(d.award_rule[granted], d.award_fen[granted], n),
         excluded=np.bincount(d.award_rule[~granted], minlength=n),
         discretionary=np.bincount(d.disc_rule, minlength=n),
         ineligible=np.bincount(d.inel_reason, minlength=len(REASONS)),
