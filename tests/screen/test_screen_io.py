@@ -65,8 +65,9 @@ def test_batches_of_aligned_row_groups_are_the_row_groups_themselves(
     reads: list[int] = []
     real = io._parquet_blocks
 
-    def counted(p: Path) -> Iterator[tuple[pl.DataFrame, io.Peek | None]]:
-        for block, peek in real(p):
+    def counted(p: Path, first: int | None = None
+                ) -> Iterator[tuple[pl.DataFrame, io.Peek | None]]:
+        for block, peek in real(p, first):
             reads.append(block.height)
             yield block, peek
 
@@ -76,6 +77,24 @@ def test_batches_of_aligned_row_groups_are_the_row_groups_themselves(
         seen.append((_applicants(batch), len(reads), batch.n_chunks()))
     # Batches 3 and 4 are row groups 2 and 3, each yielded before the next group is read.
     assert seen[2:4] == [(40, 2, 1), (40, 3, 1)]
+
+
+def test_a_large_first_row_group_is_cut_where_the_second_batch_starts(
+        frame: pl.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first row group comes in two slices, the first exactly the first batch: so no
+    batch is joined from pieces (one chunk per column: nothing to copy when encoded)."""
+    monkeypatch.setattr(io, "BATCH_APPLICANTS", 40)
+    monkeypatch.setattr(io, "FIRST_SPLIT_ROWS", 2)  # every first row group is split
+    path = tmp_path / "one-group.parquet"
+    _write(frame, path, 80)  # groups of 80 applicants: batches of 10 and 30, then 40 …
+    slices = [b.height for b, _ in io._parquet_blocks(path, 10)]
+    got = list(io.batches(path))
+    assert [_applicants(b) for _, b in got] == [10, 30, 40, 40, 10]
+    assert slices[:2] == [got[0][1].height, got[1][1].height + got[2][1].height]
+    assert [b.n_chunks() for _, b in got[:2]] == [1, 1]
+    assert pl.concat([b for _, b in got]).equals(frame)
+    # A first group with fewer applicants than the first batch is read whole.
+    assert next(b.height for b, _ in io._parquet_blocks(path, 1000)) == sum(slices[:2])
 
 
 def test_batches_join_an_applicant_cut_by_csv_blocks(

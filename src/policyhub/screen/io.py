@@ -68,7 +68,8 @@ def batches(path: Path, applicants: int | None = None
     batch lets deciding start while most of the first row group is still being read."""
     sizes = _schedule(applicants or BATCH_APPLICANTS)
     size = next(sizes)
-    blocks = _parquet_blocks(path) if input_format(path) == "parquet" else _csv_blocks(path)
+    blocks = _parquet_blocks(path, size) if input_format(path) == "parquet" \
+        else _csv_blocks(path)
     row = 0
     held: list[pl.DataFrame] = []  # the pieces of the next batch
     count = 0  # applicants started in `held` (the last one may go on in the next block)
@@ -152,10 +153,14 @@ def size_hint(path: Path) -> tuple[int, str]:
 Peek = Callable[[], "pl.Series | None"]
 
 
-def _parquet_blocks(path: Path) -> Iterator[tuple[pl.DataFrame, Peek | None]]:
-    """Row groups, each with a look at the next one's first applicant_id. The first row
-    group comes in two slices (30% of its rows, then the rest): reading a slice costs in
-    proportion to its rows, and the first batch needs only a quarter of the applicants."""
+def _parquet_blocks(path: Path, first: int | None = None
+                    ) -> Iterator[tuple[pl.DataFrame, Peek | None]]:
+    """Row groups, each with a look at the next one's first applicant_id. A first row group
+    of FIRST_SPLIT_ROWS rows or more comes in two slices, cut where its applicant number
+    `first` starts (the first batch is that many applicants): deciding starts once the
+    first slice is read, and neither slice has to be joined to another piece. (Cut anywhere
+    else, the rest of the first slice was joined to the second, and that batch's columns,
+    in two chunks, were copied into one when encoded: 0.15 s of CPU per million applicants.)"""
     try:
         meta = pq.ParquetFile(path).metadata
     except (OSError, pa.ArrowInvalid) as exc:
@@ -165,7 +170,9 @@ def _parquet_blocks(path: Path) -> Iterator[tuple[pl.DataFrame, Peek | None]]:
     offset = 0
     for i in range(meta.num_row_groups):
         rows = meta.row_group(i).num_rows
-        head = rows * 3 // 10 if i == 0 and rows >= FIRST_SPLIT_ROWS else rows
+        head = rows
+        if i == 0 and first and rows >= FIRST_SPLIT_ROWS and "applicant_id" in names:
+            head = _applicant_row(path, rows, first)
         pieces += [(offset, head)] + ([(offset + head, rows - head)] if head < rows else [])
         offset += rows
 
@@ -182,6 +189,14 @@ def _parquet_blocks(path: Path) -> Iterator[tuple[pl.DataFrame, Peek | None]]:
 
     for start, rows in pieces:
         yield pl.scan_parquet(path).slice(start, rows).collect(), peek_at(start + rows)
+
+
+def _applicant_row(path: Path, rows: int, n: int) -> int:
+    """The row, among the first `rows`, where applicant number `n` (0-based) starts; `rows`
+    when fewer applicants start there."""
+    ids = pl.scan_parquet(path).select("applicant_id").slice(0, rows).collect()
+    starts = np.flatnonzero(changes(ids.get_column("applicant_id")))  # (row 0 never differs)
+    return int(starts[n - 1]) if len(starts) >= n else rows
 
 
 def _csv_blocks(path: Path) -> Iterator[tuple[pl.DataFrame, Peek | None]]:
