@@ -1,0 +1,35 @@
+"""The screening benchmark's own measurements (bench/bench_screen.py), on small inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench import bench_screen
+from policyhub.screen import synth
+
+
+def test_first_touch_times_the_faults_of_fresh_memory() -> None:
+    small, large = bench_screen.first_touch(4), bench_screen.first_touch(64)
+    assert 0 < small < large  # sixteen times the pages cost more than one set of them
+
+
+@pytest.mark.slow
+def test_end_to_end_reports_each_run_of_its_own_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = tmp_path / "synth.parquet"
+    synth.write(source, 300, seed=5)
+    monkeypatch.setattr(bench_screen, "RUNS", 2)
+    runs = bench_screen.end_to_end(source)
+    assert runs.wall > 0 and 0 < runs.system < runs.cpu
+    assert runs.faults > 1000  # a Python process with NumPy, Polars and pyarrow loaded
+    assert runs.rss_mb > 50
+    assert source.with_name("synth.decisions.parquet").stat().st_size > 0
+
+
+def test_end_to_end_says_why_a_run_failed(tmp_path: Path) -> None:
+    source = tmp_path / "broken.parquet"
+    source.write_bytes(b"not parquet")
+    with pytest.raises(RuntimeError, match=r"exited 2: .*cannot read as Parquet"):
+        bench_screen.end_to_end(source)
