@@ -97,6 +97,21 @@ def test_a_large_first_row_group_is_cut_where_the_second_batch_starts(
     assert next(b.height for b, _ in io._parquet_blocks(path, 1000)) == sum(slices[:2])
 
 
+def test_the_first_row_group_is_cut_by_applicant_whatever_the_id_type(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Integer ids and a null id (refused later by encode, but counted as an applicant of
+    its own here, as batches counts them) are cut like text ones."""
+    monkeypatch.setattr(io, "BATCH_APPLICANTS", 8)
+    monkeypatch.setattr(io, "FIRST_SPLIT_ROWS", 2)
+    ids = [1, 1, 2, None, None, 3, 4, 4, 4, 5, 6, 7, 8, 9]
+    path = tmp_path / "ints.parquet"
+    pq.write_table(pa.table({"applicant_id": pa.array(ids, pa.int64())}), path)
+    slices = [b.get_column("applicant_id").to_list() for b, _ in io._parquet_blocks(path, 2)]
+    assert slices == [[1, 1, 2], [None, None, 3, 4, 4, 4, 5, 6, 7, 8, 9]]
+    got = [b.get_column("applicant_id").to_list() for _, b in io.batches(path)]
+    assert got == [[1, 1, 2], [None, None, 3, 4, 4, 4, 5, 6, 7], [8, 9]]  # 2, 6, then 8
+
+
 def test_batches_join_an_applicant_cut_by_csv_blocks(
         frame: pl.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(io, "CSV_BLOCK", 1 << 11)  # blocks of 2 KB cut through applicants
