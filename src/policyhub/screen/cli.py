@@ -75,7 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
 def keep_freed_memory() -> None:
     """Batches allocate and free the same large arrays again and again; keep freed memory in
     the process instead of returning it to the kernel and faulting it back in (glibc's
-    malloc for NumPy, jemalloc for Arrow). Memory use is bounded by the batches in flight."""
+    malloc for NumPy; Polars' jemalloc is set by _RJEM_MALLOC_CONF above). Memory use is
+    bounded by the batches in flight. Arrow's pool is mimalloc in the pyarrow we pin, which
+    keeps what the output needs (never purging it, MIMALLOC_PURGE_DELAY=-1, measured no
+    change); the jemalloc decay below counts only where jemalloc is Arrow's pool (older
+    pyarrow, or ARROW_DEFAULT_MEMORY_POOL=jemalloc)."""
     try:
         import ctypes
 
