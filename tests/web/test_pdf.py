@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import zlib
 from decimal import Decimal
 
 import pytest
 
 from policyhub.web.pdf import ForbiddenResource, check_local, cjk_font_installed, render_pdf
+from tests.pdf import inflated_streams
 
 NOTICE = {
     "title": "2021年度网络安全产业专项资金拟支持项目公示",
@@ -38,7 +38,7 @@ def test_it_renders_a_pdf(notice_pdf: bytes) -> None:
 
 def test_it_embeds_the_noto_cjk_font(notice_pdf: bytes) -> None:
     # Font names sit in uncompressed dictionaries, or in compressed object streams.
-    names = notice_pdf + b"".join(_inflated_streams(notice_pdf))
+    names = notice_pdf + b"".join(inflated_streams(notice_pdf))
     assert re.search(rb"/FontName\s*/[A-Z]{6}\+Noto-?Sans-?CJK", names), "CJK font not embedded"
     assert b"/FontFile" in names
 
@@ -53,12 +53,3 @@ def test_it_refuses_remote_resources() -> None:
             check_local(url)
     check_local("data:text/plain,ok")
 
-
-def _inflated_streams(pdf: bytes) -> list[bytes]:
-    out = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            out.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            continue
-    return out

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import zlib
 from decimal import Decimal
 
 import pytest
@@ -15,6 +14,7 @@ from openpyxl import load_workbook
 from policyhub.applications import notices
 from policyhub.web.excel import read_money
 from policyhub.web.pdf import cjk_font_installed
+from tests.pdf import inflated, inflated_streams
 from tests.personas import Personas
 from tests.web_pages.conftest import Login
 from tests.web_pages.helpers import approved, draft, in_notice
@@ -22,17 +22,6 @@ from tests.web_pages.helpers import approved, draft, in_notice
 AMOUNT = Decimal("1234567.89")
 needs_font = pytest.mark.skipif(not cjk_font_installed(),
                                 reason="run scripts/ensure-browsers (installs fonts-noto-cjk)")
-
-
-def _inflated(pdf: bytes) -> bytes:
-    """The PDF with its compressed streams inflated (font names and text live in them)."""
-    out = [pdf]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            out.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            continue
-    return b"".join(out)
 
 
 @pytest.mark.parametrize("persona", ["applicant", "outsider", "finance", "auditor"])
@@ -55,7 +44,7 @@ def test_the_notice_pdf_embeds_the_cjk_font_and_lists_the_application(
     in_notice(people, AMOUNT)
     response = login("outsider").get(reverse("applications:notice_pdf"))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    pdf = _inflated(response.content)
+    pdf = inflated(response.content)
     assert re.search(rb"/FontName\s*/[A-Z]{6}\+Noto-?Sans-?CJK", pdf)
     assert b"/FontFile" in pdf
     text = pdf_text(response.content)
@@ -76,9 +65,7 @@ def _cmaps(streams: list[bytes]) -> list[dict[str, str]]:
 def pdf_text(pdf: bytes) -> str:
     """The text WeasyPrint drew (each TJ run decoded with the font map that knows all its
     glyphs): enough to find a name or an amount in the PDF itself."""
-    streams = [zlib.decompress(m.group(1)) for m in
-               re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
-               if m.group(1)[:1] == b"x"]
+    streams = inflated_streams(pdf)
     maps, out = _cmaps(streams), []
     for stream in streams:
         for run in re.findall(rb"\[([^\]]*)\] ?TJ", stream):
@@ -111,7 +98,7 @@ def test_the_approval_letter_cites_the_clause_and_amount(
     assert found.citation.startswith("《长沙市加快网络安全产业发展若干政策》二(七)")
     response = login("applicant").get(reverse("applications:letter", args=[app.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
-    assert re.search(rb"/FontName\s*/[A-Z]{6}\+Noto-?Sans-?CJK", _inflated(response.content))
+    assert re.search(rb"/FontName\s*/[A-Z]{6}\+Noto-?Sans-?CJK", inflated(response.content))
     text = pdf_text(response.content)
     assert "核定通知书" in text and "1,234,567.89" in text and "二(七)" in text
 
