@@ -6,13 +6,24 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 from policyhub.cli import main as policyhub
-from policyhub.screen import Options, io, screen_frame, synth
+from policyhub.screen import (
+    KEEP_FREED,
+    POLARS_DEFAULT,
+    Options,
+    allocator_conf,
+    io,
+    screen_frame,
+    synth,
+)
 from policyhub.screen.cli import main
 from tests.screen.oracle import engine
 
@@ -250,3 +261,28 @@ def test_screen_leaves_the_garbage_collector_on_after_a_run_and_a_refusal(
     assert gc.isenabled()
     assert _run(inputs["parquet"], tmp_path / "p.parquet") == 0  # screen's own main
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize(("inherited", "expected"), [
+    (None, KEEP_FREED),
+    ("", KEEP_FREED),
+    (POLARS_DEFAULT, KEEP_FREED),  # handed on by a parent that imported Polars
+    (f"{POLARS_DEFAULT},{KEEP_FREED}", KEEP_FREED),  # … after it ran `policyhub screen`
+    ("narenas:1", f"{KEEP_FREED},narenas:1"),  # chosen: kept, after ours, so it wins
+    (f"{POLARS_DEFAULT},dirty_decay_ms:0", f"{KEEP_FREED},dirty_decay_ms:0"),
+])
+def test_screen_keeps_freed_memory_unless_the_allocator_was_configured(
+        inherited: str | None, expected: str) -> None:
+    assert allocator_conf(inherited) == expected
+    assert allocator_conf(expected) == expected  # the same from process to process
+
+
+def test_screen_sets_polars_allocator_even_under_a_parent_that_imported_polars() -> None:
+    """The benchmark imports Polars, which writes its defaults into the environment that
+    `policyhub screen` inherits: the run must still get its own options, last (they win)."""
+    script = ("import os, policyhub.screen.cli, polars; "
+              "print(os.environ['_RJEM_MALLOC_CONF'])")  # as Polars leaves it once loaded
+    env = {**os.environ, "_RJEM_MALLOC_CONF": POLARS_DEFAULT}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip().endswith(KEEP_FREED)

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from policyhub.screen.problems import ScreenInputError
     from policyhub.screen.result import ScreenResult, Summary
 
-__all__ = ["Options", "ScreenInputError", "ScreenResult", "Summary", "collector_off",
-           "screen_frame"]
+__all__ = ["Options", "ScreenInputError", "ScreenResult", "Summary", "allocator_conf",
+           "collector_off", "screen_frame"]
 
 _LAZY = {
     "Options": "policyhub.screen.kernel",
@@ -58,6 +58,28 @@ def collector_off() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
+
+
+# Polars' jemalloc for `policyhub screen`: keep freed pages for a few seconds, since every
+# batch frees and reallocates the same amounts (policyhub.screen.cli sets it before Polars
+# is loaded). Importing Polars writes its own defaults into the environment (its
+# __init__), so a parent process that imported Polars hands them on: not a choice made
+# for the run, and, taken for one, they made the benchmark's runs fault 50k more pages
+# (0.2 s of CPU) than the same command started from a shell.
+KEEP_FREED = "dirty_decay_ms:5000,muzzy_decay_ms:5000"
+POLARS_DEFAULT = "dirty_decay_ms:500,muzzy_decay_ms:1000"
+
+
+def allocator_conf(inherited: str | None) -> str:
+    """_RJEM_MALLOC_CONF for a run: ours, then what the environment chose explicitly
+    (jemalloc takes the last value of an option, so an explicit one still wins). What a
+    parent handed on without choosing it — Polars' defaults, or ours from a parent that ran
+    this too — is dropped, so the result does not grow from process to process."""
+    explicit = inherited or ""
+    while prefix := next((p for p in (POLARS_DEFAULT, KEEP_FREED) if explicit.startswith(p)),
+                         None):
+        explicit = explicit.removeprefix(prefix).lstrip(",")
+    return KEEP_FREED + ("," + explicit if explicit else "")
 
 
 def screen_frame(events: pl.DataFrame, options: Options, *, first_row: int = 0

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 
+from policyhub.screen import allocator_conf
+
 # Polars' allocator (jemalloc) reads its options when Polars is loaded: keep freed pages for
 # a few seconds, since every batch frees and reallocates the same amounts (see
-# keep_freed_memory). No effect when Polars was imported before this module.
-os.environ.setdefault("_RJEM_MALLOC_CONF", "dirty_decay_ms:5000,muzzy_decay_ms:5000")
+# keep_freed_memory and allocator_conf). No effect when Polars was imported before this
+# module.
+os.environ["_RJEM_MALLOC_CONF"] = allocator_conf(os.environ.get("_RJEM_MALLOC_CONF"))
 # The CLI runs its own threads (WORKERS that each read and decide a batch, the writer in
 # the main thread), each on whole batches; Polars' own thread pool on top of them only adds
 # hand-offs and spinning (measured: more CPU time and a slower wall clock on 2 cores). Set
