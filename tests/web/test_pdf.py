@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from policyhub.web.pdf import ForbiddenResource, check_local, cjk_font_installed, render_pdf
-from tests.pdf import inflated_streams
+from tests.pdf import inflated
 
 NOTICE = {
     "title": "2021年度网络安全产业专项资金拟支持项目公示",
@@ -38,7 +38,7 @@ def test_it_renders_a_pdf(notice_pdf: bytes) -> None:
 
 def test_it_embeds_the_noto_cjk_font(notice_pdf: bytes) -> None:
     # Font names sit in uncompressed dictionaries, or in compressed object streams.
-    names = notice_pdf + b"".join(inflated_streams(notice_pdf))
+    names = inflated(notice_pdf)
     assert re.search(rb"/FontName\s*/[A-Z]{6}\+Noto-?Sans-?CJK", names), "CJK font not embedded"
     assert b"/FontFile" in names
 
