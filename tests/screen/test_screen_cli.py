@@ -198,6 +198,18 @@ def test_screen_refuses_bad_invocations(inputs: dict[str, Path], tmp_path: Path,
     assert message in capsys.readouterr().err
 
 
+def test_screen_refuses_an_unreadable_accel_setting(
+        inputs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "out.parquet"
+    monkeypatch.setenv("POLICYHUB_SCREEN_ACCEL", "fast")
+    assert _run(inputs["csv"], target) == 2
+    assert "POLICYHUB_SCREEN_ACCEL='fast'" in capsys.readouterr().err
+    assert not target.exists()
+    monkeypatch.setenv("POLICYHUB_SCREEN_ACCEL", "off")
+    assert _run(inputs["csv"], target) == 0
+
+
 def test_screen_applicants_across_row_groups_and_csv_blocks(
         inputs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Blocks cut through applicants: their rows are joined before deciding."""

@@ -41,6 +41,7 @@ import pyarrow as pa
 # the parameter tables and the kernel are imported (warm_up) while the first batches are
 # read, so the second core is not idle during the imports (docs/screening.md).
 from policyhub.screen import collector_off
+from policyhub.screen.accel import setting_problem
 from policyhub.screen.io import FORMATS, InputFileError, Output, batches, check_output, size_hint
 from policyhub.screen.options import OPTIONS, Options
 from policyhub.screen.problems import Problems, ScreenInputError
@@ -99,6 +100,9 @@ def keep_freed_memory() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ns = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    if problem := setting_problem():
+        print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
     keep_freed_memory()
     try:
         as_of = dt.date.fromisoformat(ns.as_of) if ns.as_of else dt.date.today()

@@ -1,0 +1,206 @@
+/* policyhub.screen._accel: single passes over Arrow string-view columns for the screening
+ * encoder (docs/screening.md, "The compiled passes").
+ *
+ * Why C: each of these replaces several NumPy or Polars passes (a gather, a cast, a
+ * comparison, a gather of the cells that differ) with one loop over the 16-byte views, and
+ * runs without the GIL. They decide nothing: the callers in policyhub/screen/accel.py
+ * check every argument (types, lengths, that the buffers outlive the call), and each has a
+ * NumPy/Polars equivalent that runs when this module is absent or disabled and that the
+ * tests compare it with.
+ *
+ * Arguments are buffer addresses (unsigned long long) and counts, as the wrappers take them
+ * from NumPy arrays and pyarrow buffers. A string view (Arrow columnar format) is 16 bytes:
+ * length (4), then up to 12 bytes inline when length <= 12, else a 4-byte prefix, the index
+ * of its data buffer (4) and the offset in it (4). Validity bitmaps are LSB-first; a null
+ * bitmap address (0) means every cell is valid. */
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef unsigned long long addr_t;
+
+static inline const uint8_t *view_data(const uint8_t *view, const uint8_t *const *buffers,
+                                       uint32_t length) {
+    if (length <= 12)
+        return view + 4;
+    uint32_t buffer, offset;
+    memcpy(&buffer, view + 8, 4);
+    memcpy(&offset, view + 12, 4);
+    return buffers[buffer] + offset;
+}
+
+static inline int is_valid(const uint8_t *bitmap, int64_t i) {
+    return bitmap == NULL || ((bitmap[i >> 3] >> (i & 7)) & 1);
+}
+
+static inline uint64_t load64(const uint8_t *p) {
+    uint64_t x;
+    memcpy(&x, p, 8);
+    return x;
+}
+
+/* codes(views, validity, offset, at, n, buffers, vocabulary, lengths, k, out) -> not found
+ *
+ * out[j] = the index in the vocabulary (k strings at `vocabulary`, of `lengths`) of the
+ * cell at row at[j] (or j when at is 0), -1 where the cell is null, -2 where it is none of
+ * them; returns how many are -2. Views already matched are remembered in a small table:
+ * cells decoded from a Parquet dictionary share one view per distinct string, so almost
+ * every cell is found by comparing its 16 bytes once (a view equal to another holds the
+ * same string: same length and inline bytes, or the same bytes of the same buffer). */
+static PyObject *codes(PyObject *self, PyObject *args) {
+    addr_t views_a, valid_a, at_a, buffers_a, vocab_a, lengths_a, out_a;
+    Py_ssize_t offset, n, k;
+    if (!PyArg_ParseTuple(args, "KKnKnKKKnK", &views_a, &valid_a, &offset, &at_a, &n,
+                          &buffers_a, &vocab_a, &lengths_a, &k, &out_a))
+        return NULL;
+    const uint8_t *views = (const uint8_t *)views_a, *valid = (const uint8_t *)valid_a;
+    const int64_t *at = (const int64_t *)at_a;
+    const uint8_t *const *buffers = (const uint8_t *const *)buffers_a;
+    const uint8_t *const *vocab = (const uint8_t *const *)vocab_a;
+    const uint32_t *lengths = (const uint32_t *)lengths_a;
+    int64_t *out = (int64_t *)out_a;
+    int64_t missing = 0;
+    Py_BEGIN_ALLOW_THREADS
+    enum { SLOTS = 256, EMPTY = -3 };
+    uint64_t seen_lo[SLOTS], seen_hi[SLOTS];
+    int64_t seen_code[SLOTS];
+    for (int s = 0; s < SLOTS; s++)
+        seen_code[s] = EMPTY;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        int64_t i = (at ? at[j] : j) + offset;
+        if (!is_valid(valid, i)) {
+            out[j] = -1;
+            continue;
+        }
+        const uint8_t *view = views + 16 * i;
+        uint64_t lo = load64(view), hi = load64(view + 8);
+        int slot = (int)(((lo * 0x9E3779B97F4A7C15ull) ^ (hi * 0xC2B2AE3D27D4EB4Full)) >> 56);
+        int64_t code;
+        if (seen_code[slot] != EMPTY && seen_lo[slot] == lo && seen_hi[slot] == hi) {
+            code = seen_code[slot];
+        } else {
+            uint32_t length = (uint32_t)lo;
+            const uint8_t *data = view_data(view, buffers, length);
+            code = -2;
+            for (Py_ssize_t c = 0; c < k; c++) {
+                if (lengths[c] == length && memcmp(vocab[c], data, length) == 0) {
+                    code = c;
+                    break;
+                }
+            }
+            seen_lo[slot] = lo;
+            seen_hi[slot] = hi;
+            seen_code[slot] = code;
+        }
+        missing += code == -2;
+        out[j] = code;
+    }
+    Py_END_ALLOW_THREADS
+    return PyLong_FromLongLong(missing);
+}
+
+/* changes(views, validity, offset, n, buffers, out): out[j] = 1 where the cell at row j
+ * differs from the cell at row j - 1 (a null equals a null, a null differs from a string;
+ * out[0] = 0). Equal views are equal strings; other pairs are compared by length and
+ * bytes. */
+static PyObject *changes(PyObject *self, PyObject *args) {
+    addr_t views_a, valid_a, buffers_a, out_a;
+    Py_ssize_t offset, n;
+    if (!PyArg_ParseTuple(args, "KKnnKK", &views_a, &valid_a, &offset, &n, &buffers_a, &out_a))
+        return NULL;
+    const uint8_t *views = (const uint8_t *)views_a, *valid = (const uint8_t *)valid_a;
+    const uint8_t *const *buffers = (const uint8_t *const *)buffers_a;
+    uint8_t *out = (uint8_t *)out_a;
+    if (n <= 0)
+        Py_RETURN_NONE;
+    Py_BEGIN_ALLOW_THREADS
+    out[0] = 0;
+    const uint8_t *before = views + 16 * offset;
+    int before_valid = is_valid(valid, offset);
+    for (Py_ssize_t j = 1; j < n; j++) {
+        const uint8_t *view = views + 16 * (offset + j);
+        int valid_here = is_valid(valid, offset + j);
+        uint8_t differs;
+        if (valid_here != before_valid) {
+            differs = 1;
+        } else if (!valid_here || (load64(view) == load64(before) &&
+                                   load64(view + 8) == load64(before + 8))) {
+            differs = 0;
+        } else {
+            uint32_t a, b;
+            memcpy(&a, view, 4);
+            memcpy(&b, before, 4);
+            differs = a != b ||
+                      memcmp(view_data(view, buffers, a), view_data(before, buffers, b), a) != 0;
+        }
+        out[j] = differs;
+        before = view;
+        before_valid = valid_here;
+    }
+    Py_END_ALLOW_THREADS
+    Py_RETURN_NONE;
+}
+
+/* credit_codes(views, validity, offset, n, buffers, values, weights, alphabet, radix, size,
+ * out): out[j] = 1 where the cell at row j is a unified social credit code (GB 32100-2015):
+ * `size` characters of the alphabet, the last the check character of the others. `values`
+ * maps each byte to its value in the alphabet (-1: not in it), `weights` holds the size - 1
+ * weights and `alphabet` the `radix` characters by value, all from
+ * policyhub.engine.creditcode: no figure of the standard is written here. */
+static PyObject *credit_codes(PyObject *self, PyObject *args) {
+    addr_t views_a, valid_a, buffers_a, values_a, weights_a, alphabet_a, out_a;
+    Py_ssize_t offset, n, radix, size;
+    if (!PyArg_ParseTuple(args, "KKnnKKKKnnK", &views_a, &valid_a, &offset, &n, &buffers_a,
+                          &values_a, &weights_a, &alphabet_a, &radix, &size, &out_a))
+        return NULL;
+    const uint8_t *views = (const uint8_t *)views_a, *valid = (const uint8_t *)valid_a;
+    const uint8_t *const *buffers = (const uint8_t *const *)buffers_a;
+    const int8_t *values = (const int8_t *)values_a;
+    const int64_t *weights = (const int64_t *)weights_a;
+    const uint8_t *alphabet = (const uint8_t *)alphabet_a;
+    uint8_t *out = (uint8_t *)out_a;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t j = 0; j < n; j++) {
+        int64_t i = offset + j;
+        out[j] = 0;
+        if (!is_valid(valid, i))
+            continue;
+        const uint8_t *view = views + 16 * i;
+        uint32_t length;
+        memcpy(&length, view, 4);
+        if (length != (uint32_t)size)
+            continue;
+        const uint8_t *code = view_data(view, buffers, length);
+        int64_t total = 0;
+        int ok = 1;
+        for (Py_ssize_t c = 0; c < size - 1; c++) {
+            int8_t value = values[code[c]];
+            if (value < 0) {
+                ok = 0;
+                break;
+            }
+            total += value * weights[c];
+        }
+        if (ok)
+            out[j] = alphabet[(radix - total % radix) % radix] == code[size - 1];
+    }
+    Py_END_ALLOW_THREADS
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef methods[] = {
+    {"codes", codes, METH_VARARGS, "Vocabulary index of string-view cells (-1 null, -2 none)."},
+    {"changes", changes, METH_VARARGS, "Where a string-view cell differs from the one before."},
+    {"credit_codes", credit_codes, METH_VARARGS, "Where a cell is a valid credit code."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_accel",
+    "Single passes over Arrow string views for the screening encoder (see accel.py).", -1,
+    methods,
+};
+
+PyMODINIT_FUNC PyInit__accel(void) { return PyModule_Create(&module); }

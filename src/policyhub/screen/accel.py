@@ -1,0 +1,163 @@
+"""The encoder's compiled passes over text columns (`_accel.c`), behind checked wrappers.
+
+Three operations of the encoder read a text column cell by cell: the index of each cell in
+a closed vocabulary (`type`, `kind` and the other choices), where a cell differs from the
+one before (applicant runs), and the check of unified social credit codes. In NumPy and
+Polars each takes several passes (a cast, a gather, a comparison, a gather of the cells
+that differ); in C each is one loop over the column's 16-byte Arrow string views, run
+without the GIL (docs/screening.md, "The compiled passes").
+
+Every function here returns None when it cannot run — the extension was not built, it is
+turned off (POLICYHUB_SCREEN_ACCEL=0), or the column is not a string column — and the
+caller then runs its NumPy/Polars equivalent, which the tests compare it with on random
+columns. Nothing is decided in C: the wrappers hand it buffers whose types, lengths and
+lifetimes they have checked, and read back integers.
+
+This module imports only NumPy, Polars and pyarrow (the reader uses `changes`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+import pyarrow as pa
+
+_compiled: ModuleType | None
+try:
+    from policyhub.screen import _accel as _compiled
+except ImportError:  # not built (no compiler at install): the NumPy paths run
+    _compiled = None
+
+I64 = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+
+SETTING = "POLICYHUB_SCREEN_ACCEL"
+_ON, _OFF = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
+
+
+def setting_problem(environ: Any = os.environ) -> str | None:
+    """What is wrong with POLICYHUB_SCREEN_ACCEL, or None (unset or empty: on)."""
+    value = environ.get(SETTING, "").strip().lower()
+    if value and value not in _ON | _OFF:
+        return (f"{SETTING}={environ[SETTING]!r}: expected one of "
+                + ", ".join(sorted(_ON | _OFF)))
+    return None
+
+
+def _wanted(environ: Any = os.environ) -> bool:
+    return environ.get(SETTING, "").strip().lower() not in _OFF
+
+
+BUILT = _compiled is not None
+ACTIVE = BUILT and _wanted()  # read once; tests switch it with monkeypatch
+
+
+def _c() -> ModuleType:
+    assert _compiled is not None  # (only called where applies() was true)
+    return _compiled
+
+
+def applies(s: pl.Series) -> bool:
+    """Whether the compiled passes run on `s`: built, on, and a string column."""
+    return ACTIVE and s.dtype == pl.String
+
+
+class _Views:
+    """A string column's Arrow buffers as addresses for the C passes; keeps the array (and
+    so the buffers) alive as long as it is referenced."""
+
+    def __init__(self, arr: pa.Array):
+        buffers = arr.buffers()
+        self.arr = arr
+        self.n, self.offset = len(arr), arr.offset
+        self.views = buffers[1].address if buffers[1] is not None else 0  # (none when empty)
+        self.valid = buffers[0].address if buffers[0] is not None and arr.null_count else 0
+        data = [b.address for b in buffers[2:] if b is not None]
+        self.data = np.array(data or [0], np.uint64)
+
+    @classmethod
+    def of(cls, s: pl.Series) -> _Views | None:
+        if not applies(s):
+            return None
+        arr = s.to_arrow(compat_level=pl.CompatLevel.newest())
+        if isinstance(arr, pa.ChunkedArray):  # pragma: no cover - polars hands one array
+            arr = arr.combine_chunks()
+        if not pa.types.is_string_view(arr.type):  # pragma: no cover - older polars
+            return None
+        return cls(arr)
+
+
+@lru_cache(maxsize=64)
+def _vocabulary(values: tuple[str, ...]) -> tuple[list[bytes], npt.NDArray[np.uint64],
+                                                  npt.NDArray[np.uint32]]:
+    """The values' UTF-8 bytes, their addresses and lengths (kept alive by the cache)."""
+    encoded = [v.encode() for v in values]
+    held = [np.frombuffer(b or b"\0", np.uint8) for b in encoded]
+    addresses = np.array([h.ctypes.data for h in held], np.uint64)
+    lengths = np.array([len(b) for b in encoded], np.uint32)
+    return held, addresses, lengths  # type: ignore[return-value]
+
+
+def codes(s: pl.Series, values: Sequence[str], at: I64 | None = None
+          ) -> tuple[I64, int] | None:
+    """(code per cell, count of cells in none of `values`) for the cells of `s` at rows
+    `at` (every row when None): the cell's index in `values`, -1 where it is null, -2
+    where it is none of them. None when the compiled pass cannot run."""
+    views = _Views.of(s)
+    if views is None:
+        return None
+    if at is not None:
+        at = np.ascontiguousarray(at, np.int64)
+        if len(at) and (int(at.min()) < 0 or int(at.max()) >= views.n):
+            raise IndexError("codes: row out of range")
+    held, addresses, lengths = _vocabulary(tuple(values))
+    n = views.n if at is None else len(at)
+    out = np.empty(n, np.int64)
+    missing = _c().codes(views.views, views.valid, views.offset,
+                         0 if at is None else at.ctypes.data, n, views.data.ctypes.data,
+                         addresses.ctypes.data, lengths.ctypes.data, len(held), out.ctypes.data)
+    return out, int(missing)
+
+
+def changes(s: pl.Series) -> Bools | None:
+    """Where each cell differs from the cell before it (a null equals a null; the first
+    cell never differs), or None when the compiled pass cannot run."""
+    views = _Views.of(s)
+    if views is None:
+        return None
+    out = np.empty(views.n, np.bool_)
+    _c().changes(views.views, views.valid, views.offset, views.n, views.data.ctypes.data,
+                 out.ctypes.data)
+    return out
+
+
+def credit_codes(s: pl.Series, alphabet: str, weights: Sequence[int]) -> Bools | None:
+    """Where a cell is a unified social credit code: len(weights) + 1 characters of
+    `alphabet`, the last the check character of the others (GB 32100-2015; the alphabet
+    and weights come from policyhub.engine.creditcode). None when the pass cannot run."""
+    views = _Views.of(s)
+    if views is None:
+        return None
+    table, weight, chars = _credit_tables(alphabet, tuple(weights))
+    out = np.empty(views.n, np.bool_)
+    _c().credit_codes(views.views, views.valid, views.offset, views.n, views.data.ctypes.data,
+                      table.ctypes.data, weight.ctypes.data, chars.ctypes.data, len(alphabet),
+                      len(weights) + 1, out.ctypes.data)
+    return out
+
+
+@lru_cache(maxsize=4)
+def _credit_tables(alphabet: str, weights: tuple[int, ...]
+                   ) -> tuple[npt.NDArray[np.int8], I64, npt.NDArray[np.uint8]]:
+    assert alphabet.isascii(), "one byte per character"
+    table = np.full(256, -1, np.int8)
+    for value, char in enumerate(alphabet):
+        table[ord(char)] = value
+    return table, np.array(weights, np.int64), np.frombuffer(alphabet.encode(), np.uint8)
