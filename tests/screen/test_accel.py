@@ -8,12 +8,13 @@ fails when it was not, so a machine without a compiler does not pass silently sl
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policyhub.engine import creditcode
@@ -22,6 +23,8 @@ from policyhub.screen import accel, parse, screen_frame, synth
 from policyhub.screen.options import Options
 from policyhub.screen.problems import Problems, ScreenInputError
 from tests.screen.modes import active
+from tests.screen.oracle import ALL_OPTIONS, mismatches
+from tests.screen.strategies import registry
 from tests.screen.test_screen_parse import codes as credit_codes
 
 WORDS = ["", "a", "enterprise", "person", "annual_revenue", "platform_service_fees",
@@ -178,3 +181,134 @@ def test_bad_input_is_refused_with_the_same_problems_either_way(
     assert lines[0][0] < 200  # (only the first 200 problems are kept: all of them here)
     for text in texts:
         assert any(text in line for line in lines[0][1]), text
+
+
+# --- event rows by type, and annual revenue -------------------------------------------------
+
+FEES = 3
+
+
+def by_type_reference(types: list[int], index: list[int], app: list[int], k: int
+                      ) -> tuple[list[int], list[int]] | None:
+    for i, (t, ev) in enumerate(zip(types, index, strict=True)):
+        if not 0 <= t < k or ev < 0:
+            return None
+        if i == 0 or app[i] != app[i - 1]:
+            if ev != 0:
+                return None
+        elif not (ev - index[i - 1] == 1 or (ev == index[i - 1] and t == FEES
+                                             and types[i - 1] == FEES)):
+            return None
+    rows = sorted(range(len(types)), key=lambda i: types[i])  # (sorted() is stable)
+    return rows, [types.count(c) for c in range(k)]
+
+
+@st.composite
+def event_rows(draw: st.DrawFn) -> tuple[list[int], list[int], list[int]]:
+    """Applicants' event rows, mostly in order (0, 1, 2 …, fee rows repeating an index),
+    sometimes with a gap, a repeat, a bad type or a shuffled pair."""
+    types, index, app = [], [], []
+    for a in range(draw(st.integers(1, 6))):
+        for ev in range(draw(st.integers(1, 6))):
+            t = draw(st.integers(0, 5))
+            for _ in range(draw(st.integers(1, 3)) if t == FEES else 1):
+                types.append(t)
+                index.append(ev)
+                app.append(a)
+    if draw(st.booleans()):
+        at = draw(st.integers(0, len(types) - 1))
+        how = draw(st.sampled_from(["gap", "repeat", "type", "negative", "swap"]))
+        if how == "gap":
+            index[at] += 2
+        elif how == "repeat" and at:
+            index[at] = index[at - 1]
+        elif how == "type":
+            types[at] = draw(st.sampled_from([-2, -1, 6, 7]))
+        elif how == "negative":
+            index[at] = -1
+        elif how == "swap" and at:
+            index[at], index[at - 1] = index[at - 1], index[at]
+    return types, index, app
+
+
+@settings(max_examples=300, deadline=None)
+@given(event_rows())
+def test_by_type_groups_ordered_events_and_refuses_anything_else(
+        rows: tuple[list[int], list[int], list[int]]) -> None:
+    types, index, app = rows
+    k = 6
+    found = accel.by_type(*(np.array(v, np.int64) for v in rows), FEES, k)
+    want = by_type_reference(types, index, app, k)
+    if want is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert (found[0].tolist(), found[1].tolist()) == want
+
+
+@st.composite
+def revenue_rows(draw: st.DrawFn) -> dict[str, list[int | None]]:
+    """Applicants' revenue rows (years in any order), now and then a bad cell."""
+    app, year, fen = [], [], []
+    for a in range(draw(st.integers(0, 5))):
+        years = draw(st.lists(st.integers(2015, 2024), max_size=5, unique=True))
+        for y in years:
+            app.append(a)
+            year.append(y)
+            fen.append(draw(st.integers(0, 10**9)))
+    data: dict[str, list[int | None]] = {"app": app, "year": year, "fen": fen}  # type: ignore[dict-item]
+    if app and draw(st.booleans()):
+        at = draw(st.integers(0, len(app) - 1))
+        column, value = draw(st.sampled_from([
+            ("year", None), ("year", 999), ("year", 9999), ("fen", None), ("fen", -1),
+            ("fen", parse.MAX_FEN), ("year", "again")]))
+        if value == "again":
+            same = [i for i in range(len(app)) if app[i] == app[at] and i != at]
+            if same:
+                year[at] = year[same[0]]
+        else:
+            data[column][at] = value  # type: ignore[assignment]
+    return data
+
+
+@settings(max_examples=300, deadline=None)
+@given(revenue_rows(), st.booleans())
+def test_revenue_reads_valid_rows_sorted_by_year_and_refuses_anything_else(
+        data: dict[str, list[int | None]], sliced: bool) -> None:
+    n = len(data["app"])
+    frame = pl.DataFrame({
+        "year": pl.Series([0, *data["year"]], dtype=pl.Int32),
+        "amount": pl.Series([None if f is None else Decimal(f).scaleb(-2)
+                             for f in [0, *data["fen"]]], dtype=pl.Decimal(18, 2)),
+    })
+    frame = frame.slice(1) if sliced else frame  # sliced: arrays that start at an offset
+    first = 0 if sliced else 1
+    year, amount = parse.Native(frame["year"]), parse.Native(frame["amount"])
+    app = np.array([0] * first + data["app"], np.int64)  # type: ignore[list-item]
+    index = np.arange(len(app), dtype=np.int64) * 10
+    at = np.arange(first, len(app), dtype=np.int64)
+    found = accel.revenue(at, app, index, year.values, year.bitmap, year.offset, amount.pairs,
+                          amount.bitmap, amount.offset, 1000, 9998, parse.MAX_FEN)
+    cells = list(zip(data["app"], data["year"], data["fen"], range(first, n + first),
+                     strict=True))
+    valid = all(y is not None and 1000 <= y <= 9998 and f is not None and 0 <= f < parse.MAX_FEN
+                for _, y, f, _ in cells) and \
+        len({(a, y) for a, y, _, _ in cells}) == len(cells)
+    if not valid:
+        assert found is None
+        return
+    assert found is not None
+    want = sorted(cells, key=lambda c: (c[0], c[1]))
+    assert found[0].tolist() == [r for _, _, _, r in want]
+    assert found[1].tolist() == [a for a, _, _, _ in want]
+    assert found[2].tolist() == [r * 10 for _, _, _, r in want]
+    assert found[3].tolist() == [y for _, y, _, _ in want]
+    assert found[4].tolist() == [f for _, _, f, _ in want]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frame=registry(), options=st.sampled_from(ALL_OPTIONS))
+def test_random_registries_match_the_engine_with_the_numpy_paths(
+        frame: pl.DataFrame, options: Options) -> None:
+    with active(False):
+        assert not mismatches(frame, options)

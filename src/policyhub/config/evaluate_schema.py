@@ -15,6 +15,8 @@ from ninja.openapi.schema import REF_TEMPLATE
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
+from policyhub.engine.request import YEAR_MAX, YEAR_MIN
+
 CONTRACT = "policyhub.evaluate/1"
 
 # --- shared field types -------------------------------------------------------------------
@@ -134,7 +136,7 @@ class AnnualRevenue(_Doc):
     """二(四) P4.milestone. Dated Y-12-31; its matter is always `revenue-Y`."""
 
     type: Literal["annual_revenue"]
-    year: int = Field(ge=1000, le=9998)
+    year: int = Field(ge=YEAR_MIN, le=YEAR_MAX)
     amount: Money
     matter: Matter = None
 

@@ -20,6 +20,8 @@ ISO_DATE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
 KINDS = ("enterprise", "institute", "platform_operator", "park", "person", "team")
 PEOPLE = ("person", "team")
 SCOPE_FLAGS = ("registered_in_changsha", "taxed_in_changsha", "cybersecurity_business")
+# The years an annual_revenue event may name (the API schema and the screen use these too).
+YEAR_MIN, YEAR_MAX = 1000, 9998
 OPTIONS: dict[str, tuple[str, ...]] = {
     "dedup_scope": ("matter", "applicant"),
     "milestone_jump": ("highest", "cumulative"),
@@ -122,7 +124,7 @@ def _bool(raw: Any) -> bool:
 def _year(raw: Any) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int):
         raise ValueError(f"must be an integer year, got {raw!r}")
-    if not 1000 <= raw <= 9998:
+    if not YEAR_MIN <= raw <= YEAR_MAX:
         raise ValueError(f"year {raw} is out of range")
     return raw
 

@@ -1,5 +1,5 @@
-/* policyhub.screen._accel: single passes over Arrow string-view columns for the screening
- * encoder (docs/screening.md, "The compiled passes").
+/* policyhub.screen._accel: single passes over Arrow columns for the screening encoder
+ * (docs/screening.md, "The compiled passes").
  *
  * Why C: each of these replaces several NumPy or Polars passes (a gather, a cast, a
  * comparison, a gather of the cells that differ) with one loop over the 16-byte views, and
@@ -190,10 +190,136 @@ static PyObject *credit_codes(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* by_type(types, index, app, n, fees, k, rows, counts) -> 1, or 0 when the fast path does
+ * not apply (nothing is then to be used from `rows` and `counts`).
+ *
+ * The usual export: every row an event (type codes 0..k-1, event_index given), in
+ * (applicant, event_index) order, each applicant's indices 0, 1, 2, ... without gaps, a
+ * repeated index only between two rows of type `fees` (one platform_service_fees event's
+ * fees). Then `rows` gets the row numbers grouped by type (a stable counting sort) and
+ * `counts` the rows of each type. Anything else — a row that only declares its applicant,
+ * a bad or missing cell, rows out of order, a gap or a repeat — returns 0, and the NumPy
+ * path sorts the rows and words the problems. */
+static PyObject *by_type(PyObject *self, PyObject *args) {
+    addr_t types_a, index_a, app_a, rows_a, counts_a;
+    Py_ssize_t n, fees, k;
+    if (!PyArg_ParseTuple(args, "KKKnnnKK", &types_a, &index_a, &app_a, &n, &fees, &k,
+                          &rows_a, &counts_a))
+        return NULL;
+    const int64_t *types = (const int64_t *)types_a, *index = (const int64_t *)index_a;
+    const int64_t *app = (const int64_t *)app_a;
+    int64_t *rows = (int64_t *)rows_a, *counts = (int64_t *)counts_a;
+    int ok = 1;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t c = 0; c < k; c++)
+        counts[c] = 0;
+    for (Py_ssize_t i = 0; i < n && ok; i++) {
+        int64_t t = types[i], ev = index[i];
+        if (t < 0 || t >= k || ev < 0) {
+            ok = 0;
+        } else if (i == 0 || app[i] != app[i - 1]) {
+            ok = ev == 0;
+        } else {
+            int64_t step = ev - index[i - 1];
+            ok = step == 1 || (step == 0 && t == fees && types[i - 1] == fees);
+        }
+        if (ok)
+            counts[t]++;
+    }
+    if (ok) {
+        /* the start of each type's rows, then each row in order to its place */
+        int64_t start[256];
+        int64_t at = 0;
+        for (Py_ssize_t c = 0; c < k && c < 256; c++) {
+            start[c] = at;
+            at += counts[c];
+        }
+        for (Py_ssize_t i = 0; i < n; i++)
+            rows[start[types[i]]++] = i;
+    }
+    Py_END_ALLOW_THREADS
+    return PyLong_FromLong(ok);
+}
+
+/* revenue(at, n, app, index, years, year_bytes, year_valid, year_offset, words,
+ *         amount_valid, amount_offset, low, high, limit, out_at, out_app, out_ev, out_year,
+ *         out_fen) -> 1, or 0 when the fast path does not apply.
+ *
+ * The annual_revenue rows `at` (in applicant order) with an integer `year` column (4 or 8
+ * bytes a value) and a decimal(p, 2) `amount` (16 bytes a value, low word first), both
+ * indexed by row, their validity bitmaps starting at bit `*_offset`: when
+ * every year is given and within [low, high], every amount given, non-negative and below
+ * `limit` fen (its unscaled integer is the amount in fen), and no applicant reports one
+ * year twice, the rows are written sorted by (applicant, year) — an applicant's rows moved
+ * only among themselves, as the NumPy path's stable sort does — with their applicant,
+ * event index, year and fen. Otherwise 0: the NumPy path reads them and words the
+ * problems. */
+static PyObject *revenue(PyObject *self, PyObject *args) {
+    addr_t at_a, app_a, index_a, years_a, year_valid_a, words_a, amount_valid_a;
+    addr_t out_at_a, out_app_a, out_ev_a, out_year_a, out_fen_a;
+    Py_ssize_t n, year_bytes, year_offset, amount_offset;
+    long long low, high, limit;
+    if (!PyArg_ParseTuple(args, "KnKKKnKnKKnLLLKKKKK", &at_a, &n, &app_a, &index_a, &years_a,
+                          &year_bytes, &year_valid_a, &year_offset, &words_a,
+                          &amount_valid_a, &amount_offset, &low, &high, &limit, &out_at_a,
+                          &out_app_a, &out_ev_a, &out_year_a, &out_fen_a))
+        return NULL;
+    if (year_bytes != 4 && year_bytes != 8) {
+        PyErr_SetString(PyExc_ValueError, "revenue: year_bytes must be 4 or 8");
+        return NULL;
+    }
+    const int64_t *at = (const int64_t *)at_a, *app = (const int64_t *)app_a;
+    const int64_t *index = (const int64_t *)index_a;
+    const uint8_t *year_valid = (const uint8_t *)year_valid_a;
+    const uint8_t *amount_valid = (const uint8_t *)amount_valid_a;
+    const int64_t *words = (const int64_t *)words_a;
+    int64_t *out_at = (int64_t *)out_at_a, *out_app = (int64_t *)out_app_a;
+    int64_t *out_ev = (int64_t *)out_ev_a, *out_year = (int64_t *)out_year_a;
+    int64_t *out_fen = (int64_t *)out_fen_a;
+    int ok = 1;
+    Py_BEGIN_ALLOW_THREADS
+    Py_ssize_t first = 0; /* where the current applicant's rows start in the output */
+    for (Py_ssize_t j = 0; j < n && ok; j++) {
+        int64_t i = at[j];
+        int64_t y = year_bytes == 4 ? ((const int32_t *)years_a)[i] : ((const int64_t *)years_a)[i];
+        int64_t lo = words[2 * i], hi = words[2 * i + 1];
+        if (!is_valid(year_valid, i + year_offset) || !is_valid(amount_valid, i + amount_offset)
+            || y < low || y > high || hi != 0 || lo < 0 || lo >= limit) {
+            ok = 0;
+            break;
+        }
+        if (j == 0 || app[i] != out_app[j - 1])
+            first = j;
+        /* insertion into the applicant's rows so far, by year (a few rows each) */
+        Py_ssize_t place = j;
+        while (place > first && out_year[place - 1] > y) {
+            out_at[place] = out_at[place - 1];
+            out_ev[place] = out_ev[place - 1];
+            out_year[place] = out_year[place - 1];
+            out_fen[place] = out_fen[place - 1];
+            out_app[place] = out_app[place - 1];
+            place--;
+        }
+        if (place > first && out_year[place - 1] == y) {
+            ok = 0; /* a year twice: the NumPy path reports it */
+            break;
+        }
+        out_at[place] = i;
+        out_ev[place] = index[i];
+        out_year[place] = y;
+        out_fen[place] = lo;
+        out_app[place] = app[i];
+    }
+    Py_END_ALLOW_THREADS
+    return PyLong_FromLong(ok);
+}
+
 static PyMethodDef methods[] = {
     {"codes", codes, METH_VARARGS, "Vocabulary index of string-view cells (-1 null, -2 none)."},
     {"changes", changes, METH_VARARGS, "Where a string-view cell differs from the one before."},
     {"credit_codes", credit_codes, METH_VARARGS, "Where a cell is a valid credit code."},
+    {"by_type", by_type, METH_VARARGS, "Event rows grouped by type, when in order (1) or not (0)."},
+    {"revenue", revenue, METH_VARARGS, "Revenue rows read and sorted, when all valid (1) or not (0)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -161,3 +161,56 @@ def _credit_tables(alphabet: str, weights: tuple[int, ...]
     for value, char in enumerate(alphabet):
         table[ord(char)] = value
     return table, np.array(weights, np.int64), np.frombuffer(alphabet.encode(), np.uint8)
+
+
+# --- event rows by type, and annual revenue, when the export is in its usual shape --------
+
+
+def _int64s(*arrays: npt.NDArray[Any]) -> bool:
+    n = len(arrays[0])
+    return all(a.dtype == np.int64 and a.flags.c_contiguous and len(a) == n for a in arrays)
+
+
+def by_type(types: I64, index: I64, app: I64, fees: int, k: int) -> tuple[I64, I64] | None:
+    """(the rows grouped by type in row order, the count of each type) when every row is a
+    valid event in (applicant, event_index) order without gaps or repeats (but a fee
+    event's rows), else None: the NumPy path sorts the rows and words the problems."""
+    if not ACTIVE or not _int64s(types, index, app) or not 0 < k <= 256:
+        return None
+    rows, counts = np.empty(len(types), np.int64), np.empty(k, np.int64)
+    ok = _c().by_type(types.ctypes.data, index.ctypes.data, app.ctypes.data, len(types), fees,
+                      k, rows.ctypes.data, counts.ctypes.data)
+    return (rows, counts) if ok else None
+
+
+Revenue = tuple[I64, I64, I64, I64, I64]  # rows, applicants, event indices, years, fen
+
+
+def revenue(at: I64, app: I64, index: I64, years: npt.NDArray[Any], year_bitmap: Any,
+            year_offset: int, amounts: npt.NDArray[np.complex128], amount_bitmap: Any,
+            amount_offset: int, low: int, high: int, limit: int) -> Revenue | None:
+    """The revenue rows `at` sorted by (applicant, year), with their applicants, event
+    indices, years and fen, when every year is given and in [low, high], every amount given,
+    below `limit` fen and non-negative (a decimal(p, 2): its unscaled integer is the fen),
+    and no applicant has a year twice; else None (the NumPy path words the problems).
+    `years` and `amounts` (16-byte decimals) are indexed by row; the bitmaps (NumPy uint8
+    arrays or None) start at bit `*_offset`."""
+    if not ACTIVE or not _int64s(app, index) or not _int64s(at) or years.ndim != 1:
+        return None
+    if years.dtype not in (np.int32, np.int64) or amounts.dtype != np.complex128 or \
+            not (years.flags.c_contiguous and amounts.flags.c_contiguous) or \
+            len(years) != len(app) or len(amounts) != len(app):
+        return None
+    if len(at) and (int(at.min()) < 0 or int(at.max()) >= len(app)):
+        raise IndexError("revenue: row out of range")
+    n = len(at)
+    out = [np.empty(n, np.int64) for _ in range(5)]
+    ok = _c().revenue(at.ctypes.data, n, app.ctypes.data, index.ctypes.data, years.ctypes.data,
+                      years.itemsize, _address(year_bitmap), year_offset, amounts.ctypes.data,
+                      _address(amount_bitmap), amount_offset, low, high, limit,
+                      *(o.ctypes.data for o in out))
+    return (out[0], out[1], out[2], out[3], out[4]) if ok else None
+
+
+def _address(bitmap: npt.NDArray[np.uint8] | None) -> int:
+    return 0 if bitmap is None else int(bitmap.ctypes.data)
