@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 PROG = "policyhub"
 DESCRIPTION = "PolicyHub — 长沙市网络安全产业政策平台 (长政办发〔2019〕30号)."
@@ -164,5 +165,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     raise AssertionError(ns.command)  # pragma: no cover - argparse rejects unknown commands
 
 
+def run() -> NoReturn:
+    """The `policyhub` console script: main(), then exit with its status.
+
+    After `policyhub screen` has renamed its output into place and printed its summary,
+    the process leaves without the interpreter's teardown — a full garbage collection and
+    the freeing of every module and buffer of NumPy, Polars and pyarrow, 0.08–0.14 s of a
+    2 s run (measured from the summary to the process's end: 0.13–0.19 s, against 0.05 s
+    without it). Only once standard output and error are flushed; if that fails (a closed
+    pipe), the usual exit reports it."""
+    code = main()
+    if sys.argv[1:2] == ["screen"]:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            sys.exit(code)
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

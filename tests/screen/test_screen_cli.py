@@ -298,3 +298,35 @@ def test_screen_sets_polars_allocator_even_under_a_parent_that_imported_polars()
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
                           text=True, check=True)
     assert done.stdout.strip().endswith(KEEP_FREED)
+
+
+def _console(*args: str) -> subprocess.CompletedProcess[str]:
+    """The `policyhub` console script's entry point (policyhub.cli:run) in a new process,
+    its standard output a pipe (block-buffered, as when redirected to a file: not with
+    PYTHONUNBUFFERED, which some shells and CI runners set)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    return subprocess.run([sys.executable, "-c", "from policyhub.cli import run; run()", *args],
+                          capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_the_console_script_leaves_after_screen_with_all_its_output(
+        inputs: dict[str, Path], tmp_path: Path) -> None:
+    """`run` skips the interpreter's teardown after `policyhub screen`: nothing buffered is
+    lost, the status is main's, and the decisions are in place."""
+    target = tmp_path / "out.parquet"
+    done = _console("screen", str(inputs["parquet"]), "-o", str(target), "--as-of", AS_OF)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("policyhub screen — as_of 2021-06-30")
+    assert done.stdout.rstrip().endswith(f"written to {target}")
+    assert pl.read_parquet(target).height > N
+    bad = tmp_path / "bad.csv"
+    bad.write_text("applicant_id,kind\nA1,robot\n", encoding="utf-8")
+    refused = _console("screen", str(bad), "-o", str(tmp_path / "no.parquet"))
+    assert refused.returncode == 2
+    assert "nothing was written" in refused.stderr
+    assert not (tmp_path / "no.parquet").exists()
+
+
+def test_the_console_script_exits_as_usual_for_other_commands() -> None:
+    done = _console("params", "--help")
+    assert done.returncode == 0 and "usage: policyhub params" in done.stdout
