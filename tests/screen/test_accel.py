@@ -312,3 +312,42 @@ def test_random_registries_match_the_engine_with_the_numpy_paths(
         frame: pl.DataFrame, options: Options) -> None:
     with active(False):
         assert not mismatches(frame, options)
+
+
+# --- the output table ---------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 5)), max_size=60),
+       st.integers(0, 3))
+def test_order_sorts_by_applicant_then_place_stably(entries: list[tuple[int, int]],
+                                                    crowd: int) -> None:
+    # `crowd` piles entries on applicant 0 past the 32 sorted by insertion
+    entries = entries + [(0, (i * 7) % 5) for i in range(crowd * 20)]
+    app = np.array([a for a, _ in entries], np.int64)
+    place = np.array([p for _, p in entries], np.int64)
+    found = accel.order(app, place, 7)
+    assert found is not None
+    want = sorted(range(len(entries)), key=lambda i: entries[i])  # (stable)
+    if want == list(range(len(entries))):
+        assert found == (False, None)
+    else:
+        assert found[0] and found[1] is not None
+        assert found[1].tolist() == want
+
+
+def test_order_leaves_applicants_outside_the_batch_to_numpy() -> None:
+    app, place = np.array([3, 1], np.int64), np.array([0, 0], np.int64)
+    assert accel.order(app, place, 2) is None
+    assert accel.order(app, place, 4) is not None
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(-(2**62), 2**62), st.booleans()), max_size=30))
+def test_decimal_words_are_the_sign_extended_fen(cells: list[tuple[int, bool]]) -> None:
+    fen = np.array([f for f, _ in cells], np.int64)
+    valid = np.array([v for _, v in cells], np.bool_)
+    words = accel.decimal_words(fen, valid)
+    assert words is not None
+    assert [(int(lo) & (2**64 - 1)) + (int(hi) << 64) for lo, hi in words.tolist()] == \
+        [f if v else 0 for f, v in cells]

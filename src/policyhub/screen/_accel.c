@@ -17,6 +17,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef unsigned long long addr_t;
@@ -314,12 +315,112 @@ static PyObject *revenue(PyObject *self, PyObject *args) {
     return PyLong_FromLong(ok);
 }
 
+typedef struct {
+    int64_t place, row;
+} keyed_t;
+
+static int by_place_then_row(const void *a, const void *b) {
+    const keyed_t *x = (const keyed_t *)a, *y = (const keyed_t *)b;
+    if (x->place != y->place)
+        return x->place < y->place ? -1 : 1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+/* order(app, place, n, apps, out) -> 0 when the rows are sorted by (app, place) already
+ * (out untouched), 1 when out holds the stable permutation that sorts them, -1 when an
+ * applicant number is outside [0, apps) or memory runs out (the NumPy path sorts).
+ *
+ * A counting sort by applicant (apps buckets, rows kept in order), then each applicant's
+ * few rows by place: insertion, or for a bucket of more than 32 rows a sort by
+ * (place, row), which is as stable. */
+static PyObject *order(PyObject *self, PyObject *args) {
+    addr_t app_a, place_a, out_a;
+    Py_ssize_t n, apps;
+    if (!PyArg_ParseTuple(args, "KKnnK", &app_a, &place_a, &n, &apps, &out_a))
+        return NULL;
+    const int64_t *app = (const int64_t *)app_a, *place = (const int64_t *)place_a;
+    int64_t *out = (int64_t *)out_a;
+    int status = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n && status >= 0; i++) {
+        if (app[i] < 0 || app[i] >= apps)
+            status = -1;
+        else if (i && (app[i] < app[i - 1] || (app[i] == app[i - 1] && place[i] < place[i - 1])))
+            status = 1;
+    }
+    int64_t *start = status == 1 ? (int64_t *)calloc((size_t)apps + 1, sizeof(int64_t)) : NULL;
+    if (status == 1 && start == NULL)
+        status = -1;
+    if (status == 1) {
+        for (Py_ssize_t i = 0; i < n; i++)
+            start[app[i] + 1]++;
+        for (Py_ssize_t a = 0; a < apps; a++)
+            start[a + 1] += start[a];
+        for (Py_ssize_t i = 0; i < n; i++)
+            out[start[app[i]]++] = i; /* start[a] ends as the end of bucket a */
+        int64_t from = 0;
+        for (Py_ssize_t a = 0; a < apps && status == 1; a++) {
+            int64_t to = start[a], size = to - from;
+            if (size > 32) {
+                keyed_t *keyed = (keyed_t *)malloc((size_t)size * sizeof(keyed_t));
+                if (keyed == NULL) {
+                    status = -1;
+                    break;
+                }
+                for (int64_t j = 0; j < size; j++) {
+                    keyed[j].row = out[from + j];
+                    keyed[j].place = place[out[from + j]];
+                }
+                qsort(keyed, (size_t)size, sizeof(keyed_t), by_place_then_row);
+                for (int64_t j = 0; j < size; j++)
+                    out[from + j] = keyed[j].row;
+                free(keyed);
+            } else {
+                for (int64_t j = from + 1; j < to; j++) {
+                    int64_t row = out[j], key = place[row], k = j;
+                    while (k > from && place[out[k - 1]] > key) {
+                        out[k] = out[k - 1];
+                        k--;
+                    }
+                    out[k] = row;
+                }
+            }
+            from = to;
+        }
+        free(start);
+    }
+    Py_END_ALLOW_THREADS
+    return PyLong_FromLong(status);
+}
+
+/* decimal_words(fen, valid, n, words): the 16-byte decimal128 values (low word, then the
+ * sign-extended high word) of int64 fen, 0 where `valid` is 0. */
+static PyObject *decimal_words(PyObject *self, PyObject *args) {
+    addr_t fen_a, valid_a, words_a;
+    Py_ssize_t n;
+    if (!PyArg_ParseTuple(args, "KKnK", &fen_a, &valid_a, &n, &words_a))
+        return NULL;
+    const int64_t *fen = (const int64_t *)fen_a;
+    const uint8_t *valid = (const uint8_t *)valid_a;
+    int64_t *words = (int64_t *)words_a;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        int64_t value = valid[i] ? fen[i] : 0;
+        words[2 * i] = value;
+        words[2 * i + 1] = value >> 63;
+    }
+    Py_END_ALLOW_THREADS
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"codes", codes, METH_VARARGS, "Vocabulary index of string-view cells (-1 null, -2 none)."},
     {"changes", changes, METH_VARARGS, "Where a string-view cell differs from the one before."},
     {"credit_codes", credit_codes, METH_VARARGS, "Where a cell is a valid credit code."},
     {"by_type", by_type, METH_VARARGS, "Event rows grouped by type, when in order (1) or not (0)."},
     {"revenue", revenue, METH_VARARGS, "Revenue rows read and sorted, when all valid (1) or not (0)."},
+    {"order", order, METH_VARARGS, "Stable sort by (applicant, place): 0 sorted, 1 done, -1 not."},
+    {"decimal_words", decimal_words, METH_VARARGS, "decimal128 words of int64 fen."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -214,3 +214,31 @@ def revenue(at: I64, app: I64, index: I64, years: npt.NDArray[Any], year_bitmap:
 
 def _address(bitmap: npt.NDArray[np.uint8] | None) -> int:
     return 0 if bitmap is None else int(bitmap.ctypes.data)
+
+
+# --- the output table (result.py) -------------------------------------------------------------
+
+
+def order(app: I64, place: I64, apps: int) -> tuple[bool, npt.NDArray[np.intp] | None] | None:
+    """Sorting one kind's entries by (applicant, place), stably: (False, None) when they are
+    in that order already, (True, permutation) otherwise; None when the pass cannot run
+    (off, or an applicant number outside [0, apps))."""
+    if not ACTIVE or not _int64s(app, place):
+        return None
+    out = np.empty(len(app), np.intp)
+    if out.dtype != np.int64:  # pragma: no cover - a 32-bit platform
+        return None
+    status = _c().order(app.ctypes.data, place.ctypes.data, len(app), apps, out.ctypes.data)
+    if status < 0:
+        return None
+    return (True, out) if status else (False, None)
+
+
+def decimal_words(fen: I64, valid: Bools) -> npt.NDArray[np.int64] | None:
+    """The decimal128 words (n × 2: low, sign-extended high) of fen, 0 where not valid."""
+    if not ACTIVE or not _int64s(fen) or valid.dtype != np.bool_ or len(valid) != len(fen) \
+            or not valid.flags.c_contiguous:
+        return None
+    words = np.empty((len(fen), 2), np.int64)
+    _c().decimal_words(fen.ctypes.data, valid.ctypes.data, len(fen), words.ctypes.data)
+    return words

@@ -24,6 +24,7 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
+from policyhub.screen import accel
 from policyhub.screen.encode import NS_GIVEN, NS_OWN, NS_REVENUE, NS_SHIFT, Batch
 from policyhub.screen.kernel import SORT_RULE, Decisions, exact_bincount
 from policyhub.screen.parse import arrow_strings
@@ -121,9 +122,9 @@ def build(batch: Batch, d: Decisions) -> ScreenResult:
     n = na + nd + ni + apps
     # Within a kind, rows sort by (applicant, place); the place of an award is its sort key
     # (first event, rule, step), of an ineligible entry its event and rule.
-    award = _order(d.award_app, d.award_sort)
-    disc = _order(d.disc_app, d.disc_event)
-    inel = _order(d.inel_app, (d.inel_event << SORT_RULE) | d.inel_rule)
+    award = _order(d.award_app, d.award_sort, apps)
+    disc = _order(d.disc_app, d.disc_event, apps)
+    inel = _order(d.inel_app, (d.inel_event << SORT_RULE) | d.inel_rule, apps)
 
     def column(award_v: npt.NDArray[Any] | None, disc_v: npt.NDArray[Any] | None,
                inel_v: npt.NDArray[Any] | None, total_v: npt.NDArray[Any] | None,
@@ -169,11 +170,15 @@ def build(batch: Batch, d: Decisions) -> ScreenResult:
     return ScreenResult(table, summarise(batch, d), batch.app_ids, batch.app_hashes)
 
 
-def _order(app: I64, place: I64) -> npt.NDArray[np.intp] | None:
-    """The permutation sorting one kind's entries by (applicant, place); None when they are
-    in that order already (discretionary items come out of the kernel sorted)."""
+def _order(app: I64, place: I64, apps: int) -> npt.NDArray[np.intp] | None:
+    """The permutation sorting one kind's entries by (applicant, place), stably; None when
+    they are in that order already (discretionary items come out of the kernel sorted).
+    In C when built (accel.order: a counting sort by applicant, then each applicant's few
+    entries by place), else below."""
     if len(app) < 2:
         return None
+    if (fast := accel.order(app, place, apps)) is not None:
+        return fast[1]
     if int(app.max()) >= 1 << 23:  # (app << 40) would overflow int64: sort two keys
         order: npt.NDArray[np.intp] = np.lexsort((place, app))
         return order
@@ -199,9 +204,11 @@ def _int32(values: npt.NDArray[np.int32]) -> pa.Array:
 def decimal(fen: I64, valid: npt.NDArray[np.bool_]) -> pa.Array:
     """decimal128(18, 2) from int64 fen, built from its scaled integers (no float, no parse)."""
     n = len(fen)
-    words = np.empty((n, 2), np.int64)
-    words[:, 0] = np.where(valid, fen, 0)
-    words[:, 1] = words[:, 0] >> 63
+    words = accel.decimal_words(fen, valid)  # one pass in C when built
+    if words is None:
+        words = np.empty((n, 2), np.int64)
+        words[:, 0] = np.where(valid, fen, 0)
+        words[:, 1] = words[:, 0] >> 63
     return pa.Array.from_buffers(AMOUNT, n, [_validity(valid), pa.py_buffer(words)])
 
 
