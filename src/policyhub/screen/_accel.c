@@ -351,44 +351,43 @@ static PyObject *order(PyObject *self, PyObject *args) {
     int64_t *start = status == 1 ? (int64_t *)calloc((size_t)apps + 1, sizeof(int64_t)) : NULL;
     if (status == 1 && start == NULL)
         status = -1;
+    keyed_t *keyed = status == 1 ? (keyed_t *)malloc((size_t)(n ? n : 1) * sizeof(keyed_t)) : NULL;
+    if (status == 1 && keyed == NULL)
+        status = -1;
     if (status == 1) {
         for (Py_ssize_t i = 0; i < n; i++)
             start[app[i] + 1]++;
         for (Py_ssize_t a = 0; a < apps; a++)
             start[a + 1] += start[a];
-        for (Py_ssize_t i = 0; i < n; i++)
-            out[start[app[i]]++] = i; /* start[a] ends as the end of bucket a */
+        /* each row and its place to its applicant's bucket (start[a] ends as its end) */
+        for (Py_ssize_t i = 0; i < n; i++) {
+            keyed_t *slot = &keyed[start[app[i]]++];
+            slot->place = place[i];
+            slot->row = i;
+        }
         int64_t from = 0;
-        for (Py_ssize_t a = 0; a < apps && status == 1; a++) {
+        for (Py_ssize_t a = 0; a < apps; a++) {
             int64_t to = start[a], size = to - from;
             if (size > 32) {
-                keyed_t *keyed = (keyed_t *)malloc((size_t)size * sizeof(keyed_t));
-                if (keyed == NULL) {
-                    status = -1;
-                    break;
-                }
-                for (int64_t j = 0; j < size; j++) {
-                    keyed[j].row = out[from + j];
-                    keyed[j].place = place[out[from + j]];
-                }
-                qsort(keyed, (size_t)size, sizeof(keyed_t), by_place_then_row);
-                for (int64_t j = 0; j < size; j++)
-                    out[from + j] = keyed[j].row;
-                free(keyed);
+                qsort(keyed + from, (size_t)size, sizeof(keyed_t), by_place_then_row);
             } else {
                 for (int64_t j = from + 1; j < to; j++) {
-                    int64_t row = out[j], key = place[row], k = j;
-                    while (k > from && place[out[k - 1]] > key) {
-                        out[k] = out[k - 1];
+                    keyed_t here = keyed[j];
+                    int64_t k = j;
+                    while (k > from && keyed[k - 1].place > here.place) {
+                        keyed[k] = keyed[k - 1];
                         k--;
                     }
-                    out[k] = row;
+                    keyed[k] = here;
                 }
             }
             from = to;
         }
-        free(start);
+        for (Py_ssize_t i = 0; i < n; i++)
+            out[i] = keyed[i].row;
     }
+    free(keyed);
+    free(start);
     Py_END_ALLOW_THREADS
     return PyLong_FromLong(status);
 }
