@@ -8,6 +8,7 @@ fails when it was not, so a machine without a compiler does not pass silently sl
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -351,3 +352,56 @@ def test_decimal_words_are_the_sign_extended_fen(cells: list[tuple[int, bool]]) 
     assert words is not None
     assert [(int(lo) & (2**64 - 1)) + (int(hi) << 64) for lo, hi in words.tolist()] == \
         [f if v else 0 for f, v in cells]
+
+
+MATTERS = st.one_of(st.none(), st.sampled_from(
+    ["", "m1", "m2", "revenue-2020", "revenue-0999", "revenue-999", "revenue-20201",
+     "Revenue-2020", "revenue-２０２０", "event-1", "a-long-matter-id-of-many-bytes"]),
+    st.text(max_size=14))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(MATTERS, min_size=1, max_size=40), st.data())
+def test_matter_keys_number_the_given_ids_as_the_numpy_path_does(
+        values: list[str | None], data: st.DataObject) -> None:
+    from policyhub.screen.encode import NS_GIVEN, NS_OWN, NS_REVENUE, NS_SHIFT, REVENUE_ID
+
+    for s in variants(values):
+        cells = s.to_list()
+        if not cells:
+            continue
+        at = np.array(data.draw(st.lists(st.integers(0, len(cells) - 1), max_size=30)),
+                      np.int64)
+        index = np.arange(len(cells), dtype=np.int64) * 3
+        found = accel.matter_keys(s, at, index, "revenue-", 4, NS_SHIFT, NS_OWN, NS_REVENUE,
+                                  NS_GIVEN)
+        assert found is not None
+        keys, first = found
+        seen: list[str] = []
+        want = []
+        for i in at.tolist():
+            cell = cells[i]
+            if not cell:
+                want.append((NS_OWN << NS_SHIFT) | int(index[i]))
+                continue
+            if cell not in seen:
+                seen.append(cell)
+            if re.fullmatch(REVENUE_ID.strip("^$"), cell, flags=re.ASCII):
+                want.append((NS_REVENUE << NS_SHIFT) | int(cell[8:]))
+            else:
+                want.append((NS_GIVEN << NS_SHIFT) | seen.index(cell))
+        assert keys.tolist() == want
+        assert [cells[i] for i in first.tolist()] == seen
+
+
+def test_matter_keys_with_more_distinct_ids_than_the_first_table_holds() -> None:
+    from policyhub.screen.encode import NS_GIVEN, NS_SHIFT
+
+    ids = [f"m{i % 3000}" for i in range(9000)]  # 3,000 distinct: the table doubles thrice
+    s = pl.Series("matter", ids)
+    at = np.arange(len(ids), dtype=np.int64)
+    found = accel.matter_keys(s, at, at.copy(), "revenue-", 4, NS_SHIFT, 0, 1, NS_GIVEN)
+    assert found is not None
+    keys, first = found
+    assert first.tolist() == list(range(3000))
+    assert keys.tolist() == [(NS_GIVEN << NS_SHIFT) | (i % 3000) for i in range(9000)]

@@ -412,6 +412,111 @@ static PyObject *decimal_words(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+static inline uint64_t hash_bytes(const uint8_t *data, uint32_t length) {
+    uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
+    for (uint32_t i = 0; i < length; i++)
+        h = (h ^ data[i]) * 0x100000001b3ull;
+    return h ^ (h >> 29);
+}
+
+/* matter_keys(views, validity, offset, buffers, at, n, index, prefix, prefix_length, digits,
+ *             shift, own, revenue_ns, given_ns, keys, first) -> distinct, or -1 (no memory)
+ *
+ * The matter key of each event row at[j]: without a matter (null or empty), own << shift |
+ * its event_index; a matter spelled prefix + `digits` digits, the first not 0, revenue_ns
+ * << shift | that year; any other, given_ns << shift | its number among the distinct
+ * matters in order of first appearance. Every distinct matter (revenue-like ones too) is
+ * numbered, and first[d] is the row where matter d first appears: the caller gathers the
+ * ids from those rows. One pass, with a hash table of the distinct strings. */
+static PyObject *matter_keys(PyObject *self, PyObject *args) {
+    addr_t views_a, valid_a, buffers_a, at_a, index_a, prefix_a, keys_a, first_a;
+    Py_ssize_t offset, n, prefix_length, digits, shift, own, revenue_ns, given_ns;
+    if (!PyArg_ParseTuple(args, "KKnKKnKKnnnnnnKK", &views_a, &valid_a, &offset, &buffers_a,
+                          &at_a, &n, &index_a, &prefix_a, &prefix_length, &digits, &shift,
+                          &own, &revenue_ns, &given_ns, &keys_a, &first_a))
+        return NULL;
+    const uint8_t *views = (const uint8_t *)views_a, *valid = (const uint8_t *)valid_a;
+    const uint8_t *const *buffers = (const uint8_t *const *)buffers_a;
+    const int64_t *at = (const int64_t *)at_a, *index = (const int64_t *)index_a;
+    const uint8_t *prefix = (const uint8_t *)prefix_a;
+    int64_t *keys = (int64_t *)keys_a, *first = (int64_t *)first_a;
+    int64_t distinct = 0;
+    Py_BEGIN_ALLOW_THREADS
+    /* open addressing, kept under half full: it starts small and doubles, since a batch
+       holds few distinct matters however many events it has */
+    size_t slots = 1024;
+    int64_t *table = (int64_t *)malloc(slots * sizeof(int64_t)); /* matter number, -1 empty */
+    if (table == NULL) {
+        distinct = -1;
+    } else {
+        for (size_t s = 0; s < slots; s++)
+            table[s] = -1;
+        uint32_t revenue_length = (uint32_t)(prefix_length + digits);
+        for (Py_ssize_t j = 0; j < n && distinct >= 0; j++) {
+            int64_t i = at[j] + offset;
+            const uint8_t *view = views + 16 * i;
+            uint32_t length;
+            memcpy(&length, view, 4);
+            if (!is_valid(valid, i) || length == 0) {
+                keys[j] = (own << shift) | index[at[j]];
+                continue;
+            }
+            const uint8_t *data = view_data(view, buffers, length);
+            if ((size_t)distinct * 2 >= slots) { /* double, and place the matters again */
+                size_t bigger = slots * 2;
+                int64_t *grown = (int64_t *)malloc(bigger * sizeof(int64_t));
+                if (grown == NULL) {
+                    distinct = -1;
+                    break;
+                }
+                for (size_t s = 0; s < bigger; s++)
+                    grown[s] = -1;
+                for (int64_t d = 0; d < distinct; d++) {
+                    const uint8_t *v = views + 16 * (first[d] + offset);
+                    uint32_t l;
+                    memcpy(&l, v, 4);
+                    size_t s = hash_bytes(view_data(v, buffers, l), l) & (bigger - 1);
+                    while (grown[s] >= 0)
+                        s = (s + 1) & (bigger - 1);
+                    grown[s] = d;
+                }
+                free(table);
+                table = grown;
+                slots = bigger;
+            }
+            size_t slot = hash_bytes(data, length) & (slots - 1);
+            int64_t number;
+            for (;;) {
+                number = table[slot];
+                if (number < 0) {
+                    number = table[slot] = distinct;
+                    first[distinct++] = at[j];
+                    break;
+                }
+                const uint8_t *seen = views + 16 * (first[number] + offset);
+                uint32_t seen_length;
+                memcpy(&seen_length, seen, 4);
+                if (seen_length == length &&
+                    memcmp(view_data(seen, buffers, seen_length), data, length) == 0)
+                    break;
+                slot = (slot + 1) & (slots - 1);
+            }
+            int revenue = length == revenue_length && memcmp(data, prefix, prefix_length) == 0 &&
+                          data[prefix_length] >= '1' && data[prefix_length] <= '9';
+            int64_t year = 0;
+            for (Py_ssize_t d = 0; revenue && d < digits; d++) {
+                uint8_t c = data[prefix_length + d];
+                revenue = c >= '0' && c <= '9';
+                year = year * 10 + (c - '0');
+            }
+            keys[j] = revenue ? (revenue_ns << shift) | year : (given_ns << shift) | number;
+        }
+        free(table);
+    }
+    Py_END_ALLOW_THREADS
+    return PyLong_FromLongLong(distinct);
+}
+
 static PyMethodDef methods[] = {
     {"codes", codes, METH_VARARGS, "Vocabulary index of string-view cells (-1 null, -2 none)."},
     {"changes", changes, METH_VARARGS, "Where a string-view cell differs from the one before."},
@@ -420,6 +525,7 @@ static PyMethodDef methods[] = {
     {"revenue", revenue, METH_VARARGS, "Revenue rows read and sorted, when all valid (1) or not (0)."},
     {"order", order, METH_VARARGS, "Stable sort by (applicant, place): 0 sorted, 1 done, -1 not."},
     {"decimal_words", decimal_words, METH_VARARGS, "decimal128 words of int64 fen."},
+    {"matter_keys", matter_keys, METH_VARARGS, "Matter keys of event rows, distinct matters."},
     {NULL, NULL, 0, NULL},
 };
 

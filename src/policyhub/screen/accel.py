@@ -242,3 +242,27 @@ def decimal_words(fen: I64, valid: Bools) -> npt.NDArray[np.int64] | None:
     words = np.empty((len(fen), 2), np.int64)
     _c().decimal_words(fen.ctypes.data, valid.ctypes.data, len(fen), words.ctypes.data)
     return words
+
+
+def matter_keys(s: pl.Series, at: I64, index: I64, prefix: str, digits: int, shift: int,
+                own: int, revenue: int, given: int) -> tuple[I64, I64] | None:
+    """(key per event row at[j], the rows where each distinct matter first appears) for the
+    matter column `s`: rows without a matter (null or empty) get own << shift | their
+    event_index, matters spelled `prefix` + `digits` digits (the first not 0) revenue <<
+    shift | the year, any other given << shift | its number in order of first appearance
+    (every distinct matter is numbered). None when the pass cannot run."""
+    views = _Views.of(s)
+    if views is None or not _int64s(at) or not _int64s(index) or len(index) != views.n:
+        return None
+    if len(at) and (int(at.min()) < 0 or int(at.max()) >= views.n):
+        raise IndexError("matter_keys: row out of range")
+    code = np.frombuffer(prefix.encode(), np.uint8)
+    assert len(code) == len(prefix), "an ASCII prefix"
+    keys, first = np.empty(len(at), np.int64), np.empty(len(at), np.int64)
+    distinct = _c().matter_keys(views.views, views.valid, views.offset, views.data.ctypes.data,
+                                at.ctypes.data, len(at), index.ctypes.data, code.ctypes.data,
+                                len(code), digits, shift, own, revenue, given,
+                                keys.ctypes.data, first.ctypes.data)
+    if distinct < 0:  # pragma: no cover - out of memory
+        return None
+    return keys, first[:distinct]

@@ -40,7 +40,8 @@ NS_SHIFT = 40
 NS_OWN = 0  # an event without a matter: value = its event_index; label "event-<index>"
 NS_REVENUE = 1  # "revenue-<year>": value = the year (given ids spelled so land here too)
 NS_GIVEN = 2  # any other given id: value = its index in Batch.matters
-REVENUE_ID = r"^revenue-[1-9][0-9]{3}$"
+REVENUE_PREFIX, YEAR_DIGITS = "revenue-", 4  # "revenue-<year>", as the engine names them
+REVENUE_ID = rf"^{REVENUE_PREFIX}[1-9][0-9]{{{YEAR_DIGITS - 1}}}$"
 HASH_SEED = 20190801  # applicant id hashes: within a batch here, across batches in the CLI
 FEES = TYPE_CODE["platform_service_fees"]
 REVENUE = TYPE_CODE["annual_revenue"]
@@ -339,14 +340,24 @@ class _Encoder:
                      ) -> tuple[dict[int, I64], pl.Series]:
         """Matter keys of every non-revenue event row, and the given ids by key value.
 
-        Most events give no matter: only the rows that do are gathered and cast (a tenth of
-        the events in the synthetic registry; gathering every event's cell cost four times
-        as much). The given ids are numbered in order of first appearance."""
+        One pass in C when built (accel.matter_keys: a hash table of the distinct ids; the
+        ids are gathered from the rows where each first appears). Else, as most events give
+        no matter, only the rows that do are gathered and cast (a tenth of the events in the
+        synthetic registry; gathering every event's cell cost four times as much). The given
+        ids are numbered in order of first appearance."""
         parts = [(code, at) for code, at in by_type.items() if code != REVENUE]
         at = np.concatenate([a for _, a in parts])
-        keys = (NS_OWN << NS_SHIFT) | np.take(index, at)
+        fast = accel.matter_keys(
+            self.df.get_column("matter"), at, np.ascontiguousarray(index, np.int64),
+            REVENUE_PREFIX, YEAR_DIGITS, NS_SHIFT, NS_OWN, NS_REVENUE, NS_GIVEN) \
+            if "matter" in self.df.columns else None
         matters = pl.Series("matter", [], pl.String)
-        if "matter" in self.df.columns:
+        if fast is not None:  # one pass in C (accel.py), ids gathered where first seen
+            keys, first = fast
+            matters = self.df.get_column("matter").gather(first)
+        else:
+            keys = (NS_OWN << NS_SHIFT) | np.take(index, at)
+        if fast is None and "matter" in self.df.columns:
             column = parse._text(self.col("matter"))
             given = column.is_not_null() & (column.str.len_bytes() > 0)  # "" was reported
             sel = np.flatnonzero(np.take(parse._np_bool(given), at))
@@ -355,7 +366,8 @@ class _Encoder:
                 matters = m.unique(maintain_order=True)
                 code = m.cast(pl.Enum(matters)).to_physical().cast(pl.Int64).to_numpy()
                 revenue = matters.str.contains(REVENUE_ID).to_numpy()
-                year = matters.str.slice(8).str.to_integer(strict=False).fill_null(0).to_numpy()
+                year = matters.str.slice(len(REVENUE_PREFIX)).str.to_integer(strict=False) \
+                    .fill_null(0).to_numpy()
                 value = np.where(revenue, (NS_REVENUE << NS_SHIFT) | year,
                                  (NS_GIVEN << NS_SHIFT) | np.arange(len(matters)))
                 keys[sel] = value[code]
