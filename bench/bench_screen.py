@@ -6,8 +6,10 @@ RSS of that process (os.wait4), for 10k, 100k and 1M applicants (3–6 revenue y
 other events each: 1M applicants are about 4.5M revenue rows and 2.7M other rows). The inputs
 are generated once into build/bench/screen/ (not timed). For the million also the CPU time,
 system time and page faults of a run: steadier than the wall clock of a shared VM, and what
-tells a change of code from a change of machine. Beside them, the price of a page fault here
-(first touch of fresh memory): a run pays it for every page of its peak memory.
+tells a change of code from a change of machine — and the same runs with the encoder's
+compiled passes off (POLICYHUB_SCREEN_ACCEL=0), interleaved with them: what the C extension
+buys. Beside them, the price of a page fault here (first touch of fresh memory): a run pays
+it for every page of its peak memory.
 
 Kernel: the rule kernel alone (`kernel.decide` on batches already in memory), and three rules
 of it (P4.leading_firm, P5.urgent_talent, P6.standard) through the kernel against a plain
@@ -23,6 +25,7 @@ import datetime as dt
 import math
 import mmap
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -57,8 +60,8 @@ def run() -> list[Row]:
     rows: list[Row] = []
     for n in SIZES:
         source = registry(n)
-        runs = end_to_end(source)
         big = n >= 1_000_000
+        runs = end_to_end(source, numpy_too=big)
         label = f"{n:,} applicants"
         rows.append(Row(NAME, f"end to end, {label} (median of {RUNS})", runs.wall, "s",
                         TARGET_SECONDS if big else None, strict=True))
@@ -71,6 +74,14 @@ def run() -> list[Row]:
                 Row(NAME, f"cores busy (CPU / wall), {label}", runs.cpu / runs.wall, "×"),
                 Row(NAME, f"page faults (minor), {label} (median)", runs.faults, ""),
             ]
+            if runs.numpy is not None:  # what the compiled passes buy, in the same minutes
+                rows += [
+                    Row(NAME, f"end to end, {label}, NumPy paths only "
+                        f"(POLICYHUB_SCREEN_ACCEL=0, runs interleaved)", runs.numpy.wall, "s"),
+                    Row(NAME, f"CPU time, {label}, NumPy paths only", runs.numpy.cpu, "s"),
+                    Row(NAME, f"compiled passes / NumPy paths, wall, {label}",
+                        runs.wall / runs.numpy.wall, "×"),
+                ]
     rows.append(Row(NAME, f"first touch of {TOUCH_MB} MB of fresh memory (this machine's "
                     "page-fault cost)", first_touch(), "ms"))
     rows += kernel_rows(registry(max(SIZES)))
@@ -93,7 +104,7 @@ def _synth_version() -> str:
     return str(Path(synth.__file__).stat().st_mtime_ns)
 
 
-@dataclass(frozen=True)
+@dataclass
 class Runs:
     """Medians over the runs of one input (wall and CPU seconds, page faults) and the
     largest peak RSS."""
@@ -103,11 +114,14 @@ class Runs:
     system: float
     faults: float
     rss_mb: float
+    numpy: Runs | None = None  # the same runs with the compiled passes off, interleaved
 
 
-def end_to_end(source: Path) -> Runs:
+def end_to_end(source: Path, *, numpy_too: bool = False) -> Runs:
     """`policyhub screen` on `source`, RUNS times, each its own process (os.wait4 gives its
-    own CPU time, page faults and peak RSS).
+    own CPU time, page faults and peak RSS). With `numpy_too`, each run is followed by one
+    with the compiled passes off (POLICYHUB_SCREEN_ACCEL=0), whose figures land in
+    `Runs.numpy`: interleaved, so a drift of the machine falls on both alike.
 
     As installed: the package's modules compiled (pip compiles them; an editable install
     under PYTHONDONTWRITEBYTECODE=1 would otherwise compile them on every start, 0.07 s),
@@ -118,25 +132,46 @@ def end_to_end(source: Path) -> Runs:
     argv = [str(exe), "screen", str(source), "-o", str(target), "--as-of",
             AS_OF.isoformat(), "--no-progress"]
     compileall.compile_dir(str(Path(policyhub.__file__).parent), quiet=1)
-    walls, cpus, systems, faults, peak_kb = [], [], [], [], 0
+    compiled: list[_Run] = []
+    numpy: list[_Run] = []
     for _ in range(RUNS):
-        target.unlink(missing_ok=True)
-        start = time.perf_counter()
-        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        assert child.stderr is not None
-        err = child.stderr.read()  # (a few lines at most: the pipe cannot fill)
-        _, status, usage = os.wait4(child.pid, 0)
-        walls.append(time.perf_counter() - start)
-        child.returncode = os.waitstatus_to_exitcode(status)
-        child.stderr.close()
-        if child.returncode != 0:
-            raise RuntimeError(f"policyhub screen exited {child.returncode}: {err.decode()}")
-        cpus.append(usage.ru_utime + usage.ru_stime)
-        systems.append(usage.ru_stime)
-        faults.append(usage.ru_minflt)
-        peak_kb = max(peak_kb, usage.ru_maxrss)
+        compiled.append(_run_once(argv, target, None))
+        if numpy_too:
+            numpy.append(_run_once(argv, target, {"POLICYHUB_SCREEN_ACCEL": "0"}))
+    runs = _summary(compiled)
+    if numpy_too:
+        runs.numpy = _summary(numpy)
+    return runs
+
+
+@dataclass(frozen=True)
+class _Run:
+    wall: float
+    usage: resource.struct_rusage
+
+
+def _run_once(argv: list[str], target: Path, env: dict[str, str] | None) -> _Run:
+    target.unlink(missing_ok=True)
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             env={**os.environ, **env} if env else None)
+    assert child.stderr is not None
+    err = child.stderr.read()  # (a few lines at most: the pipe cannot fill)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    child.stderr.close()
+    if child.returncode != 0:
+        raise RuntimeError(f"policyhub screen exited {child.returncode}: {err.decode()}")
+    return _Run(wall, usage)
+
+
+def _summary(runs: list[_Run]) -> Runs:
     median = statistics.median
-    return Runs(median(walls), median(cpus), median(systems), median(faults), peak_kb / 1024)
+    return Runs(median(r.wall for r in runs),
+                median(r.usage.ru_utime + r.usage.ru_stime for r in runs),
+                median(r.usage.ru_stime for r in runs), median(r.usage.ru_minflt for r in runs),
+                max(r.usage.ru_maxrss for r in runs) / 1024)
 
 
 def first_touch(mb: int = 0) -> float:

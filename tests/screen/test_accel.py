@@ -106,13 +106,22 @@ def test_changes_are_where_a_cell_differs_from_the_one_before(values: list[str |
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(st.none(), credit_codes()), max_size=30))
-def test_credit_codes_agree_with_the_engine(values: list[str | None]) -> None:
+@given(st.lists(st.one_of(st.none(), credit_codes()), max_size=30), st.data())
+def test_credit_codes_agree_with_the_engine(values: list[str | None],
+                                            data: st.DataObject) -> None:
     for s in variants(values):
+        cells = s.to_list()
         found = accel.credit_codes(s, creditcode.ALPHABET, creditcode.WEIGHTS)
         assert found is not None
-        assert found.tolist() == [c is not None and creditcode.is_valid(c)
-                                  for c in s.to_list()]
+        assert found.tolist() == [c is not None and creditcode.is_valid(c) for c in cells]
+        if cells:
+            at = np.array(data.draw(st.lists(st.integers(0, len(cells) - 1), max_size=20)),
+                          np.int64)
+            status = accel.credit_code_status(s, creditcode.ALPHABET, creditcode.WEIGHTS, at)
+            assert status is not None
+            assert status.tolist() == [
+                accel.NULL if cells[i] is None else
+                accel.VALID if creditcode.is_valid(cells[i]) else accel.INVALID for i in at]
 
 
 @settings(max_examples=100, deadline=None)

@@ -144,18 +144,21 @@ static PyObject *changes(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* credit_codes(views, validity, offset, n, buffers, values, weights, alphabet, radix, size,
- * out): out[j] = 1 where the cell at row j is a unified social credit code (GB 32100-2015):
- * `size` characters of the alphabet, the last the check character of the others. `values`
- * maps each byte to its value in the alphabet (-1: not in it), `weights` holds the size - 1
+/* credit_codes(views, validity, offset, at, n, buffers, values, weights, alphabet, radix,
+ * size, out): for the cell at row at[j] (or j when at is 0), out[j] = 1 where it is a
+ * unified social credit code (GB 32100-2015): `size` characters of the alphabet, the last
+ * the check character of the others; 2 where the cell is null; 0 otherwise. `values` maps
+ * each byte to its value in the alphabet (-1: not in it), `weights` holds the size - 1
  * weights and `alphabet` the `radix` characters by value, all from
  * policyhub.engine.creditcode: no figure of the standard is written here. */
 static PyObject *credit_codes(PyObject *self, PyObject *args) {
-    addr_t views_a, valid_a, buffers_a, values_a, weights_a, alphabet_a, out_a;
+    addr_t views_a, valid_a, at_a, buffers_a, values_a, weights_a, alphabet_a, out_a;
     Py_ssize_t offset, n, radix, size;
-    if (!PyArg_ParseTuple(args, "KKnnKKKKnnK", &views_a, &valid_a, &offset, &n, &buffers_a,
-                          &values_a, &weights_a, &alphabet_a, &radix, &size, &out_a))
+    if (!PyArg_ParseTuple(args, "KKnKnKKKKnnK", &views_a, &valid_a, &offset, &at_a, &n,
+                          &buffers_a, &values_a, &weights_a, &alphabet_a, &radix, &size,
+                          &out_a))
         return NULL;
+    const int64_t *at = (const int64_t *)at_a;
     const uint8_t *views = (const uint8_t *)views_a, *valid = (const uint8_t *)valid_a;
     const uint8_t *const *buffers = (const uint8_t *const *)buffers_a;
     const int8_t *values = (const int8_t *)values_a;
@@ -164,10 +167,12 @@ static PyObject *credit_codes(PyObject *self, PyObject *args) {
     uint8_t *out = (uint8_t *)out_a;
     Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t j = 0; j < n; j++) {
-        int64_t i = offset + j;
+        int64_t i = offset + (at ? at[j] : j);
         out[j] = 0;
-        if (!is_valid(valid, i))
+        if (!is_valid(valid, i)) {
+            out[j] = 2;
             continue;
+        }
         const uint8_t *view = views + 16 * i;
         uint32_t length;
         memcpy(&length, view, 4);

@@ -142,14 +142,30 @@ def credit_codes(s: pl.Series, alphabet: str, weights: Sequence[int]) -> Bools |
     """Where a cell is a unified social credit code: len(weights) + 1 characters of
     `alphabet`, the last the check character of the others (GB 32100-2015; the alphabet
     and weights come from policyhub.engine.creditcode). None when the pass cannot run."""
+    found = credit_code_status(s, alphabet, weights)
+    return None if found is None else found == VALID
+
+
+VALID, INVALID, NULL = 1, 0, 2  # credit_code_status
+
+
+def credit_code_status(s: pl.Series, alphabet: str, weights: Sequence[int],
+                       at: I64 | None = None) -> npt.NDArray[np.uint8] | None:
+    """Per cell at rows `at` (every row when None): VALID (a credit code as above), NULL or
+    INVALID; None when the pass cannot run."""
     views = _Views.of(s)
     if views is None:
         return None
+    if at is not None:
+        at = np.ascontiguousarray(at, np.int64)
+        if len(at) and (int(at.min()) < 0 or int(at.max()) >= views.n):
+            raise IndexError("credit_code_status: row out of range")
     table, weight, chars = _credit_tables(alphabet, tuple(weights))
-    out = np.empty(views.n, np.bool_)
-    _c().credit_codes(views.views, views.valid, views.offset, views.n, views.data.ctypes.data,
-                      table.ctypes.data, weight.ctypes.data, chars.ctypes.data, len(alphabet),
-                      len(weights) + 1, out.ctypes.data)
+    n = views.n if at is None else len(at)
+    out = np.empty(n, np.uint8)
+    _c().credit_codes(views.views, views.valid, views.offset, 0 if at is None else at.ctypes.data,
+                      n, views.data.ctypes.data, table.ctypes.data, weight.ctypes.data,
+                      chars.ctypes.data, len(alphabet), len(weights) + 1, out.ctypes.data)
     return out
 
 

@@ -16,7 +16,7 @@ import numpy.typing as npt
 import polars as pl
 
 from policyhub.engine import creditcode
-from policyhub.engine.request import EVENT_TYPES, KINDS, YEAR_MAX, YEAR_MIN
+from policyhub.engine.request import EVENT_TYPES, KINDS, SCOPE_FLAGS, YEAR_MAX, YEAR_MIN
 from policyhub.screen import accel, parse
 from policyhub.screen.problems import Problems, ScreenInputError, raise_if
 from policyhub.screen.schema import (
@@ -165,9 +165,14 @@ class _Encoder:
             start = np.zeros(self.n, np.bool_)
             start[heads] = True
             self._consistent(start)
-        head = self.gather(tuple(APPLICANT_COLUMNS), heads)
-        in_scope = self._applicants(heads, head)
-        names = head.get_column("name").cast(pl.String) if "name" in self.df.columns else None
+        in_scope = None if differs or self.problems else self._applicants_in_c(heads)
+        if in_scope is None:
+            head = self.gather(tuple(APPLICANT_COLUMNS), heads)
+            in_scope = self._applicants(heads, head)
+            names = head.get_column("name") if "name" in self.df.columns else None
+        else:
+            names = self.col("name", heads) if "name" in self.df.columns else None
+        names = names.cast(pl.String) if names is not None else None
         revenue, events, fees, matters = self._events()
         return Batch(len(heads), app_ids, names, in_scope, revenue, events, fees, matters,
                      self.app_hashes)
@@ -215,12 +220,37 @@ class _Encoder:
         kind, bad_kind = parse.choice(kind_col, KINDS, rows, "kind", p)
         self._required(kind_col, rows, "kind", "")
         scope = np.ones(len(heads), np.bool_)
-        for flag in ("registered_in_changsha", "taxed_in_changsha", "cybersecurity_business"):
+        for flag in SCOPE_FLAGS:
             s = head.get_column(flag)
             value, bad = parse.bools(s, rows, flag, p)
             self._required(s, rows, flag, "")
             scope &= value & ~bad
         self._credit_codes(head.get_column("credit_code"), rows, kind, bad_kind)
+        return scope
+
+    def _applicants_in_c(self, heads: I64) -> Bools | None:
+        """In scope or not, per applicant, read at its first row by the compiled passes
+        (accel.py) without gathering the applicant columns first — when every kind is
+        known, every scope flag a given boolean and every credit code valid (or absent for
+        a person or team). None otherwise: `_applicants` reads them and words the problems."""
+        columns = self.df.columns
+        if "kind" not in columns or "credit_code" not in columns:
+            return None
+        found = accel.codes(self.df.get_column("kind"), KINDS, heads)
+        if found is None or found[1] or (found[0] < 0).any():
+            return None
+        kind = found[0]
+        status = accel.credit_code_status(self.df.get_column("credit_code"),
+                                          creditcode.ALPHABET, creditcode.WEIGHTS, heads)
+        if status is None or (status == accel.INVALID).any() or \
+                ((status == accel.NULL) & ~np.isin(kind, PEOPLE_CODES)).any():
+            return None
+        scope = np.ones(len(heads), np.bool_)
+        for flag in SCOPE_FLAGS:
+            native = self.native(flag)
+            if native is None or native.dtype != pl.Boolean or native.null(heads).any():
+                return None
+            scope &= native.take(heads)
         return scope
 
     def _credit_codes(self, column: pl.Series, rows: I64, kind: I64, bad_kind: Bools) -> None:
