@@ -282,3 +282,62 @@ def matter_keys(s: pl.Series, at: I64, index: I64, prefix: str, digits: int, shi
     if distinct < 0:  # pragma: no cover - out of memory
         return None
     return keys, first[:distinct]
+
+
+# --- Parquet page bodies (parquet_out.py) ------------------------------------------------------
+# Each takes addresses of Arrow buffers the caller holds and returns the encoded bytes in a
+# NumPy array sized for the worst case (bounds in _hybrid_bound).
+
+Bytes = npt.NDArray[np.uint8]
+
+
+def _hybrid_bound(n: int, bit_width: int) -> int:
+    """The most bytes the RLE / bit-packed hybrid of n values can take: at most n / 8 RLE
+    runs (a 5-byte header and a 4-byte value each) and one bit-packed run more, each padded
+    to a whole group of 8 values."""
+    runs = n // 8 + 2
+    return runs * (5 + 4 + 5 + bit_width) + (n * bit_width + 7) // 8 + 16
+
+
+def parquet_levels(bitmap: int, offset: int, n: int) -> Bytes:
+    """The definition levels of n cells (bitmap 0: all valid) as a v1 data page puts them:
+    a 4-byte length, then the hybrid runs of bit width 1."""
+    scratch = np.empty(max(n, 1), np.uint32)
+    out = np.empty(4 + _hybrid_bound(n, 1), np.uint8)
+    size = _c().levels(bitmap, offset, n, scratch.ctypes.data, out.ctypes.data)
+    assert size <= len(out)
+    return out[:size]
+
+
+def parquet_indices(values: int, width: int, bitmap: int, offset: int, n: int,
+                    bit_width: int) -> Bytes:
+    """The dictionary indices (`width` bytes each) of the valid cells among n: a byte of
+    bit width, then the hybrid runs."""
+    scratch = np.empty(max(n, 1), np.uint32)
+    out = np.empty(1 + _hybrid_bound(n, bit_width), np.uint8)
+    size = _c().indices(values, width, bitmap, offset, n, bit_width, scratch.ctypes.data,
+                        out.ctypes.data)
+    assert size <= len(out)
+    return out[:size]
+
+
+def parquet_plain(values: int, width: int, stride: int, bitmap: int, offset: int, n: int
+                  ) -> Bytes:
+    """The valid cells' values in PLAIN encoding: `width` bytes every `stride` (width 0:
+    booleans from a bitmap, packed eight to a byte)."""
+    out = np.empty(n * max(width, 1) + 8, np.uint8)
+    size = _c().plain(values, width, stride, bitmap, offset, n, out.ctypes.data)
+    assert size <= len(out)
+    return out[:size]
+
+
+def parquet_strings(values: pa.Array) -> Bytes:
+    """A string array (int32 offsets, no nulls) in PLAIN encoding: 4-byte length, bytes."""
+    if values.null_count:
+        raise ValueError("dictionary values must not be null")
+    offsets, data = values.buffers()[1], values.buffers()[2]
+    length, total = len(values), 0 if data is None else data.size
+    out = np.empty(total + 4 * length + 8, np.uint8)
+    size = _c().strings(offsets.address, 0 if data is None else data.address, values.offset,
+                        length, out.ctypes.data)
+    return out[:size]
