@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -331,50 +330,3 @@ def test_the_console_script_leaves_after_screen_with_all_its_output(
 def test_the_console_script_exits_as_usual_for_other_commands() -> None:
     done = _console("params", "--help")
     assert done.returncode == 0 and "usage: policyhub params" in done.stdout
-
-
-def _frames(n: int, log: list[int] | None = None, fail_at: int | None = None
-            ) -> Iterator[tuple[int, pl.DataFrame]]:
-    for i in range(n):
-        if i == fail_at:
-            raise io.InputFileError("broken block")
-        if log is not None:
-            log.append(i)
-        yield i * 10, pl.DataFrame({"i": [i]})
-
-
-def test_the_feed_numbers_batches_in_file_order_then_says_none() -> None:
-    from policyhub.screen.cli import _Feed
-
-    feed = _Feed(_frames(3))
-    taken = [feed.take() for _ in range(4)]
-    assert [(t[0], t[1], t[2][0]["i"][0]) if t else None for t in taken] == [
-        (0, 0, 0), (1, 10, 1), (2, 20, 2), None]
-    assert feed.take() is None
-
-
-def test_the_feed_reads_one_batch_ahead_and_no_more() -> None:
-    import time
-
-    from policyhub.screen.cli import _Feed
-
-    log: list[int] = []
-    feed = _Feed(_frames(5, log), ahead=1)
-    time.sleep(0.2)
-    assert log == [0]  # one read ahead, none taken yet
-    feed.take()
-    time.sleep(0.2)
-    assert log == [0, 1]
-    feed.close()
-    feed.reader.join(timeout=5)
-    assert not feed.reader.is_alive()
-
-
-def test_the_feed_raises_the_readers_error_to_the_taker() -> None:
-    from policyhub.screen.cli import _Feed
-
-    feed = _Feed(_frames(3, fail_at=1))
-    assert feed.take() is not None
-    with pytest.raises(io.InputFileError, match="broken block"):
-        feed.take()
-    assert feed.take() is None

@@ -23,7 +23,6 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import argparse
 import contextlib
 import datetime as dt
-import queue
 import sys
 import threading
 import time
@@ -52,7 +51,6 @@ if TYPE_CHECKING:
 
 EXIT_BAD_INPUT = 2
 WORKERS = 2  # batches decided at once
-READ_AHEAD = 1  # batches read before a deciding thread takes them
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -136,11 +134,10 @@ def run(source: Path, target: Path | None, options: Options, *, progress: bool =
         workers: int = WORKERS) -> Summary:
     """Decide `source` batch by batch into `target`; the summary, or ScreenInputError.
 
-    A reader thread reads the file one batch ahead (_Feed); each of `workers` threads takes
-    the next batch and decides it; NumPy, Polars, the Parquet reader and the compiled
-    passes release the GIL, so they run side by side. The main thread writes the results
-    in input order. The first batches are read while the main thread imports the kernel
-    (warm_up)."""
+    Each of `workers` threads takes the next batch from the file (one read at a time) and
+    decides it; NumPy, Polars and the Parquet reader release the GIL, so one thread reads
+    while the other decides. The main thread writes the results in input order. The first
+    batches are read while the main thread imports the kernel (warm_up)."""
     if not source.is_file():
         raise InputFileError(f"{source}: no such file")
     if target:
@@ -177,7 +174,6 @@ def run(source: Path, target: Path | None, options: Options, *, progress: bool =
         if output:
             output.commit()
     finally:
-        feed.close()
         if bar is not None:
             bar.close()
         if output:
@@ -189,38 +185,11 @@ Taken = tuple[int, int, list[pl.DataFrame]]
 
 
 class _Feed:
-    """The batches of a file, numbered in file order, read one ahead by a reader thread and
-    taken one at a time by the deciding threads.
+    """The batches of a file, taken one at a time by the deciding threads, numbered in
+    file order."""
 
-    One batch is read while the threads decide theirs, so a thread that finishes its batch
-    finds the next one read (before, it read it then, waiting for Polars' one pool thread
-    while the other thread decided). Interleaved A/B, three sets of 10–12 pairs: 2.205 ->
-    2.12, 2.14 -> 2.125 and 2.02 -> 1.995 s, for one more batch in memory (peak 0.70 ->
-    0.82 GB, 30k more page faults). An error of the reader (a file that cannot be read) is
-    raised by `take`; `close` stops the reader."""
-
-    def __init__(self, items: Iterator[tuple[int, pl.DataFrame]], ahead: int = READ_AHEAD):
+    def __init__(self, items: Iterator[tuple[int, pl.DataFrame]]):
         self.items, self.lock, self.taken, self.over = items, threading.Lock(), 0, False
-        self.read: queue.SimpleQueue[tuple[int, pl.DataFrame] | BaseException | None] = \
-            queue.SimpleQueue()
-        self.space = threading.Semaphore(ahead)  # batches read but not yet taken
-        self.stopped = False
-        self.reader = threading.Thread(target=self._reader, name="screen-reader", daemon=True)
-        self.reader.start()
-
-    def _reader(self) -> None:
-        while True:
-            self.space.acquire()
-            if self.stopped:
-                return
-            try:
-                item: tuple[int, pl.DataFrame] | BaseException | None = next(self.items, None)
-            except BaseException as exc:  # handed to the taker, who raises it
-                item = exc
-            self.read.put(item)
-            if not isinstance(item, tuple):
-                return
-            del item  # the taker holds the batch alone (see `batches`)
 
     def take(self) -> Taken | None:
         """(number, first row, [frame]) or None once the file is read. The frame comes in a
@@ -228,21 +197,12 @@ class _Feed:
         with self.lock:
             if self.over:
                 return None
-            item = self.read.get()
-            self.space.release()
-            if isinstance(item, BaseException):
-                self.over = True
-                raise item
+            item = next(self.items, None)
             if item is None:
                 self.over = True
                 return None
             self.taken += 1
             return self.taken - 1, item[0], [item[1]]
-
-    def close(self) -> None:
-        """Stop the reader (it may be waiting for room, or reading one more batch)."""
-        self.stopped = True
-        self.space.release()
 
 
 @dataclass

@@ -36,8 +36,7 @@ if TYPE_CHECKING:
 
 CSV_BLOCK = 64 << 20  # bytes of CSV text per block
 # Applicants per batch: a batch is decided at once (about 470k input rows and 60 MB of
-# arrays for the synthetic registry); two are decided at a time while the next is read
-# (policyhub.screen.cli._Feed reads one ahead).
+# arrays for the synthetic registry); two are decided at a time while the next is read.
 BATCH_APPLICANTS = 1 << 16
 FIRST_SPLIT_ROWS = 1 << 16  # a first row group this large is read in two slices
 FORMATS = (".parquet", ".csv", ".jsonl")
