@@ -64,6 +64,14 @@ def _c() -> ModuleType:
     return _compiled
 
 
+def _rows(at: I64, n: int, caller: str) -> I64:
+    """`at`, once every row in it is one of the column's n rows (the C passes index with
+    them unchecked)."""
+    if len(at) and (int(at.min()) < 0 or int(at.max()) >= n):
+        raise IndexError(f"{caller}: row out of range")
+    return at
+
+
 def applies(s: pl.Series) -> bool:
     """Whether the compiled passes run on `s`: built, on, and a string column."""
     return ACTIVE and s.dtype == pl.String
@@ -114,9 +122,7 @@ def codes(s: pl.Series, values: Sequence[str], at: I64 | None = None
     if views is None:
         return None
     if at is not None:
-        at = np.ascontiguousarray(at, np.int64)
-        if len(at) and (int(at.min()) < 0 or int(at.max()) >= views.n):
-            raise IndexError("codes: row out of range")
+        at = _rows(np.ascontiguousarray(at, np.int64), views.n, "codes")
     held, addresses, lengths = _vocabulary(tuple(values))
     n = views.n if at is None else len(at)
     out = np.empty(n, np.int64)
@@ -157,9 +163,7 @@ def credit_code_status(s: pl.Series, alphabet: str, weights: Sequence[int],
     if views is None:
         return None
     if at is not None:
-        at = np.ascontiguousarray(at, np.int64)
-        if len(at) and (int(at.min()) < 0 or int(at.max()) >= views.n):
-            raise IndexError("credit_code_status: row out of range")
+        at = _rows(np.ascontiguousarray(at, np.int64), views.n, "credit_code_status")
     table, weight, chars = _credit_tables(alphabet, tuple(weights))
     n = views.n if at is None else len(at)
     out = np.empty(n, np.uint8)
@@ -217,8 +221,7 @@ def revenue(at: I64, app: I64, index: I64, years: npt.NDArray[Any], year_bitmap:
             not (years.flags.c_contiguous and amounts.flags.c_contiguous) or \
             len(years) != len(app) or len(amounts) != len(app):
         return None
-    if len(at) and (int(at.min()) < 0 or int(at.max()) >= len(app)):
-        raise IndexError("revenue: row out of range")
+    _rows(at, len(app), "revenue")
     n = len(at)
     out = [np.empty(n, np.int64) for _ in range(5)]
     ok = _c().revenue(at.ctypes.data, n, app.ctypes.data, index.ctypes.data, years.ctypes.data,
@@ -270,8 +273,7 @@ def matter_keys(s: pl.Series, at: I64, index: I64, prefix: str, digits: int, shi
     views = _Views.of(s)
     if views is None or not _int64s(at) or not _int64s(index) or len(index) != views.n:
         return None
-    if len(at) and (int(at.min()) < 0 or int(at.max()) >= views.n):
-        raise IndexError("matter_keys: row out of range")
+    _rows(at, views.n, "matter_keys")
     code = np.frombuffer(prefix.encode(), np.uint8)
     assert len(code) == len(prefix), "an ASCII prefix"
     keys, first = np.empty(len(at), np.int64), np.empty(len(at), np.int64)

@@ -300,8 +300,9 @@ class _Encoder:
         # The usual export (every row a valid event, in order) in one pass in C (accel.py);
         # with any problem so far, or a row that only declares its applicant, the NumPy
         # path (whose bad and missing cells are coded 0, not told apart from type 0).
+        index = np.ascontiguousarray(index, np.int64)  # (as the C passes take it, once)
         grouped = None if self.problems or inull.any() or tnull.any() else accel.by_type(
-            tcode, np.ascontiguousarray(index, np.int64), self.app, FEES, len(EVENT_TYPES))
+            tcode, index, self.app, FEES, len(EVENT_TYPES))
         if grouped is not None:
             self.in_place = True
             rows, counts = grouped
@@ -377,9 +378,8 @@ class _Encoder:
         ids are numbered in order of first appearance."""
         parts = [(code, at) for code, at in by_type.items() if code != REVENUE]
         at = np.concatenate([a for _, a in parts])
-        fast = accel.matter_keys(
-            self.df.get_column("matter"), at, np.ascontiguousarray(index, np.int64),
-            REVENUE_PREFIX, YEAR_DIGITS, NS_SHIFT, NS_OWN, NS_REVENUE, NS_GIVEN) \
+        fast = accel.matter_keys(self.df.get_column("matter"), at, index, REVENUE_PREFIX,
+                                 YEAR_DIGITS, NS_SHIFT, NS_OWN, NS_REVENUE, NS_GIVEN) \
             if "matter" in self.df.columns else None
         matters = pl.Series("matter", [], pl.String)
         if fast is not None:  # one pass in C (accel.py), ids gathered where first seen
@@ -540,9 +540,9 @@ class _Encoder:
         if year is None or amount is None or not year.dtype.is_integer() or \
                 not isinstance(amount.dtype, pl.Decimal) or amount.scale != 2:
             return None
-        found = accel.revenue(at, self.app, np.ascontiguousarray(index, np.int64), year.values,
-                              year.bitmap, year.offset, amount.pairs, amount.bitmap,
-                              amount.offset, YEAR_MIN, YEAR_MAX, parse.MAX_FEN)
+        found = accel.revenue(at, self.app, index, year.values, year.bitmap, year.offset,
+                              amount.pairs, amount.bitmap, amount.offset, YEAR_MIN, YEAR_MAX,
+                              parse.MAX_FEN)
         if found is None:
             return None
         rows, app, ev, years, fen = found
