@@ -414,3 +414,47 @@ def test_matter_keys_with_more_distinct_ids_than_the_first_table_holds() -> None
     keys, first = found
     assert first.tolist() == list(range(3000))
     assert keys.tolist() == [(NS_GIVEN << NS_SHIFT) | (i % 3000) for i in range(9000)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(MATTERS, st.integers(0, 4)), min_size=1, max_size=40),
+       st.lists(st.booleans(), min_size=5, max_size=5))
+def test_matter_keys_in_row_order_are_those_read_type_by_type(
+        cells: list[tuple[str | None, int]], include: list[bool]) -> None:
+    """The row-order pass gives what matter_keys gives for the rows of each included type in
+    turn: the same keys, the same numbering of the given ids, the same first rows."""
+    from policyhub.screen.encode import NS_GIVEN, NS_OWN, NS_REVENUE, NS_SHIFT
+
+    types = np.array([t for _, t in cells], np.int64)
+    index = np.arange(len(cells), dtype=np.int64) * 3
+    for s in variants([m for m, _ in cells]):
+        if len(s) != len(cells):
+            continue
+        at = np.concatenate([np.flatnonzero(types == t) for t in range(5) if include[t]]
+                            + [np.zeros(0, np.int64)]).astype(np.int64)
+        names = ("revenue-", 4, NS_SHIFT, NS_OWN, NS_REVENUE, NS_GIVEN)
+        by_type = accel.matter_keys(s, at, index, *names)
+        in_rows = accel.matter_keys_in_rows(s, types, include, len(at), index, *names)
+        assert accel.matter_keys_in_rows(s, types, include, len(at) + 1, index,
+                                         *names) is None  # not that many rows
+        assert by_type is not None and in_rows is not None
+        assert in_rows[0].tolist() == by_type[0].tolist()
+        assert in_rows[1].tolist() == by_type[1].tolist()
+
+
+def test_matter_keys_in_row_order_with_many_distinct_ids() -> None:
+    """Thousands of distinct ids met in another order than their places: renumbered."""
+    from policyhub.screen.encode import NS_GIVEN, NS_SHIFT
+
+    n = 9000
+    ids = pl.Series("matter", [f"m{(i * 7) % 4000}" for i in range(n)])
+    types = np.array([i % 3 for i in range(n)], np.int64)[::-1].copy()
+    index = np.arange(n, dtype=np.int64)
+    at = np.concatenate([np.flatnonzero(types == t) for t in (1, 2)]).astype(np.int64)
+    names = ("revenue-", 4, NS_SHIFT, 0, 1, NS_GIVEN)
+    want = accel.matter_keys(ids, at, index, *names)
+    found = accel.matter_keys_in_rows(ids, types, [False, True, True], len(at), index,
+                                  *names)
+    assert want is not None and found is not None
+    assert found[0].tolist() == want[0].tolist() and found[1].tolist() == want[1].tolist()
+    assert len(found[1]) > 1000

@@ -398,6 +398,107 @@ static inline uint64_t hash_bytes(const uint8_t *data, uint32_t length) {
     return h ^ (h >> 29);
 }
 
+static int by_value(const void *a, const void *b) {
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The distinct matter strings of a batch: open addressing over their numbers, kept under
+ * half full; it starts small and doubles, since a batch holds few distinct matters however
+ * many events it has. A matter is held as the row where it was first seen. */
+typedef struct {
+    const uint8_t *views;
+    const uint8_t *const *buffers;
+    Py_ssize_t offset;
+    size_t slots;
+    int64_t *table; /* matter number per slot, -1 empty */
+    int64_t *row;   /* the row where each matter was first seen (caller's, n long) */
+    int64_t distinct;
+} matters_t;
+
+static int matters_init(matters_t *m, const uint8_t *views, const uint8_t *const *buffers,
+                        Py_ssize_t offset, int64_t *row) {
+    m->views = views, m->buffers = buffers, m->offset = offset, m->row = row;
+    m->slots = 1024, m->distinct = 0;
+    m->table = (int64_t *)malloc(m->slots * sizeof(int64_t));
+    if (m->table == NULL)
+        return 0;
+    for (size_t s = 0; s < m->slots; s++)
+        m->table[s] = -1;
+    return 1;
+}
+
+static const uint8_t *matters_text(const matters_t *m, int64_t number, uint32_t *length) {
+    const uint8_t *view = m->views + 16 * (m->row[number] + m->offset);
+    memcpy(length, view, 4);
+    return view_data(view, m->buffers, *length);
+}
+
+/* The number of the matter `data` (seen first at row i when new), or -1 (no memory). */
+static int64_t matters_number(matters_t *m, const uint8_t *data, uint32_t length, int64_t i) {
+    if ((size_t)m->distinct * 2 >= m->slots) { /* double, and place the matters again */
+        size_t bigger = m->slots * 2;
+        int64_t *grown = (int64_t *)malloc(bigger * sizeof(int64_t));
+        if (grown == NULL)
+            return -1;
+        for (size_t s = 0; s < bigger; s++)
+            grown[s] = -1;
+        for (int64_t d = 0; d < m->distinct; d++) {
+            uint32_t l;
+            const uint8_t *text = matters_text(m, d, &l);
+            size_t s = hash_bytes(text, l) & (bigger - 1);
+            while (grown[s] >= 0)
+                s = (s + 1) & (bigger - 1);
+            grown[s] = d;
+        }
+        free(m->table);
+        m->table = grown;
+        m->slots = bigger;
+    }
+    size_t slot = hash_bytes(data, length) & (m->slots - 1);
+    for (;;) {
+        int64_t number = m->table[slot];
+        if (number < 0) {
+            m->row[m->distinct] = i;
+            return m->table[slot] = m->distinct++;
+        }
+        uint32_t seen_length;
+        const uint8_t *seen = matters_text(m, number, &seen_length);
+        if (seen_length == length && memcmp(seen, data, length) == 0)
+            return number;
+        slot = (slot + 1) & (m->slots - 1);
+    }
+}
+
+/* The key of event row i, whose matter cell is `view`: see matter_keys; *number is the
+ * matter's number (-1 without one, -2 out of memory). */
+static int64_t matter_key(matters_t *m, const uint8_t *valid, int64_t i, const int64_t *index,
+                          const uint8_t *prefix, Py_ssize_t prefix_length, Py_ssize_t digits,
+                          Py_ssize_t shift, Py_ssize_t own, Py_ssize_t revenue_ns,
+                          Py_ssize_t given_ns, int64_t *number) {
+    const uint8_t *view = m->views + 16 * (i + m->offset);
+    uint32_t length;
+    memcpy(&length, view, 4);
+    *number = -1;
+    if (!is_valid(valid, i + m->offset) || length == 0)
+        return (own << shift) | index[i];
+    const uint8_t *data = view_data(view, m->buffers, length);
+    if ((*number = matters_number(m, data, length, i)) < 0) {
+        *number = -2;
+        return 0;
+    }
+    int revenue = length == (uint32_t)(prefix_length + digits) &&
+                  memcmp(data, prefix, prefix_length) == 0 && data[prefix_length] >= '1' &&
+                  data[prefix_length] <= '9';
+    int64_t year = 0;
+    for (Py_ssize_t d = 0; revenue && d < digits; d++) {
+        uint8_t c = data[prefix_length + d];
+        revenue = c >= '0' && c <= '9';
+        year = year * 10 + (c - '0');
+    }
+    return revenue ? (revenue_ns << shift) | year : (given_ns << shift) | *number;
+}
+
 /* matter_keys(views, validity, offset, buffers, at, n, index, prefix, prefix_length, digits,
  *             shift, own, revenue_ns, given_ns, keys, first) -> distinct, or -1 (no memory)
  *
@@ -414,84 +515,117 @@ static PyObject *matter_keys(PyObject *self, PyObject *args) {
                           &at_a, &n, &index_a, &prefix_a, &prefix_length, &digits, &shift,
                           &own, &revenue_ns, &given_ns, &keys_a, &first_a))
         return NULL;
-    const uint8_t *views = (const uint8_t *)views_a, *valid = (const uint8_t *)valid_a;
-    const uint8_t *const *buffers = (const uint8_t *const *)buffers_a;
+    const uint8_t *valid = (const uint8_t *)valid_a;
     const int64_t *at = (const int64_t *)at_a, *index = (const int64_t *)index_a;
-    const uint8_t *prefix = (const uint8_t *)prefix_a;
-    int64_t *keys = (int64_t *)keys_a, *first = (int64_t *)first_a;
-    int64_t distinct = 0;
+    int64_t *keys = (int64_t *)keys_a;
+    int64_t distinct = -1;
     Py_BEGIN_ALLOW_THREADS
-    /* open addressing, kept under half full: it starts small and doubles, since a batch
-       holds few distinct matters however many events it has */
-    size_t slots = 1024;
-    int64_t *table = (int64_t *)malloc(slots * sizeof(int64_t)); /* matter number, -1 empty */
-    if (table == NULL) {
-        distinct = -1;
-    } else {
-        for (size_t s = 0; s < slots; s++)
-            table[s] = -1;
-        uint32_t revenue_length = (uint32_t)(prefix_length + digits);
-        for (Py_ssize_t j = 0; j < n && distinct >= 0; j++) {
-            int64_t i = at[j] + offset;
-            const uint8_t *view = views + 16 * i;
-            uint32_t length;
-            memcpy(&length, view, 4);
-            if (!is_valid(valid, i) || length == 0) {
-                keys[j] = (own << shift) | index[at[j]];
+    matters_t m;
+    if (matters_init(&m, (const uint8_t *)views_a, (const uint8_t *const *)buffers_a, offset,
+                     (int64_t *)first_a)) {
+        int64_t number = 0;
+        for (Py_ssize_t j = 0; j < n && number > -2; j++)
+            keys[j] = matter_key(&m, valid, at[j], index, (const uint8_t *)prefix_a,
+                                 prefix_length, digits, shift, own, revenue_ns, given_ns,
+                                 &number);
+        distinct = number == -2 ? -1 : m.distinct;
+        free(m.table);
+    }
+    Py_END_ALLOW_THREADS
+    return PyLong_FromLongLong(distinct);
+}
+
+/* matter_keys_in_rows(views, validity, offset, buffers, types, n, include, k, index, prefix,
+ *                     prefix_length, digits, shift, own, revenue_ns, given_ns, keys, total,
+ *                     first) -> distinct, -1 (no memory) or -2 (the types do not fill keys)
+ *
+ * What matter_keys gives for `at` = the rows of type 0 in row order, then those of type 1,
+ * ... (types[i] in [0, k), else -2; the types with include[t] == 0 left out; `total` rows in
+ * all, else -2):
+ * the same keys, the same numbering and the same first rows, read in row order rather than
+ * type by type — each row's cells once, in order, instead of a strided sweep per type
+ * (8 → 2 ms a batch). Matters are numbered as met in row order, then renumbered by their
+ * first place in `at`. */
+static PyObject *matter_keys_in_rows(PyObject *self, PyObject *args) {
+    addr_t views_a, valid_a, buffers_a, types_a, include_a, index_a, prefix_a, keys_a, first_a;
+    Py_ssize_t offset, n, k, prefix_length, digits, shift, own, revenue_ns, given_ns, total;
+    if (!PyArg_ParseTuple(args, "KKnKKnKnKKnnnnnnKnK", &views_a, &valid_a, &offset,
+                          &buffers_a, &types_a, &n, &include_a, &k, &index_a, &prefix_a,
+                          &prefix_length, &digits, &shift, &own, &revenue_ns, &given_ns,
+                          &keys_a, &total, &first_a))
+        return NULL;
+    if (k > 256 || k < 1 || n >= ((Py_ssize_t)1 << 31)) {
+        PyErr_SetString(PyExc_ValueError, "1 to 256 types, fewer than 2^31 rows");
+        return NULL;
+    }
+    const uint8_t *valid = (const uint8_t *)valid_a, *include = (const uint8_t *)include_a;
+    const int64_t *types = (const int64_t *)types_a;
+    const int64_t *index = (const int64_t *)index_a;
+    int64_t *keys = (int64_t *)keys_a, *first = (int64_t *)first_a;
+    int64_t distinct = -1;
+    Py_BEGIN_ALLOW_THREADS
+    /* per matter (at most n): the row it was met at, its first place in `at` and the row
+       there, its new number */
+    int64_t *scratch = (int64_t *)malloc(4 * (n > 0 ? n : 1) * sizeof(int64_t));
+    matters_t m;
+    if (scratch != NULL && matters_init(&m, (const uint8_t *)views_a,
+                                        (const uint8_t *const *)buffers_a, offset, scratch)) {
+        int64_t *place = scratch + n, *place_row = scratch + 2 * n, *renumber = scratch + 3 * n;
+        /* each included type's place in `at`: counted first, so that no row is written
+           outside `keys` whatever `types` holds */
+        int64_t cursor[256], count[256], filled = 0;
+        int ok = 1;
+        for (Py_ssize_t t = 0; t < k; t++)
+            count[t] = 0;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            int64_t t = types[i];
+            ok &= t >= 0 && t < k;
+            count[t >= 0 && t < k ? t : 0]++;
+        }
+        for (Py_ssize_t t = 0; t < k; t++) {
+            cursor[t] = include[t] ? filled : -1;
+            filled += include[t] ? count[t] : 0;
+        }
+        int64_t number = ok && filled == total ? 0 : -3;
+        for (Py_ssize_t i = 0; i < n && number > -2; i++) {
+            int64_t t = types[i];
+            if (cursor[t] < 0) /* (a type left out: mostly annual revenue) */
+                continue;
+            int64_t j = cursor[t]++;
+            const uint8_t *view = m.views + 16 * (i + offset);
+            if (view[0] == 0 && view[1] == 0 && view[2] == 0 && view[3] == 0) {
+                keys[j] = (own << shift) | index[i]; /* empty or null: no matter */
                 continue;
             }
-            const uint8_t *data = view_data(view, buffers, length);
-            if ((size_t)distinct * 2 >= slots) { /* double, and place the matters again */
-                size_t bigger = slots * 2;
-                int64_t *grown = (int64_t *)malloc(bigger * sizeof(int64_t));
-                if (grown == NULL) {
-                    distinct = -1;
-                    break;
-                }
-                for (size_t s = 0; s < bigger; s++)
-                    grown[s] = -1;
-                for (int64_t d = 0; d < distinct; d++) {
-                    const uint8_t *v = views + 16 * (first[d] + offset);
-                    uint32_t l;
-                    memcpy(&l, v, 4);
-                    size_t s = hash_bytes(view_data(v, buffers, l), l) & (bigger - 1);
-                    while (grown[s] >= 0)
-                        s = (s + 1) & (bigger - 1);
-                    grown[s] = d;
-                }
-                free(table);
-                table = grown;
-                slots = bigger;
-            }
-            size_t slot = hash_bytes(data, length) & (slots - 1);
-            int64_t number;
-            for (;;) {
-                number = table[slot];
-                if (number < 0) {
-                    number = table[slot] = distinct;
-                    first[distinct++] = at[j];
-                    break;
-                }
-                const uint8_t *seen = views + 16 * (first[number] + offset);
-                uint32_t seen_length;
-                memcpy(&seen_length, seen, 4);
-                if (seen_length == length &&
-                    memcmp(view_data(seen, buffers, seen_length), data, length) == 0)
-                    break;
-                slot = (slot + 1) & (slots - 1);
-            }
-            int revenue = length == revenue_length && memcmp(data, prefix, prefix_length) == 0 &&
-                          data[prefix_length] >= '1' && data[prefix_length] <= '9';
-            int64_t year = 0;
-            for (Py_ssize_t d = 0; revenue && d < digits; d++) {
-                uint8_t c = data[prefix_length + d];
-                revenue = c >= '0' && c <= '9';
-                year = year * 10 + (c - '0');
-            }
-            keys[j] = revenue ? (revenue_ns << shift) | year : (given_ns << shift) | number;
+            int64_t before = m.distinct;
+            keys[j] = matter_key(&m, valid, i, index, (const uint8_t *)prefix_a, prefix_length,
+                                 digits, shift, own, revenue_ns, given_ns, &number);
+            if (number >= 0 && (m.distinct > before || j < place[number]))
+                place[number] = j, place_row[number] = i;
         }
-        free(table);
+        if (number == -3) {
+            distinct = -2;
+        } else if (number > -2) {
+            /* renumber by first place: (place, old number) pairs sorted, in the space the
+               rows met are done with (a batch has a few dozen matters) */
+            uint64_t *pairs = (uint64_t *)renumber;
+            for (int64_t d = 0; d < m.distinct; d++)
+                pairs[d] = ((uint64_t)place[d] << 32) | (uint64_t)d;
+            qsort(pairs, (size_t)m.distinct, sizeof(uint64_t), by_value);
+            for (int64_t d = 0; d < m.distinct; d++) {
+                int64_t old = (int64_t)(pairs[d] & 0xffffffffu);
+                first[d] = place_row[old];
+                place[old] = d; /* (now the old number's new one) */
+            }
+            int64_t mask = ((int64_t)1 << shift) - 1;
+            for (int64_t j = 0; j < total; j++)
+                if ((keys[j] >> shift) == given_ns)
+                    keys[j] = (given_ns << shift) | place[keys[j] & mask];
+            distinct = m.distinct;
+        }
+        free(m.table);
     }
+    free(scratch);
     Py_END_ALLOW_THREADS
     return PyLong_FromLongLong(distinct);
 }
@@ -505,6 +639,8 @@ static PyMethodDef methods[] = {
     {"order", order, METH_VARARGS, "Stable sort by (applicant, place): 0 sorted, 1 done, -1 not."},
     {"decimal_words", decimal_words, METH_VARARGS, "decimal128 words of int64 fen."},
     {"matter_keys", matter_keys, METH_VARARGS, "Matter keys of event rows, distinct matters."},
+    {"matter_keys_in_rows", matter_keys_in_rows, METH_VARARGS,
+     "matter_keys for rows grouped by type, read in row order."},
     {"levels", parquet_levels, METH_VARARGS, "Parquet definition levels (v1 page, with length)."},
     {"indices", parquet_indices, METH_VARARGS, "Parquet RLE_DICTIONARY values of the valid cells."},
     {"plain", parquet_plain, METH_VARARGS, "Parquet PLAIN values of the valid cells."},

@@ -286,6 +286,30 @@ def matter_keys(s: pl.Series, at: I64, index: I64, prefix: str, digits: int, shi
     return keys, first[:distinct]
 
 
+def matter_keys_in_rows(s: pl.Series, types: I64, include: Sequence[bool], total: int,
+                        index: I64, prefix: str, digits: int, shift: int, own: int,
+                        revenue: int, given: int) -> tuple[I64, I64] | None:
+    """matter_keys for `at` = the rows of each included type in row order, type after type
+    (type codes `types` per row, in [0, len(include)); `total` rows in all), read in row
+    order: the same keys, numbering and first rows. None when the pass cannot run (or the
+    included types do not have `total` rows)."""
+    views = _Views.of(s)
+    k = len(include)
+    if views is None or not _int64s(types, index) or len(types) != views.n or not 0 < k <= 256:
+        return None
+    wanted = np.array(include, np.uint8)
+    code = np.frombuffer(prefix.encode(), np.uint8)
+    assert len(code) == len(prefix), "an ASCII prefix"
+    keys, first = np.empty(total, np.int64), np.empty(max(total, 1), np.int64)
+    distinct = _c().matter_keys_in_rows(
+        views.views, views.valid, views.offset, views.data.ctypes.data, types.ctypes.data,
+        views.n, wanted.ctypes.data, k, index.ctypes.data, code.ctypes.data, len(code), digits,
+        shift, own, revenue, given, keys.ctypes.data, total, first.ctypes.data)
+    if distinct < 0:  # -1 out of memory, -2 not `total` rows
+        return None
+    return keys, first[:distinct]
+
+
 # --- Parquet page bodies (parquet_out.py) ------------------------------------------------------
 # Each takes addresses of Arrow buffers the caller holds and returns the encoded bytes in a
 # NumPy array sized for the worst case (bounds in _hybrid_bound).
