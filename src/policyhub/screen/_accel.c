@@ -541,11 +541,10 @@ static PyObject *matter_keys(PyObject *self, PyObject *args) {
  *
  * What matter_keys gives for `at` = the rows of type 0 in row order, then those of type 1,
  * ... (types[i] in [0, k), else -2; the types with include[t] == 0 left out; `total` rows in
- * all, else -2):
- * the same keys, the same numbering and the same first rows, read in row order rather than
- * type by type — each row's cells once, in order, instead of a strided sweep per type
- * (8 → 2 ms a batch). Matters are numbered as met in row order, then renumbered by their
- * first place in `at`. */
+ * all, else -2): the same keys, the same numbering and the same first rows, read in row
+ * order rather than type by type — each row's cells once, in order, instead of a strided
+ * sweep per type (7.7 → 4.2 ms a batch). Matters are numbered as met in row order, then
+ * renumbered by their first place in `at`. */
 static PyObject *matter_keys_in_rows(PyObject *self, PyObject *args) {
     addr_t views_a, valid_a, buffers_a, types_a, include_a, index_a, prefix_a, keys_a, first_a;
     Py_ssize_t offset, n, k, prefix_length, digits, shift, own, revenue_ns, given_ns, total;
@@ -592,11 +591,6 @@ static PyObject *matter_keys_in_rows(PyObject *self, PyObject *args) {
             if (cursor[t] < 0) /* (a type left out: mostly annual revenue) */
                 continue;
             int64_t j = cursor[t]++;
-            const uint8_t *view = m.views + 16 * (i + offset);
-            if (view[0] == 0 && view[1] == 0 && view[2] == 0 && view[3] == 0) {
-                keys[j] = (own << shift) | index[i]; /* empty or null: no matter */
-                continue;
-            }
             int64_t before = m.distinct;
             keys[j] = matter_key(&m, valid, i, index, (const uint8_t *)prefix_a, prefix_length,
                                  digits, shift, own, revenue_ns, given_ns, &number);

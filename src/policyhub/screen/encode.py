@@ -374,9 +374,9 @@ class _Encoder:
         One pass in C when built (accel.matter_keys: a hash table of the distinct ids; the
         ids are gathered from the rows where each first appears) — in row order when the
         rows are in place (each type's rows ascending: reading them type by type strode
-        through the column fourteen times, 8 against 2 ms a batch). Else, as most events give
-        no matter, only the rows that do are gathered and cast (a tenth of the events in the
-        synthetic registry; gathering every event's cell cost four times as much). The given
+        through the column fourteen times, 7.7 against 4.2 ms a batch). Else, as most events
+        give no matter, only the rows that do are gathered and cast (a tenth of the events in
+        the synthetic registry; gathering every event's cell cost four times as much). The given
         ids are numbered in order of first appearance, type by type."""
         parts = [(code, at) for code, at in by_type.items() if code != REVENUE]
         at = np.concatenate([a for _, a in parts])
