@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from policyhub.screen import io, synth
+from policyhub.screen.parquet_in import Frame
 
 N = 130  # applicants
 
@@ -26,13 +27,14 @@ def _ids(frame: pl.DataFrame) -> list[str]:
     return frame["applicant_id"].unique(maintain_order=True).to_list()
 
 
-def _write(frame: pl.DataFrame, path: Path, applicants_per_group: int) -> None:
+def _write(frame: pl.DataFrame, path: Path, applicants_per_group: int,
+           compression: str = "snappy") -> None:
     """Row groups of exactly `applicants_per_group` whole applicants."""
     ids = frame["applicant_id"].to_numpy()
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
     cuts = [*starts[::applicants_per_group].tolist(), len(ids)]
     table = frame.to_arrow()
-    with pq.ParquetWriter(path, table.schema) as writer:
+    with pq.ParquetWriter(path, table.schema, compression=compression) as writer:
         for a, b in itertools.pairwise(cuts):
             writer.write_table(table.slice(a, b - a))
 
@@ -54,27 +56,31 @@ def test_batches_follow_the_schedule_whatever_the_row_groups(
         assert pl.concat([b for _, b in got]).equals(frame)
 
 
+@pytest.mark.parametrize("sparse", [False, True])
 def test_batches_of_aligned_row_groups_are_the_row_groups_themselves(
-        frame: pl.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        frame: pl.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        sparse: bool) -> None:
     """A full batch whose next row group starts another applicant is passed on as read,
-    without waiting for that row group (a one-row look ahead decides)."""
+    without waiting for that row group (a one-row look ahead decides); so too with the
+    typed event fields read sparsely (io.frames)."""
     monkeypatch.setattr(io, "BATCH_APPLICANTS", 40)
     monkeypatch.setattr(io, "FIRST_SPLIT_ROWS", 1 << 30)  # read the first group whole
     path = tmp_path / "aligned.parquet"
-    _write(frame, path, 40)
+    _write(frame, path, 40, "none")  # (compressed, Polars would read every column)
     reads: list[int] = []
     real = io._parquet_blocks
 
-    def counted(p: Path, first: int | None = None
-                ) -> Iterator[tuple[pl.DataFrame, io.Peek | None]]:
-        for block, peek in real(p, first):
+    def counted(p: Path, first: int | None = None, *, sparse: bool = False
+                ) -> Iterator[tuple[Frame, io.Peek | None]]:
+        for block, peek in real(p, first, sparse=sparse):
+            assert bool(block.sparse) == sparse
             reads.append(block.height)
             yield block, peek
 
     monkeypatch.setattr(io, "_parquet_blocks", counted)
     seen = []
-    for _, batch in io.batches(path):
-        seen.append((_applicants(batch), len(reads), batch.n_chunks()))
+    for _, batch in io.frames(path, sparse=sparse):
+        seen.append((_applicants(batch.df), len(reads), batch.df.n_chunks()))
     # Batches 3 and 4 are row groups 2 and 3, each yielded before the next group is read.
     assert seen[2:4] == [(40, 2, 1), (40, 3, 1)]
 

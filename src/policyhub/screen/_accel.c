@@ -639,6 +639,7 @@ static PyMethodDef methods[] = {
     {"indices", parquet_indices, METH_VARARGS, "Parquet RLE_DICTIONARY values of the valid cells."},
     {"plain", parquet_plain, METH_VARARGS, "Parquet PLAIN values of the valid cells."},
     {"strings", parquet_strings, METH_VARARGS, "Parquet PLAIN byte arrays of Arrow strings."},
+    {"sparse", parquet_sparse, METH_VARARGS, "Rows and values of a Parquet chunk's given cells."},
     {NULL, NULL, 0, NULL},
 };
 

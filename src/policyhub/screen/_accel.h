@@ -1,4 +1,5 @@
-/* Shared by the compiled passes (_accel.c) and the Parquet page encoders (_accel_parquet.c):
+/* Shared by the compiled passes (_accel.c), the Parquet page encoders (_accel_parquet.c) and
+ * the reader of sparse input columns (_accel_parquet_in.c):
  * see _accel.c for what the arguments are. */
 
 #ifndef POLICYHUB_ACCEL_H
@@ -37,5 +38,8 @@ PyObject *parquet_levels(PyObject *self, PyObject *args);
 PyObject *parquet_indices(PyObject *self, PyObject *args);
 PyObject *parquet_plain(PyObject *self, PyObject *args);
 PyObject *parquet_strings(PyObject *self, PyObject *args);
+
+/* the sparse typed columns of an input Parquet file (_accel_parquet_in.c) */
+PyObject *parquet_sparse(PyObject *self, PyObject *args);
 
 #endif

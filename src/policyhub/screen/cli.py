@@ -42,8 +42,9 @@ import pyarrow as pa
 # read, so the second core is not idle during the imports (docs/screening.md).
 from policyhub.screen import collector_off
 from policyhub.screen.accel import setting_problem
-from policyhub.screen.io import FORMATS, InputFileError, Output, batches, check_output, size_hint
+from policyhub.screen.io import FORMATS, InputFileError, Output, check_output, frames, size_hint
 from policyhub.screen.options import OPTIONS, Options
+from policyhub.screen.parquet_in import Frame
 from policyhub.screen.problems import Problems, ScreenInputError
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ def run(source: Path, target: Path | None, options: Options, *, progress: bool =
         raise InputFileError(f"{source}: no such file")
     if target:
         check_output(target)  # before anything is read
-    feed = _Feed(batches(source))
+    feed = _Feed(frames(source))
     bar = _progress(source, progress)
     output: Output | None = None
     try:
@@ -181,19 +182,19 @@ def run(source: Path, target: Path | None, options: Options, *, progress: bool =
     return state.summary
 
 
-Taken = tuple[int, int, list[pl.DataFrame]]
+Taken = tuple[int, int, list[Frame]]
 
 
 class _Feed:
     """The batches of a file, taken one at a time by the deciding threads, numbered in
     file order."""
 
-    def __init__(self, items: Iterator[tuple[int, pl.DataFrame]]):
+    def __init__(self, items: Iterator[tuple[int, Frame]]):
         self.items, self.lock, self.taken, self.over = items, threading.Lock(), 0, False
 
     def take(self) -> Taken | None:
         """(number, first row, [frame]) or None once the file is read. The frame comes in a
-        list that the taker empties: no other reference keeps it (see `batches`)."""
+        list that the taker empties: no other reference keeps it (see `io.frames`)."""
         with self.lock:
             if self.over:
                 return None
@@ -236,7 +237,7 @@ class _Run:
         result, seen = self.decide(held, first_row)
         return _Decided(index, rows, result, seen)
 
-    def decide(self, held: list[pl.DataFrame], first_row: int
+    def decide(self, held: list[Frame], first_row: int
                ) -> tuple[ScreenResult | ScreenInputError | None, _Seen]:
         """The batch's result (once refused, only its problems) and its applicants."""
         from policyhub.screen.encode import encode  # (imported by warm_up: no cost)

@@ -18,6 +18,7 @@ import polars as pl
 from policyhub.engine import creditcode
 from policyhub.engine.request import EVENT_TYPES, KINDS, SCOPE_FLAGS, YEAR_MAX, YEAR_MIN
 from policyhub.screen import accel, parse
+from policyhub.screen.parquet_in import Frame, Sparse
 from policyhub.screen.problems import Problems, ScreenInputError, raise_if
 from policyhub.screen.schema import (
     APPLICANT_COLUMNS,
@@ -109,15 +110,18 @@ def local_sort(app: I64, key: I64, *, strict: bool = False) -> I64 | None:
     return order
 
 
-def encode(df: pl.DataFrame, *, first_row: int = 0) -> Batch:
+def encode(frame: pl.DataFrame | Frame, *, first_row: int = 0) -> Batch:
     """The frame as a Batch, or ScreenInputError naming every problem (rows are reported
-    1-based, counting from `first_row`)."""
+    1-based, counting from `first_row`). A `Frame` (io.frames) brings some typed columns
+    as their given cells (parquet_in.py); they read as the same columns would."""
+    df, sparse = (frame.df, frame.sparse) if isinstance(frame, Frame) else (frame, {})
+    del frame  # (the encoder lets go of the frame once encoded: no other name keeps it)
     problems = Problems()
-    absent = [c for c in REQUIRED_COLUMNS if c not in df.columns]
+    absent = [c for c in REQUIRED_COLUMNS if c not in df.columns and c not in sparse]
     for column in absent:
         problems.add(column, "required column is missing")
     raise_if(problems)
-    enc = _Encoder(df, first_row, problems)
+    enc = _Encoder(df, first_row, problems, sparse)
     try:
         batch = enc.run()
         raise_if(problems)
@@ -128,17 +132,21 @@ def encode(df: pl.DataFrame, *, first_row: int = 0) -> Batch:
 
 
 class _Encoder:
-    def __init__(self, df: pl.DataFrame, first_row: int, problems: Problems):
+    def __init__(self, df: pl.DataFrame, first_row: int, problems: Problems,
+                 sparse: dict[str, Sparse] | None = None):
         self.df, self.problems = df, problems
+        self.sparse = sparse or {}
         self.n = df.height
         self.first = first_row
         self.in_place = False  # every row an event, in (applicant, event_index) order
         self.rows = np.arange(first_row, first_row + self.n, dtype=np.int64)
-        self._native: dict[str, parse.Native | None] = {}
+        self._native: dict[str, parse.Native | parse.SparseNative | None] = {}
         self.app_ids: pl.Series | None = None
         self.app_hashes: npt.NDArray[np.uint64] | None = None
 
     def col(self, name: str, at: I64 | None = None) -> pl.Series:
+        if name in self.sparse:
+            return self.sparse[name].series(at)
         if name in self.df.columns:
             s = self.df.get_column(name)
             if s.dtype == pl.Null:
@@ -414,16 +422,20 @@ class _Encoder:
             offset += len(a)
         return out, matters
 
-    def native(self, column: str) -> parse.Native | None:
+    def native(self, column: str) -> parse.Native | parse.SparseNative | None:
         """The column read through its Arrow buffers, when its type allows (cached)."""
+        if column not in self._native and column in self.sparse:
+            sparse = self.sparse[column]
+            fits = COLUMNS[column] is not Kind.TEXT and parse.Native.fits_dtype(sparse.dtype)
+            self._native[column] = parse.SparseNative(sparse) if fits else None
         if column not in self._native:
             s = self.df.get_column(column) if column in self.df.columns else None
             fits = s is not None and COLUMNS[column] is not Kind.TEXT and parse.Native.fits(s)
             self._native[column] = parse.Native(s) if fits and s is not None else None
         return self._native[column]
 
-    def _native_field(self, native: parse.Native, column: str, at: I64, type_name: str
-                      ) -> Values:
+    def _native_field(self, native: parse.Native | parse.SparseNative, column: str, at: I64,
+                      type_name: str) -> Values:
         p, first = self.problems, self.first
         null = native.null(at)
         if null.any():
@@ -494,7 +506,8 @@ class _Encoder:
         present = [c for c in columns if c in schema]
         sub = self.df.select(pl.col(present).gather(pl.Series("at", at, pl.Int64))) \
             if present else pl.DataFrame()
-        missing = [pl.repeat(None, len(at), dtype=pl.String).alias(c)
+        missing = [self.sparse[c].series(at) if c in self.sparse else
+                   pl.repeat(None, len(at), dtype=pl.String).alias(c)
                    for c in columns if c not in schema]
         if missing:
             sub = sub.with_columns(missing) if present else pl.select(missing)
@@ -543,7 +556,8 @@ class _Encoder:
         year once) read and sorted in one pass in C (accel.py); None otherwise, and the
         NumPy path reads them and words the problems."""
         year, amount = self.native("year"), self.native("amount")
-        if year is None or amount is None or not year.dtype.is_integer() or \
+        if not isinstance(year, parse.Native) or not isinstance(amount, parse.Native) or \
+                not year.dtype.is_integer() or \
                 not isinstance(amount.dtype, pl.Decimal) or amount.scale != 2:
             return None
         found = accel.revenue(at, self.app, index, year.values, year.bitmap, year.offset,

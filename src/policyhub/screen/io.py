@@ -26,6 +26,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from policyhub.screen.parquet_in import Frame, SparseReader
 from policyhub.screen.views import changes
 
 if TYPE_CHECKING:
@@ -58,6 +59,15 @@ def input_format(path: Path) -> str:
 
 def batches(path: Path, applicants: int | None = None
             ) -> Iterator[tuple[int, pl.DataFrame]]:
+    """(first row, frame) for consecutive runs of whole applicants: `frames` with every
+    column read by Polars."""
+    for row, frame in frames(path, applicants, sparse=False):
+        yield row, frame.df
+        del frame
+
+
+def frames(path: Path, applicants: int | None = None, *, sparse: bool = True
+           ) -> Iterator[tuple[int, Frame]]:
     """(first row, frame) for consecutive runs of whole applicants, in file order, whatever
     the file's row groups or CSV blocks: a quarter of `applicants` (BATCH_APPLICANTS), then
     the other three quarters, then `applicants` at a time (the last batch fewer).
@@ -65,13 +75,15 @@ def batches(path: Path, applicants: int | None = None
     Cutting by a count of applicants, not at block ends, makes the output (which lists each
     batch's entries kind by kind) independent of how the input was written; a file written
     in row groups of exactly `applicants` applicants is read without a copy. The small first
-    batch lets deciding start while most of the first row group is still being read."""
+    batch lets deciding start while most of the first row group is still being read. With
+    `sparse`, the typed event fields of a Parquet file are read as their given cells
+    (parquet_in.py) where its layout allows."""
     sizes = _schedule(applicants or BATCH_APPLICANTS)
     size = next(sizes)
-    blocks = _parquet_blocks(path, size) if input_format(path) == "parquet" \
-        else _csv_blocks(path)
+    blocks = _parquet_blocks(path, size, sparse=sparse) if input_format(path) == "parquet" \
+        else ((Frame(df, {}), peek) for df, peek in _csv_blocks(path))
     row = 0
-    held: list[pl.DataFrame] = []  # the pieces of the next batch
+    held: list[Frame] = []  # the pieces of the next batch
     count = 0  # applicants started in `held` (the last one may go on in the next block)
     last: pl.Series | None = None  # the last applicant_id of `held`, as a 1-row series
     # No local name keeps a batch or a block once it is handed on or held: the next block
@@ -127,11 +139,11 @@ def _goes_on(following: pl.Series | None, last: pl.Series) -> bool:
     return not bool(following.ne_missing(last).item())
 
 
-def _join(pieces: list[pl.DataFrame]) -> pl.DataFrame:
-    return pieces[0] if len(pieces) == 1 else pl.concat(pieces, how="diagonal_relaxed")
+def _join(pieces: list[Frame]) -> Frame:
+    return Frame.join(pieces)
 
 
-def _applicant_starts(block: pl.DataFrame, last: pl.Series | None) -> npt.NDArray[np.int64]:
+def _applicant_starts(block: Frame, last: pl.Series | None) -> npt.NDArray[np.int64]:
     """Rows of `block` where an applicant starts: applicant_id differs from the row before
     (nulls equal to nulls); the first row unless it goes on with `last`."""
     ids = block.get_column("applicant_id")
@@ -153,8 +165,8 @@ def size_hint(path: Path) -> tuple[int, str]:
 Peek = Callable[[], "pl.Series | None"]
 
 
-def _parquet_blocks(path: Path, first: int | None = None
-                    ) -> Iterator[tuple[pl.DataFrame, Peek | None]]:
+def _parquet_blocks(path: Path, first: int | None = None, *, sparse: bool = False
+                    ) -> Iterator[tuple[Frame, Peek | None]]:
     """Row groups, each with a look at the next one's first applicant_id. A first row group
     of FIRST_SPLIT_ROWS rows or more comes in two slices, cut where its applicant number
     `first` starts (the first batch is that many applicants): deciding starts once the
@@ -166,15 +178,18 @@ def _parquet_blocks(path: Path, first: int | None = None
     except (OSError, pa.ArrowInvalid) as exc:
         raise InputFileError(f"{path}: cannot read as Parquet: {exc}") from None
     names = set(meta.schema.names)
-    pieces: list[tuple[int, int]] = []
+    pieces: list[tuple[int, int, int]] = []  # (row group, first row, rows)
     offset = 0
     for i in range(meta.num_row_groups):
         rows = meta.row_group(i).num_rows
         head = rows
         if i == 0 and first and rows >= FIRST_SPLIT_ROWS and "applicant_id" in names:
             head = _applicant_row(path, rows, first)
-        pieces += [(offset, head)] + ([(offset + head, rows - head)] if head < rows else [])
+        pieces += [(i, offset, head)] + ([(i, offset + head, rows - head)] if head < rows
+                                         else [])
         offset += rows
+    reader = SparseReader.of(path, meta) if sparse else None
+    rest = [n for n in meta.schema.names if reader is None or n not in reader.names]
 
     def peek_at(row: int) -> Peek | None:
         if "applicant_id" not in names:
@@ -187,8 +202,17 @@ def _parquet_blocks(path: Path, first: int | None = None
             return head.get_column("applicant_id")
         return peek
 
-    for start, rows in pieces:
-        yield pl.scan_parquet(path).slice(start, rows).collect(), peek_at(start + rows)
+    group, found, group_start = -1, None, 0
+    for i, start, rows in pieces:
+        if reader is not None and i != group:  # a row group's sparse columns, read once
+            group, found, group_start = i, reader.read(i), start
+        if found is None:  # (not read sparsely: Polars reads every column)
+            block = Frame(pl.scan_parquet(path).slice(start, rows).collect(), {})
+        else:
+            block = Frame(pl.scan_parquet(path).select(rest).slice(start, rows).collect(),
+                          {k: v.slice(start - group_start, rows) for k, v in found.items()})
+        yield block, peek_at(start + rows)
+        del block
 
 
 def _applicant_row(path: Path, rows: int, n: int) -> int:

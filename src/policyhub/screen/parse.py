@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from policyhub.engine import creditcode
 from policyhub.screen import accel
+from policyhub.screen.parquet_in import Sparse
 from policyhub.screen.problems import Problems
 from policyhub.screen.views import _np_bool as _np_bool
 from policyhub.screen.views import changes as changes  # (the reader needs it engine-free)
@@ -304,7 +305,10 @@ class Native:
 
     @staticmethod
     def fits(s: pl.Series) -> bool:
-        d = s.dtype
+        return Native.fits_dtype(s.dtype)
+
+    @staticmethod
+    def fits_dtype(d: pl.DataType) -> bool:
         return d == pl.Date or d == pl.Boolean or d.is_integer() or isinstance(d, pl.Decimal)
 
     def null(self, at: I64) -> Bools:
@@ -346,21 +350,57 @@ class Native:
         their unscaled integers, integer columns as whole yuan."""
         if isinstance(self.dtype, pl.Decimal):
             words = np.take(self.pairs, at).view(np.int64).reshape(-1, 2)
-            lo, hi = np.ascontiguousarray(words[:, 0]), words[:, 1]
-            if self.scale == 2 and _plain_fen(lo, hi):  # the usual case, in three passes
-                none = np.zeros(len(at), np.bool_)
-                return lo, none, none, none
-            negative = hi < 0
-            fits = hi == (lo >> 63)
-            fen, bad_scale = _rescale(np.where(fits & ~negative, lo, 0), self.scale)
-            big = ~negative & (~fits | (fen >= MAX_FEN))
-        else:
-            yuan = self.values[at].astype(np.int64)
-            negative = yuan < 0
-            big = ~negative & (yuan >= MAX_FEN // 100)
-            fen, bad_scale = np.where(negative | big, 0, yuan * 100), np.zeros(len(at), np.bool_)
-        bad_scale &= ~negative & ~big
-        return np.where(negative | big | bad_scale, 0, fen), negative, bad_scale, big
+            return decimal_money(np.ascontiguousarray(words[:, 0]), words[:, 1], self.scale)
+        return yuan_money(self.values[at].astype(np.int64))
+
+
+class SparseNative:
+    """A typed column read as its given cells (parquet_in.Sparse), with Native's reading
+    methods: the same values and nulls at any rows, zero where a cell is null."""
+
+    def __init__(self, sparse: Sparse):
+        self.sparse, self.dtype, self.n = sparse, sparse.dtype, sparse.n
+        self.scale = (sparse.dtype.scale or 0) if isinstance(sparse.dtype, pl.Decimal) else 0
+
+    def null(self, at: I64) -> Bools:
+        found = self.sparse.find(at)
+        return np.zeros(len(at), np.bool_) if found is None else ~found[1]
+
+    def every(self) -> tuple[I64, Bools]:
+        values, given = self.sparse.at()
+        return values, ~given
+
+    def take(self, at: I64) -> npt.NDArray[Any]:
+        values = self.sparse.at(at)[0]
+        return values.astype(np.bool_) if self.dtype == pl.Boolean else values
+
+    def money(self, at: I64) -> tuple[I64, Bools, Bools, Bools]:
+        values = self.sparse.at(at)[0]
+        if isinstance(self.dtype, pl.Decimal):  # (at most 18 digits: the high word is a sign)
+            return decimal_money(values, values >> 63, self.scale)
+        return yuan_money(values)
+
+
+def decimal_money(lo: I64, hi: I64, scale: int) -> tuple[I64, Bools, Bools, Bools]:
+    """(fen, negative, more than two decimals, too large) of decimals given as the low and
+    high words of their unscaled integers."""
+    if scale == 2 and _plain_fen(lo, hi):  # the usual case, in three passes
+        none = np.zeros(len(lo), np.bool_)
+        return lo, none, none, none
+    negative = hi < 0
+    fits = hi == (lo >> 63)
+    fen, bad_scale = _rescale(np.where(fits & ~negative, lo, 0), scale)
+    big = ~negative & (~fits | (fen >= MAX_FEN))
+    bad_scale &= ~negative & ~big
+    return np.where(negative | big | bad_scale, 0, fen), negative, bad_scale, big
+
+
+def yuan_money(yuan: I64) -> tuple[I64, Bools, Bools, Bools]:
+    """money() of integers: whole yuan."""
+    negative = yuan < 0
+    big = ~negative & (yuan >= MAX_FEN // 100)
+    fen, bad_scale = np.where(negative | big, 0, yuan * 100), np.zeros(len(yuan), np.bool_)
+    return np.where(negative | big, 0, fen), negative, bad_scale, big
 
 
 def _plain_fen(lo: I64, hi: I64) -> bool:

@@ -1,0 +1,448 @@
+/* policyhub.screen._accel, part three: reading the sparse typed columns of a Parquet column
+ * chunk (parquet_in.py says which columns qualify). A registry's event fields — a date, an
+ * amount, a flag of one event type — are null on every row of the other types: in the
+ * synthetic registry twenty-nine rows in thirty. Arrow (and so Polars) gives such a column a
+ * value slot on every row; here only the given cells are kept, as their rows and their
+ * values (int64: days, integers, 0/1, a decimal's unscaled integer), which is all the
+ * encoder reads of them.
+ *
+ * Only the layout an uncompressed flat file of v1 data pages has is decoded — PLAIN values
+ * or a PLAIN dictionary with RLE_DICTIONARY indices, RLE definition levels of width 1 or
+ * none — and anything else (a codec, v2 pages, another encoding, a malformed page) returns
+ * -1, so that Polars reads the row group as before: the reader never guesses. Every length
+ * read from the file is checked against the chunk's bounds before it is used. */
+
+#include "_accel.h"
+
+enum { PAGE_DATA = 0, PAGE_DICTIONARY = 2 };
+enum { ENC_PLAIN = 0, ENC_PLAIN_DICTIONARY = 2, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 };
+enum { PHYS_BOOLEAN = 0, PHYS_INT32 = 1, PHYS_INT64 = 2, PHYS_FLBA = 7 };
+
+/* --- Thrift compact protocol: just what a PageHeader needs -------------------------------- */
+
+typedef struct {
+    const uint8_t *p, *end;
+    int ok;
+} cursor_t;
+
+static uint64_t varint(cursor_t *c) {
+    uint64_t value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (c->p >= c->end) {
+            c->ok = 0;
+            return 0;
+        }
+        uint8_t b = *c->p++;
+        value |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return value;
+    }
+    c->ok = 0;
+    return 0;
+}
+
+static int64_t zigzag(cursor_t *c) {
+    uint64_t v = varint(c);
+    return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+static void skip_value(cursor_t *c, int type, int depth);
+
+static void skip_struct(cursor_t *c, int depth) {
+    while (c->ok) {
+        if (c->p >= c->end) {
+            c->ok = 0;
+            return;
+        }
+        uint8_t header = *c->p++;
+        if (header == 0)
+            return;
+        if ((header >> 4) == 0)
+            zigzag(c); /* a field id given in full */
+        skip_value(c, header & 0x0f, depth + 1);
+    }
+}
+
+static void skip_value(cursor_t *c, int type, int depth) {
+    if (depth > 16) { /* (no PageHeader nests this deep) */
+        c->ok = 0;
+        return;
+    }
+    switch (type) {
+    case 1: case 2: /* booleans inside a struct: in the type nibble */
+        return;
+    case 3:
+        if (c->p >= c->end)
+            c->ok = 0;
+        else
+            c->p++;
+        return;
+    case 4: case 5: case 6:
+        varint(c);
+        return;
+    case 7:
+        if (c->end - c->p < 8)
+            c->ok = 0;
+        else
+            c->p += 8;
+        return;
+    case 8: {
+        uint64_t length = varint(c);
+        if (!c->ok || length > (uint64_t)(c->end - c->p))
+            c->ok = 0;
+        else
+            c->p += length;
+        return;
+    }
+    case 9: case 10: { /* list, set */
+        if (c->p >= c->end) {
+            c->ok = 0;
+            return;
+        }
+        uint8_t header = *c->p++;
+        uint64_t size = header >> 4;
+        if (size == 15)
+            size = varint(c);
+        int element = header & 0x0f;
+        for (uint64_t i = 0; i < size && c->ok; i++) {
+            if (element == 1 || element == 2) { /* a boolean element is a byte */
+                if (c->p >= c->end)
+                    c->ok = 0;
+                else
+                    c->p++;
+            } else {
+                skip_value(c, element, depth + 1);
+            }
+        }
+        return;
+    }
+    case 11: { /* map */
+        uint64_t size = varint(c);
+        if (size == 0 || !c->ok)
+            return;
+        if (c->p >= c->end) {
+            c->ok = 0;
+            return;
+        }
+        uint8_t types = *c->p++;
+        for (uint64_t i = 0; i < size && c->ok; i++) {
+            skip_value(c, types >> 4, depth + 1);
+            skip_value(c, types & 0x0f, depth + 1);
+        }
+        return;
+    }
+    case 12:
+        skip_struct(c, depth);
+        return;
+    default:
+        c->ok = 0;
+    }
+}
+
+typedef struct {
+    int64_t type, compressed, uncompressed;
+    int64_t values, encoding, level_encoding; /* of the data or dictionary page */
+} page_t;
+
+/* The fields (1..3) of a DataPageHeader (5) or DictionaryPageHeader (7). */
+static void page_fields(cursor_t *c, page_t *page, int dictionary) {
+    int16_t last = 0;
+    while (c->ok) {
+        if (c->p >= c->end) {
+            c->ok = 0;
+            return;
+        }
+        uint8_t header = *c->p++;
+        if (header == 0)
+            return;
+        int16_t id = (header >> 4) ? (int16_t)(last + (header >> 4)) : (int16_t)zigzag(c);
+        int type = header & 0x0f;
+        last = id;
+        if (type == 5 && id == 1)
+            page->values = zigzag(c);
+        else if (type == 5 && id == 2)
+            page->encoding = zigzag(c);
+        else if (type == 5 && id == 3 && !dictionary)
+            page->level_encoding = zigzag(c);
+        else
+            skip_value(c, type, 1);
+    }
+}
+
+static void page_header(cursor_t *c, page_t *page) {
+    int16_t last = 0;
+    page->type = page->compressed = page->uncompressed = -1;
+    page->values = page->encoding = page->level_encoding = -1;
+    while (c->ok) {
+        if (c->p >= c->end) {
+            c->ok = 0;
+            return;
+        }
+        uint8_t header = *c->p++;
+        if (header == 0)
+            return;
+        int16_t id = (header >> 4) ? (int16_t)(last + (header >> 4)) : (int16_t)zigzag(c);
+        int type = header & 0x0f;
+        last = id;
+        if (type == 5 && id >= 1 && id <= 3) {
+            int64_t v = zigzag(c);
+            if (id == 1)
+                page->type = v;
+            else if (id == 2)
+                page->uncompressed = v;
+            else
+                page->compressed = v;
+        } else if (type == 12 && (id == 5 || id == 7)) {
+            page_fields(c, page, id == 7);
+        } else {
+            skip_value(c, type, 0);
+        }
+    }
+}
+
+/* --- the RLE / bit-packed hybrid ------------------------------------------------------------ */
+
+/* Decodes `n` values of `width` bits (at most 32) into out. Returns the values written, -1
+ * when malformed. */
+static int64_t hybrid(cursor_t *c, int width, int64_t n, uint32_t *out) {
+    int64_t done = 0, bytes = (width + 7) / 8;
+    uint64_t mask = ((uint64_t)1 << width) - 1;
+    while (done < n) {
+        uint64_t header = varint(c);
+        if (!c->ok)
+            return -1;
+        if (header & 1) { /* bit-packed: (header >> 1) groups of 8 values, `width` bytes each */
+            uint64_t groups = header >> 1;
+            if (width > 0 && groups > (uint64_t)(c->end - c->p) / (uint64_t)width)
+                return -1;
+            int64_t size = (int64_t)groups * width;
+            int64_t count = groups >= (uint64_t)(n - done + 7) / 8 ? n - done
+                                                                   : (int64_t)groups * 8;
+            const uint8_t *data = c->p;
+            for (int64_t k = 0; k < count; k++) {
+                uint64_t bit = (uint64_t)k * width, word = 0;
+                int64_t at = (int64_t)(bit >> 3);
+                if (at + 8 <= size)
+                    memcpy(&word, data + at, 8);
+                else
+                    for (int64_t b = 0; at + b < size; b++)
+                        word |= (uint64_t)data[at + b] << (8 * b);
+                out[done++] = (uint32_t)((word >> (bit & 7)) & mask);
+            }
+            c->p += size;
+        } else { /* a run of one value */
+            uint64_t count = header >> 1;
+            if (bytes > c->end - c->p)
+                return -1;
+            uint32_t v = 0;
+            for (int64_t b = 0; b < bytes; b++)
+                v |= (uint32_t)c->p[b] << (8 * b);
+            c->p += bytes;
+            if (count > (uint64_t)(n - done))
+                count = (uint64_t)(n - done);
+            for (uint64_t k = 0; k < count; k++)
+                out[done + k] = (uint32_t)(v & mask);
+            done += (int64_t)count;
+        }
+    }
+    return done;
+}
+
+/* The value of one PLAIN cell as int64 (INT32, INT64, or FLBA of `size` <= 8 bytes,
+ * big-endian two's complement), or a boolean's bit. */
+static inline int64_t plain_int(const uint8_t *p, int physical, int64_t size) {
+    if (physical == PHYS_INT32) {
+        int32_t v;
+        memcpy(&v, p, 4);
+        return v;
+    }
+    if (physical == PHYS_INT64) {
+        int64_t v;
+        memcpy(&v, p, 8);
+        return v;
+    }
+    uint64_t v = (p[0] & 0x80) ? ~(uint64_t)0 : 0; /* sign */
+    for (int64_t b = 0; b < size; b++)
+        v = (v << 8) | p[b];
+    return (int64_t)v;
+}
+
+/* Definition levels of width 1 (the RLE / bit-packed hybrid) of a page's `n` rows, the first
+ * at `row`: the rows whose level is 1 (a value is given) go to `rows`, in order. The number
+ * of rows given, or -1 when malformed. */
+static int64_t given_rows(cursor_t *c, int64_t n, int64_t row, int64_t *rows) {
+    int64_t done = 0, given = 0;
+    while (done < n) {
+        uint64_t header = varint(c);
+        if (!c->ok)
+            return -1;
+        if (header & 1) { /* bit-packed: a group of eight levels is one byte */
+            uint64_t groups = header >> 1;
+            if (groups > (uint64_t)(c->end - c->p))
+                return -1;
+            int64_t count = groups >= (uint64_t)(n - done + 7) / 8 ? n - done
+                                                                   : (int64_t)groups * 8;
+            for (int64_t b = 0; b * 8 < count; b++) {
+                uint32_t byte = c->p[b];
+                if (count - b * 8 < 8)
+                    byte &= (1u << (count - b * 8)) - 1;
+                int64_t at = row + done + b * 8;
+                while (byte) {
+                    rows[given++] = at + __builtin_ctz(byte);
+                    byte &= byte - 1;
+                }
+            }
+            c->p += groups;
+            done += count;
+        } else { /* a run of one level */
+            uint64_t count = header >> 1;
+            if (c->p >= c->end || *c->p > 1)
+                return -1;
+            uint8_t v = *c->p++;
+            if (count > (uint64_t)(n - done))
+                count = (uint64_t)(n - done);
+            if (v)
+                for (uint64_t k = 0; k < count; k++)
+                    rows[given++] = row + done + (int64_t)k;
+            done += (int64_t)count;
+        }
+    }
+    return given;
+}
+
+/* parquet_sparse(chunk, length, physical, size, max_def, rows, given_rows, values, scratch)
+ *     -> the number of given cells, or -1 when this chunk is not read here
+ *
+ * One column chunk (`length` bytes from its first page) of a flat column: `physical` the
+ * Parquet type (0 BOOLEAN, 1 INT32, 2 INT64, 7 FIXED_LEN_BYTE_ARRAY of `size` bytes, at most
+ * 8), max_def 0 (required) or 1 (optional), `rows` cells in all. Writes the rows of the
+ * given cells, in order, to `given_rows` (int64) and their values to `values` (int64: an
+ * INT32 or INT64 as it is, a FIXED_LEN_BYTE_ARRAY as its big-endian two's complement, a
+ * BOOLEAN as 0 or 1); each holds `rows` entries, and so does `scratch` (uint32: a page's
+ * dictionary indices). */
+PyObject *parquet_sparse(PyObject *self, PyObject *args) {
+    addr_t chunk_a, rows_a, values_a, scratch_a;
+    Py_ssize_t length, physical, size, max_def, rows;
+    if (!PyArg_ParseTuple(args, "KnnnnnKKK", &chunk_a, &length, &physical, &size, &max_def,
+                          &rows, &rows_a, &values_a, &scratch_a))
+        return NULL;
+    if ((physical == PHYS_FLBA && (size < 1 || size > 8)) || max_def < 0 || max_def > 1 ||
+        length < 0 || rows < 0 ||
+        (physical != PHYS_BOOLEAN && physical != PHYS_INT32 && physical != PHYS_INT64 &&
+         physical != PHYS_FLBA)) {
+        PyErr_SetString(PyExc_ValueError, "parquet_sparse: unsupported column");
+        return NULL;
+    }
+    int64_t width = physical == PHYS_INT32 ? 4 : physical == PHYS_INT64 ? 8 : size;
+    int64_t *given_at = (int64_t *)rows_a, *values = (int64_t *)values_a;
+    uint32_t *scratch = (uint32_t *)scratch_a;
+    int64_t total = 0, row = 0;
+    Py_BEGIN_ALLOW_THREADS
+    cursor_t c = {(const uint8_t *)chunk_a, (const uint8_t *)chunk_a + length, 1};
+    int64_t *dictionary = NULL, entries = 0;
+    while (row < rows && total >= 0) {
+        page_t page;
+        page_header(&c, &page);
+        if (!c.ok || page.compressed < 0 || page.compressed != page.uncompressed ||
+            page.compressed > c.end - c.p || page.values < 0) {
+            total = -1;
+            break;
+        }
+        cursor_t body = {c.p, c.p + page.compressed, 1};
+        c.p += page.compressed;
+        if (page.type == PAGE_DICTIONARY) { /* PLAIN values, indexed by the data pages */
+            if (dictionary != NULL || physical == PHYS_BOOLEAN ||
+                (page.encoding != ENC_PLAIN && page.encoding != ENC_PLAIN_DICTIONARY) ||
+                page.values > (body.end - body.p) / width) {
+                total = -1;
+                break;
+            }
+            entries = page.values;
+            dictionary = (int64_t *)malloc((entries > 0 ? entries : 1) * sizeof(int64_t));
+            if (dictionary == NULL) {
+                total = -1;
+                break;
+            }
+            for (int64_t e = 0; e < entries; e++)
+                dictionary[e] = plain_int(body.p + e * width, (int)physical, size);
+            continue;
+        }
+        if (page.type != PAGE_DATA || page.values > rows - row) {
+            total = -1; /* (index pages and v2 data pages are not read here) */
+            break;
+        }
+        int64_t n = page.values, given = n;
+        int64_t *at = given_at + total, *out = values + total;
+        if (max_def == 1) { /* RLE definition levels, with their length in 4 bytes */
+            uint32_t size_of_levels;
+            if (page.level_encoding != ENC_RLE || body.end - body.p < 4) {
+                total = -1;
+                break;
+            }
+            memcpy(&size_of_levels, body.p, 4);
+            body.p += 4;
+            if (size_of_levels > (uint64_t)(body.end - body.p)) {
+                total = -1;
+                break;
+            }
+            cursor_t level_bytes = {body.p, body.p + size_of_levels, 1};
+            body.p += size_of_levels;
+            given = given_rows(&level_bytes, n, row, at);
+            if (given < 0) {
+                total = -1;
+                break;
+            }
+        } else {
+            for (int64_t k = 0; k < n; k++)
+                at[k] = row + k;
+        }
+        if (page.encoding == ENC_PLAIN) {
+            if (physical == PHYS_BOOLEAN ? given > (body.end - body.p) * 8
+                                         : given > (body.end - body.p) / width) {
+                total = -1;
+                break;
+            }
+            const uint8_t *plain = body.p;
+            if (physical == PHYS_BOOLEAN)
+                for (int64_t g = 0; g < given; g++)
+                    out[g] = (plain[g >> 3] >> (g & 7)) & 1;
+            else if (physical == PHYS_INT32)
+                for (int64_t g = 0; g < given; g++)
+                    out[g] = plain_int(plain + 4 * g, PHYS_INT32, 4);
+            else if (physical == PHYS_INT64)
+                memcpy(out, plain, (size_t)given * 8);
+            else
+                for (int64_t g = 0; g < given; g++)
+                    out[g] = plain_int(plain + g * width, PHYS_FLBA, size);
+        } else if ((page.encoding == ENC_RLE_DICTIONARY ||
+                    page.encoding == ENC_PLAIN_DICTIONARY) && dictionary != NULL) {
+            int bit_width = body.p < body.end ? *body.p++ : -1;
+            if (given > 0 && (bit_width < 0 || bit_width > 32 ||
+                              hybrid(&body, bit_width, given, scratch) != given)) {
+                total = -1;
+                break;
+            }
+            for (int64_t g = 0; g < given; g++) {
+                if (scratch[g] >= (uint64_t)entries) {
+                    given = -1;
+                    break;
+                }
+                out[g] = dictionary[scratch[g]];
+            }
+            if (given < 0) {
+                total = -1;
+                break;
+            }
+        } else {
+            total = -1;
+            break;
+        }
+        total += given;
+        row += n;
+    }
+    if (total >= 0 && row != rows)
+        total = -1;
+    free(dictionary);
+    Py_END_ALLOW_THREADS
+    return PyLong_FromLongLong(total);
+}

@@ -1,0 +1,278 @@
+"""The sparse typed columns of a Parquet input, read in C (`_accel.sparse`); io.py has Polars
+read the rest.
+
+An event field — a date, an amount, a flag of one event type — is null on every row of the
+other types: in the synthetic registry on twenty-nine rows in thirty. Polars gives such a
+column a value slot on every row (a decimal 16 bytes), and decoding the sixteen typed event
+fields took 15–17 ms of a row group's 28–32 ms on Polars' one pool thread, where the two
+deciding threads' reads queue (docs/screening.md, "2026-12-04, night"). Read here, a column
+is its given cells only — their rows, in order, and their values as int64 (days, integers,
+0/1, a decimal's unscaled integer) — which is all the encoder reads of it
+(`parse.SparseNative`). A path that needs the column whole, such as the one that words the
+problems of bad input, gets it built as Polars would have read it (`Sparse.series`).
+
+Which columns: SPARSE_COLUMNS (the typed event fields but `event_index`, `year` and
+`amount`, which are given on most rows), when their Arrow type is boolean, date32, int32,
+int64 or a decimal of at most 18 digits. Which layout: what the C decoder reads alone
+(uncompressed, flat, v1 data pages of PLAIN values or a PLAIN dictionary, RLE levels); a row
+group with any such column in another layout is read whole by Polars, as before.
+"""
+
+from __future__ import annotations
+
+import mmap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from policyhub.screen import accel
+
+I64 = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+
+# Kept equal to schema.py's typed event columns but the three above by a test (this module
+# must not import schema.py, which loads the engine: reading starts before it is imported).
+SPARSE_COLUMNS = ("date", "paid_in_capital", "completed_investment", "schedule_met",
+                  "housing_price_per_m2", "total_investment", "actual_investment",
+                  "construction_cost", "major_public_platform", "operation_start",
+                  "fee_date", "fee_amount", "rd_investment", "selected", "rank",
+                  "settles_in_changsha")
+
+_PHYSICAL = {"BOOLEAN": 0, "INT32": 1, "INT64": 2, "FIXED_LEN_BYTE_ARRAY": 7}
+_ENCODINGS = frozenset({"PLAIN", "RLE", "RLE_DICTIONARY", "PLAIN_DICTIONARY"})
+
+
+class _Capsule:
+    """An Arrow array seen only through the Arrow PyCapsule interface: Polars imports it
+    as it is. (`pl.from_arrow` imports pandas and more, 0.3 s; `pl.Series` of a pyarrow
+    array imports `pyarrow.compute`.)"""
+
+    def __init__(self, array: pa.Array):
+        self.array = array
+
+    def __arrow_c_array__(self, requested_schema: object | None = None
+                          ) -> tuple[object, object]:
+        schema, array = self.array.__arrow_c_array__(requested_schema)
+        return schema, array
+
+
+def _series(name: str, array: pa.Array) -> pl.Series:
+    return pl.Series(_Capsule(array)).rename(name)
+
+
+@lru_cache(maxsize=64)
+def polars_dtype(arrow: pa.DataType) -> pl.DataType:
+    """The Polars type a column of this Arrow type reads as."""
+    empty = pa.Array.from_buffers(arrow, 0, [None, pa.py_buffer(np.zeros(16, np.uint8))])
+    return _series("", empty).dtype  # (pa.array([]) looks for pandas: imports it, 0.3 s)
+
+
+@dataclass(frozen=True)
+class Sparse:
+    """A typed column of `n` rows as its given cells: `rows` (ascending) and `values`."""
+
+    name: str
+    arrow: pa.DataType
+    n: int
+    rows: I64
+    values: I64
+
+    @property
+    def dtype(self) -> pl.DataType:
+        return polars_dtype(self.arrow)
+
+    def slice(self, start: int, length: int) -> Sparse:
+        lo, hi = np.searchsorted(self.rows, [start, start + length])
+        return Sparse(self.name, self.arrow, length, self.rows[lo:hi] - start,
+                      self.values[lo:hi])
+
+    @staticmethod
+    def concat(pieces: Sequence[Sparse]) -> Sparse:
+        first = pieces[0]
+        offsets = np.cumsum([0] + [p.n for p in pieces[:-1]])
+        rows = np.concatenate([p.rows + int(o) for p, o in zip(pieces, offsets, strict=True)])
+        values = np.concatenate([p.values for p in pieces])
+        return Sparse(first.name, first.arrow, sum(p.n for p in pieces), rows, values)
+
+    def find(self, at: I64) -> tuple[I64, Bools] | None:
+        """Where each row of `at` is among the given cells, and whether it is one; None
+        when `at` are exactly the given rows (the usual case: a type's rows)."""
+        if len(at) == len(self.rows) and np.array_equal(at, self.rows):
+            return None
+        slot = np.take(self._slots, at)
+        return np.maximum(slot, 0).astype(np.int64), slot >= 0
+
+    @cached_property
+    def _slots(self) -> npt.NDArray[np.int32]:
+        """Every row's place among the given cells, -1 where none is given: made once for
+        a column read at other rows than its own (`date`, shared by ten types), where a
+        binary search of each type's rows took 0.44 ms a call, this 0.5 ms in all."""
+        slots = np.full(self.n, -1, np.int32)
+        slots[self.rows] = np.arange(len(self.rows), dtype=np.int32)
+        return slots
+
+    def at(self, at: I64 | None = None) -> tuple[I64, Bools]:
+        """Values (0 where none is given, as in Arrow's null slots) and whether given, at
+        rows `at` (every row when None)."""
+        if at is None:
+            values = np.zeros(self.n, np.int64)
+            given = np.zeros(self.n, np.bool_)
+            values[self.rows] = self.values
+            given[self.rows] = True
+            return values, given
+        found = self.find(at)
+        if found is None:
+            return self.values.copy(), np.ones(len(at), np.bool_)
+        slot, given = found
+        if len(self.values) == 0:  # (no cell given: nothing to take from)
+            return np.zeros(len(at), np.int64), given
+        return np.where(given, self.values[slot], 0), given
+
+    def series(self, at: I64 | None = None) -> pl.Series:
+        """The column (at rows `at`) as Polars reads it from the file."""
+        values, given = self.at(at)
+        n, t = len(values), self.arrow
+        nulls = n - int(np.count_nonzero(given))
+        validity = pa.py_buffer(np.packbits(given, bitorder="little")) if nulls else None
+        data: npt.NDArray[np.generic]
+        if pa.types.is_boolean(t):
+            data = np.packbits(values != 0, bitorder="little")
+        elif pa.types.is_decimal(t):
+            data = np.stack([values, values >> 63], axis=1)  # (low, high) words
+        elif pa.types.is_date32(t) or t == pa.int32():
+            data = values.astype(np.int32)
+        else:
+            data = values
+        array = pa.Array.from_buffers(t, n, [validity, pa.py_buffer(data)], null_count=nulls)
+        return _series(self.name, array)
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    index: int  # in the file's columns
+    physical: int
+    size: int  # bytes of a FIXED_LEN_BYTE_ARRAY value
+    max_def: int
+    arrow: pa.DataType
+
+
+def _column(i: int, column: pq.ColumnSchema, field: pa.Field) -> _Column | None:
+    """How column i is read here, or None (Polars reads it)."""
+    if column.name not in SPARSE_COLUMNS or column.max_repetition_level != 0 or \
+            column.max_definition_level > 1 or column.name != field.name or \
+            column.physical_type not in _PHYSICAL:
+        return None
+    t, physical = field.type, _PHYSICAL[column.physical_type]
+    fits = (pa.types.is_boolean(t) and physical == 0) or \
+        ((pa.types.is_date32(t) or t == pa.int32()) and physical == 1) or \
+        (t == pa.int64() and physical == 2) or \
+        (pa.types.is_decimal128(t) and physical in (1, 2, 7) and t.precision <= 18)
+    size = column.length if physical == 7 else 0
+    if not fits or (physical == 7 and not 1 <= size <= 8):
+        return None
+    return _Column(field.name, i, physical, size, column.max_definition_level, t)
+
+
+class SparseReader:
+    """The sparse columns of one Parquet file, row group by row group (see the module).
+    One read at a time: the buffers it decodes into are its own (io.py reads under a lock,
+    in one generator)."""
+
+    def __init__(self, path: Path, meta: pq.FileMetaData, columns: list[_Column]):
+        self.meta, self.columns = meta, columns
+        self.names = frozenset(c.name for c in columns)
+        with path.open("rb") as fh:  # the file's bytes, shared with the page cache
+            self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        self._bytes = np.frombuffer(self._map, np.uint8)
+        most = max((meta.row_group(i).num_rows for i in range(meta.num_row_groups)), default=0)
+        self._rows = np.empty(max(most, 1), np.int64)
+        self._values = np.empty(max(most, 1), np.int64)
+        self._scratch = np.empty(max(most, 1), np.uint32)  # a page's dictionary indices
+
+    @classmethod
+    def of(cls, path: Path, meta: pq.FileMetaData) -> SparseReader | None:
+        """A reader of the columns read here, or None (none, or the compiled passes off)."""
+        if not accel.ACTIVE or meta.num_rows == 0:
+            return None
+        schema = meta.schema
+        arrow = schema.to_arrow_schema()
+        if len(arrow) != meta.num_columns:  # nested columns: leave the file to Polars
+            return None
+        found = [_column(i, schema.column(i), arrow.field(i)) for i in range(meta.num_columns)]
+        columns = [c for c in found if c is not None]
+        return cls(path, meta, columns) if columns else None
+
+    def read(self, group: int) -> dict[str, Sparse] | None:
+        """Row group `group`'s sparse columns, or None when any of its chunks is not of the
+        layout read here (Polars then reads the row group whole)."""
+        rows = self.meta.row_group(group).num_rows
+        chunks = self.meta.row_group(group)
+        found: dict[str, Sparse] = {}
+        for column in self.columns:
+            chunk = chunks.column(column.index)
+            if chunk.compression != "UNCOMPRESSED" or chunk.num_values != rows or \
+                    not set(chunk.encodings) <= _ENCODINGS:
+                return None
+            start = chunk.dictionary_page_offset if chunk.has_dictionary_page \
+                else chunk.data_page_offset
+            length = chunk.total_compressed_size
+            if start is None or start < 0 or length < 0 or start + length > len(self._map):
+                return None
+            given = accel.parquet_sparse(
+                int(self._bytes.ctypes.data) + start, length, column.physical, column.size,
+                column.max_def, rows, self._rows, self._values, self._scratch)
+            if given is None:
+                return None
+            found[column.name] = Sparse(column.name, column.arrow, rows,
+                                        self._rows[:given].copy(), self._values[:given].copy())
+        return found
+
+
+@dataclass
+class Frame:
+    """Rows of an input: a Polars frame, and the columns read sparsely (none for CSV, or
+    when the file's layout is not one read here). What io.batches cuts and joins."""
+
+    df: pl.DataFrame
+    sparse: dict[str, Sparse]
+
+    @property
+    def height(self) -> int:
+        return self.df.height
+
+    @property
+    def columns(self) -> list[str]:
+        return [*self.df.columns, *self.sparse]
+
+    def get_column(self, name: str) -> pl.Series:
+        return self.sparse[name].series() if name in self.sparse else self.df.get_column(name)
+
+    def slice(self, start: int, length: int | None = None) -> Frame:
+        length = self.height - start if length is None else length
+        return Frame(self.df.slice(start, length),
+                     {k: s.slice(start, length) for k, s in self.sparse.items()})
+
+    def dense(self) -> pl.DataFrame:
+        """The frame with its sparse columns in it, as Polars would have read them all."""
+        if not self.sparse:
+            return self.df
+        return self.df.with_columns([s.series() for s in self.sparse.values()])
+
+    @staticmethod
+    def join(pieces: list[Frame]) -> Frame:
+        if len(pieces) == 1:
+            return pieces[0]
+        names = [list(p.sparse) for p in pieces]
+        if all(n == names[0] for n in names):
+            df = pl.concat([p.df for p in pieces], how="diagonal_relaxed")
+            return Frame(df, {k: Sparse.concat([p.sparse[k] for p in pieces])
+                              for k in names[0]})
+        return Frame(pl.concat([p.dense() for p in pieces], how="diagonal_relaxed"), {})

@@ -1,0 +1,247 @@
+"""policyhub.screen.parquet_in: the sparse typed columns of a Parquet input, read in C, are
+the columns Polars reads — cell for cell, type for type — on random columns written in every
+layout pyarrow writes (PLAIN and dictionary pages, several pages, row groups, all null, none
+null); other layouts are left to Polars; batches cut from sparse frames are the batches cut
+from Polars' frames; and the encoder reads a sparse column as it reads the same column whole,
+problems of bad input included."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policyhub.screen import accel, io, parquet_in, synth
+from policyhub.screen.encode import encode
+from policyhub.screen.parquet_in import SPARSE_COLUMNS, Frame, Sparse, SparseReader
+from policyhub.screen.problems import ScreenInputError
+from policyhub.screen.schema import EVENT_COLUMNS, Kind
+
+pytestmark = pytest.mark.skipif(not accel.BUILT, reason="test_accel fails for this")
+
+TYPES = {
+    "date": pa.date32(), "paid_in_capital": pa.decimal128(15, 2),
+    "completed_investment": pa.decimal128(9, 2), "schedule_met": pa.bool_(),
+    "rank": pa.int32(), "fee_amount": pa.int64(), "fee_date": pa.date32(),
+    "rd_investment": pa.decimal128(18, 3),
+}
+SETTINGS = settings(max_examples=60, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _value(t: pa.DataType, draw: st.DrawFn) -> object:
+    if pa.types.is_boolean(t):
+        return draw(st.booleans())
+    if pa.types.is_date32(t):
+        return dt.date(1970, 1, 1) + dt.timedelta(days=draw(st.integers(-40_000, 40_000)))
+    if pa.types.is_decimal(t):
+        digits = draw(st.integers(-(10 ** t.precision) + 1, 10 ** t.precision - 1))
+        return Decimal(digits).scaleb(-t.scale)
+    bits = 31 if t == pa.int32() else 63
+    return draw(st.integers(-(2 ** bits), 2 ** bits - 1))
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> pa.Table:
+    n = draw(st.integers(1, 3000))
+    columns = {}
+    for name, t in TYPES.items():
+        density = draw(st.sampled_from([0.0, 0.03, 0.5, 1.0]))
+        pool = [_value(t, draw) for _ in range(draw(st.integers(1, 40)))]
+        rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+        given_ = rng.random(n) < density
+        picks = rng.integers(0, len(pool), n)
+        cells = [pool[k] if g else None for g, k in zip(given_, picks, strict=True)]
+        columns[name] = pa.array(cells, t)
+    return pa.table(columns)
+
+
+def _polars(path: Path, group: int, name: str) -> pl.Series:
+    meta = pq.ParquetFile(path).metadata
+    start = sum(meta.row_group(i).num_rows for i in range(group))
+    rows = meta.row_group(group).num_rows
+    return pl.scan_parquet(path).select(name).slice(start, rows).collect().get_column(name)
+
+
+@SETTINGS
+@given(table=tables(), dictionary=st.booleans(), page=st.sampled_from([1 << 20, 512]),
+       group=st.sampled_from([1 << 20, 700]), as_integers=st.booleans())
+def test_sparse_columns_read_as_polars_reads_them(
+        tmp_path: Path, table: pa.Table, dictionary: bool, page: int, group: int,
+        as_integers: bool) -> None:
+    path = tmp_path / "t.parquet"
+    pq.write_table(table, path, compression="none", use_dictionary=dictionary,
+                   data_page_size=page, row_group_size=group,
+                   store_decimal_as_integer=as_integers)
+    meta = pq.ParquetFile(path).metadata
+    reader = SparseReader.of(path, meta)
+    assert reader is not None and reader.names == set(TYPES)
+    for g in range(meta.num_row_groups):
+        found = reader.read(g)
+        assert found is not None
+        for name, sparse in found.items():
+            want = _polars(path, g, name)
+            got = sparse.series()
+            assert got.dtype == want.dtype and got.name == name
+            assert got.equals(want), name
+            assert np.all(np.diff(sparse.rows) > 0)
+
+
+def test_other_layouts_are_left_to_polars(tmp_path: Path) -> None:
+    table = pa.table({"date": pa.array([dt.date(2020, 1, 1), None] * 50, pa.date32()),
+                      "rank": pa.array([1, 2] * 50, pa.int8()),  # not a type read here
+                      "name": pa.array(["a", "b"] * 50)})  # nor a column
+    path = tmp_path / "snappy.parquet"
+    pq.write_table(table, path, compression="snappy")
+    reader = SparseReader.of(path, pq.ParquetFile(path).metadata)
+    assert reader is not None and reader.names == {"date"}
+    assert reader.read(0) is None  # compressed: Polars reads the row group
+    pq.write_table(table, path, compression="none", data_page_version="2.0")
+    reader = SparseReader.of(path, pq.ParquetFile(path).metadata)
+    assert reader is not None and reader.read(0) is None  # v2 data pages
+
+
+def test_a_malformed_chunk_is_refused_not_read(tmp_path: Path) -> None:
+    """Bytes of a chunk changed at random: the decoder gives up (None) or reads some cells,
+    within its bounds; it never reads or writes outside them."""
+    table = pa.table({"fee_amount": pa.array([None, 5, None, 7] * 500, pa.int64())})
+    path = tmp_path / "t.parquet"
+    pq.write_table(table, path, compression="none")
+    chunk = pq.ParquetFile(path).metadata.row_group(0).column(0)
+    start = chunk.dictionary_page_offset or chunk.data_page_offset
+    data = np.frombuffer(path.read_bytes(), np.uint8)[start: start + chunk.total_compressed_size]
+    rows = 2000
+    out_rows, values = np.empty(rows, np.int64), np.empty(rows, np.int64)
+    scratch = np.empty(rows, np.uint32)
+    rng = np.random.default_rng(3)
+    refused = 0
+    for _ in range(400):
+        bad = data.copy()
+        at = rng.integers(0, len(bad), rng.integers(1, 4))
+        bad[at] = rng.integers(0, 256, len(at))
+        got = accel.parquet_sparse(bad.ctypes.data, len(bad), 2, 0, 1, rows, out_rows, values,
+                                   scratch)
+        refused += got is None
+        assert got is None or 0 <= got <= rows
+    for length in (0, 1, 10, len(data) // 2):
+        assert accel.parquet_sparse(data.ctypes.data, length, 2, 0, 1, rows, out_rows, values,
+                                    scratch) is None
+    assert refused > 0
+
+
+def test_sparse_columns_are_the_typed_event_fields_given_on_few_rows() -> None:
+    typed = {c for c, k in EVENT_COLUMNS.items() if k is not Kind.TEXT}
+    assert set(SPARSE_COLUMNS) == typed - {"event_index", "year", "amount"}
+
+
+@given(rows=st.lists(st.integers(0, 199), unique=True).map(sorted),
+       at=st.lists(st.integers(0, 199), max_size=60), cut=st.integers(0, 200))
+def test_sparse_slices_joins_and_lookups_are_those_of_the_whole_column(
+        rows: list[int], at: list[int], cut: int) -> None:
+    sparse = Sparse("rank", pa.int32(), 200, np.array(rows, np.int64),
+                    np.arange(1, len(rows) + 1, dtype=np.int64))
+    whole = sparse.series()
+    assert whole.to_list() == [rows.index(i) + 1 if i in rows else None for i in range(200)]
+    picked = np.array(at, np.int64)
+    assert sparse.series(picked).to_list() == [whole[i] for i in at]
+    assert sparse.series(sparse.rows).to_list() == list(range(1, len(rows) + 1))
+    a, b = sparse.slice(0, cut), sparse.slice(cut, 200 - cut)
+    assert a.series().to_list() + b.series().to_list() == whole.to_list()
+    assert Sparse.concat([a, b]).series().equals(whole)
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sparse") / "registry.parquet"
+    frame = synth.frame(300, seed=4)
+    ids = frame["applicant_id"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    table = frame.to_arrow()
+    with pq.ParquetWriter(path, table.schema, compression="none") as writer:
+        for a, b in zip([0, 100, 777], [100, 777, len(ids)], strict=True):
+            writer.write_table(table.slice(a, b - a))  # row groups cut inside applicants
+    assert len(starts) == 300
+    return path
+
+
+@pytest.mark.parametrize("applicants", [40, 64, 1000])
+def test_sparse_frames_cut_the_batches_polars_frames_do(
+        registry: Path, monkeypatch: pytest.MonkeyPatch, applicants: int) -> None:
+    monkeypatch.setattr(io, "BATCH_APPLICANTS", applicants)
+    dense = list(io.batches(registry))
+    sparse = list(io.frames(registry))
+    assert [r for r, _ in sparse] == [r for r, _ in dense]
+    for (_, frame), (_, want) in zip(sparse, dense, strict=True):
+        assert set(frame.sparse) == set(SPARSE_COLUMNS)
+        assert frame.dense().select(want.columns).equals(want)
+        assert encode(frame).events.keys() == encode(want).events.keys()
+
+
+def test_the_encoder_reads_sparse_columns_as_whole_ones(registry: Path) -> None:
+    (_, frame), = list(io.frames(registry, 10_000))
+    want = encode(frame.dense())
+    got = encode(frame)
+    for code, typed in want.events.items():
+        for name, values in typed.fields.items():
+            assert np.array_equal(got.events[code].fields[name], values), (code, name)
+    for name, values in want.fees.events.fields.items():
+        assert np.array_equal(got.fees.events.fields[name], values)
+    assert np.array_equal(got.fees.fen, want.fees.fen)
+    assert np.array_equal(got.fees.day, want.fees.day)
+
+
+def _bad(frame: Frame, name: str, row: int, value: int | None) -> Frame:
+    s = frame.sparse[name]
+    values, given_ = s.at()
+    values[row], given_[row] = (0, False) if value is None else (value, True)
+    rows = np.flatnonzero(given_).astype(np.int64)
+    return Frame(frame.df, {**frame.sparse, name: Sparse(name, s.arrow, s.n, rows,
+                                                        values[rows])})
+
+
+@pytest.mark.parametrize(("name", "value"), [("paid_in_capital", -100),
+                                             ("paid_in_capital", None),
+                                             ("rd_investment", 1),  # 0.01 yuan: fine
+                                             ("date", None), ("rank", 7)])
+def test_bad_cells_in_sparse_columns_are_the_same_problems(
+        registry: Path, name: str, value: int | None) -> None:
+    (_, frame), = list(io.frames(registry, 10_000))
+    row = int(frame.sparse[name].rows[3])
+    bad = _bad(frame, name, row, value)
+    outcomes: list[str | None] = []
+    for f in (bad, bad.dense()):
+        try:
+            encode(f)
+            outcomes.append(None)
+        except ScreenInputError as exc:
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]
+    assert (outcomes[0] is None) == (name == "rd_investment")
+
+
+def test_screening_a_parquet_file_imports_neither_pandas_nor_pyarrow_compute(
+        registry: Path, tmp_path: Path) -> None:
+    # (pl.from_arrow and pa.array([]) import pandas, 0.3 s; pl.Series of a pyarrow array
+    # imports pyarrow.compute: parquet_in goes through the Arrow PyCapsule interface.)
+    code = ("import sys; from policyhub.screen.cli import main; "
+            f"main([{str(registry)!r}, '-o', {str(tmp_path / 'o.parquet')!r}, '--no-progress']);"
+            " print(sorted(m for m in ('pandas', 'pyarrow.compute') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip().splitlines()
+    assert out[-1] == "[]"
+
+
+def test_polars_dtypes_of_the_types_read_here() -> None:
+    assert parquet_in.polars_dtype(pa.decimal128(15, 2)) == pl.Decimal(15, 2)
+    assert parquet_in.polars_dtype(pa.date32()) == pl.Date
+    assert parquet_in.polars_dtype(pa.bool_()) == pl.Boolean
