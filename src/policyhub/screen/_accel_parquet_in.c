@@ -16,7 +16,7 @@
 
 enum { PAGE_DATA = 0, PAGE_DICTIONARY = 2 };
 enum { ENC_PLAIN = 0, ENC_PLAIN_DICTIONARY = 2, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 };
-enum { PHYS_BOOLEAN = 0, PHYS_INT32 = 1, PHYS_INT64 = 2, PHYS_FLBA = 7 };
+enum { PHYS_BOOLEAN = 0, PHYS_INT32 = 1, PHYS_INT64 = 2, PHYS_BYTE_ARRAY = 6, PHYS_FLBA = 7 };
 
 /* --- Thrift compact protocol: just what a PageHeader needs -------------------------------- */
 
@@ -310,36 +310,42 @@ static int64_t given_rows(cursor_t *c, int64_t n, int64_t row, int64_t *rows) {
     return given;
 }
 
-/* parquet_sparse(chunk, length, physical, size, max_def, rows, given_rows, values, scratch)
- *     -> the number of given cells, or -1 when this chunk is not read here
+/* parquet_sparse(chunk, length, physical, size, max_def, rows, given_rows, values, scratch,
+ *                spans, most) -> (given, entries); given -1 when this chunk is not read here
  *
  * One column chunk (`length` bytes from its first page) of a flat column: `physical` the
- * Parquet type (0 BOOLEAN, 1 INT32, 2 INT64, 7 FIXED_LEN_BYTE_ARRAY of `size` bytes, at most
- * 8), max_def 0 (required) or 1 (optional), `rows` cells in all. Writes the rows of the
- * given cells, in order, to `given_rows` (int64) and their values to `values` (int64: an
- * INT32 or INT64 as it is, a FIXED_LEN_BYTE_ARRAY as its big-endian two's complement, a
- * BOOLEAN as 0 or 1); each holds `rows` entries, and so does `scratch` (uint32: a page's
- * dictionary indices). */
+ * Parquet type (0 BOOLEAN, 1 INT32, 2 INT64, 6 BYTE_ARRAY, 7 FIXED_LEN_BYTE_ARRAY of `size`
+ * bytes, at most 8), max_def 0 (required) or 1 (optional), `rows` cells in all. Writes the
+ * rows of the given cells, in order, to `given_rows` (int64) and their values to `values`
+ * (int64: an INT32 or INT64 as it is, a FIXED_LEN_BYTE_ARRAY as its big-endian two's
+ * complement, a BOOLEAN as 0 or 1, a BYTE_ARRAY as its index in the chunk's dictionary);
+ * each holds `rows` entries, and so does `scratch` (uint32: a page's dictionary indices).
+ * A BYTE_ARRAY chunk must be dictionary-encoded, with at most `most` entries: each entry's
+ * (offset from `chunk`, length) goes to `spans` (int64, 2 * most), and `entries` tells how
+ * many there are. */
 PyObject *parquet_sparse(PyObject *self, PyObject *args) {
-    addr_t chunk_a, rows_a, values_a, scratch_a;
-    Py_ssize_t length, physical, size, max_def, rows;
-    if (!PyArg_ParseTuple(args, "KnnnnnKKK", &chunk_a, &length, &physical, &size, &max_def,
-                          &rows, &rows_a, &values_a, &scratch_a))
+    addr_t chunk_a, rows_a, values_a, scratch_a, spans_a;
+    Py_ssize_t length, physical, size, max_def, rows, most;
+    if (!PyArg_ParseTuple(args, "KnnnnnKKKKn", &chunk_a, &length, &physical, &size, &max_def,
+                          &rows, &rows_a, &values_a, &scratch_a, &spans_a, &most))
         return NULL;
     if ((physical == PHYS_FLBA && (size < 1 || size > 8)) || max_def < 0 || max_def > 1 ||
-        length < 0 || rows < 0 ||
+        length < 0 || rows < 0 || most < 0 ||
         (physical != PHYS_BOOLEAN && physical != PHYS_INT32 && physical != PHYS_INT64 &&
-         physical != PHYS_FLBA)) {
+         physical != PHYS_BYTE_ARRAY && physical != PHYS_FLBA)) {
         PyErr_SetString(PyExc_ValueError, "parquet_sparse: unsupported column");
         return NULL;
     }
-    int64_t width = physical == PHYS_INT32 ? 4 : physical == PHYS_INT64 ? 8 : size;
+    int64_t width = physical == PHYS_INT32 ? 4 : physical == PHYS_INT64 ? 8
+                    : physical == PHYS_BYTE_ARRAY ? 4 : size; /* (a byte array: its length) */
+    int64_t *spans = (int64_t *)spans_a;
     int64_t *given_at = (int64_t *)rows_a, *values = (int64_t *)values_a;
     uint32_t *scratch = (uint32_t *)scratch_a;
     int64_t total = 0, row = 0;
+    int64_t entries = 0;
     Py_BEGIN_ALLOW_THREADS
     cursor_t c = {(const uint8_t *)chunk_a, (const uint8_t *)chunk_a + length, 1};
-    int64_t *dictionary = NULL, entries = 0;
+    int64_t *dictionary = NULL;
     while (row < rows && total >= 0) {
         page_t page;
         page_header(&c, &page);
@@ -362,6 +368,31 @@ PyObject *parquet_sparse(PyObject *self, PyObject *args) {
             if (dictionary == NULL) {
                 total = -1;
                 break;
+            }
+            if (physical == PHYS_BYTE_ARRAY) { /* each a 4-byte length, then its bytes */
+                if (entries > most) {
+                    total = -1;
+                    break;
+                }
+                const uint8_t *q = body.p;
+                for (int64_t e = 0; e < entries && total >= 0; e++) {
+                    uint32_t size_of_entry;
+                    if (body.end - q < 4) {
+                        total = -1;
+                        break;
+                    }
+                    memcpy(&size_of_entry, q, 4);
+                    q += 4;
+                    if (size_of_entry > (uint64_t)(body.end - q)) {
+                        total = -1;
+                        break;
+                    }
+                    spans[2 * e] = q - (const uint8_t *)chunk_a;
+                    spans[2 * e + 1] = size_of_entry;
+                    dictionary[e] = e;
+                    q += size_of_entry;
+                }
+                continue;
             }
             for (int64_t e = 0; e < entries; e++)
                 dictionary[e] = plain_int(body.p + e * width, (int)physical, size);
@@ -396,7 +427,7 @@ PyObject *parquet_sparse(PyObject *self, PyObject *args) {
             for (int64_t k = 0; k < n; k++)
                 at[k] = row + k;
         }
-        if (page.encoding == ENC_PLAIN) {
+        if (page.encoding == ENC_PLAIN && physical != PHYS_BYTE_ARRAY) {
             if (physical == PHYS_BOOLEAN ? given > (body.end - body.p) * 8
                                          : given > (body.end - body.p) / width) {
                 total = -1;
@@ -444,5 +475,5 @@ PyObject *parquet_sparse(PyObject *self, PyObject *args) {
         total = -1;
     free(dictionary);
     Py_END_ALLOW_THREADS
-    return PyLong_FromLongLong(total);
+    return Py_BuildValue("(LL)", (long long)total, (long long)entries);
 }

@@ -370,15 +370,20 @@ def parquet_strings(values: pa.Array) -> Bytes:
 
 
 def parquet_sparse(chunk: int, length: int, physical: int, size: int, max_def: int,
-                   rows: int, given_rows: I64, values: I64,
-                   scratch: npt.NDArray[np.uint32]) -> int | None:
+                   rows: int, given_rows: I64, values: I64, scratch: npt.NDArray[np.uint32],
+                   spans: I64) -> tuple[int, int] | None:
     """Decode one flat column chunk of an input file (`length` bytes at address `chunk`,
-    `rows` cells) into the rows and int64 values of its given cells (parquet_in.py): how
-    many were given, or None when the chunk is not of the layout read in C."""
+    `rows` cells) into the rows and int64 values of its given cells (parquet_in.py), and for
+    a byte-array column the (offset, length) of each dictionary entry into `spans` (at most
+    len(spans) // 2): (given cells, dictionary entries), or None when the chunk is not of
+    the layout read in C."""
     for name, array, dtype in (("given_rows", given_rows, np.int64),
-                               ("values", values, np.int64), ("scratch", scratch, np.uint32)):
-        if array.dtype != dtype or not array.flags.c_contiguous or len(array) < rows:
+                               ("values", values, np.int64), ("scratch", scratch, np.uint32),
+                               ("spans", spans, np.int64)):
+        if array.dtype != dtype or not array.flags.c_contiguous or \
+                len(array) < (0 if name == "spans" else rows):
             raise ValueError(f"parquet_sparse: {name} must be {rows} contiguous {dtype}")
-    given = int(_c().sparse(chunk, length, physical, size, max_def, rows,
-                            given_rows.ctypes.data, values.ctypes.data, scratch.ctypes.data))
-    return None if given < 0 else given
+    given, entries = _c().sparse(chunk, length, physical, size, max_def, rows,
+                                 given_rows.ctypes.data, values.ctypes.data,
+                                 scratch.ctypes.data, spans.ctypes.data, len(spans) // 2)
+    return None if given < 0 else (int(given), int(entries))

@@ -37,15 +37,19 @@ from policyhub.screen import accel
 I64 = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
-# Kept equal to schema.py's typed event columns but the three above by a test (this module
-# must not import schema.py, which loads the engine: reading starts before it is imported).
+# Kept equal to schema.py's typed event columns but the three above, and its closed-choice
+# text columns of one event type, by a test (this module must not import schema.py, which
+# loads the engine: reading starts before it is imported).
 SPARSE_COLUMNS = ("date", "paid_in_capital", "completed_investment", "schedule_met",
                   "housing_price_per_m2", "total_investment", "actual_investment",
                   "construction_cost", "major_public_platform", "operation_start",
                   "fee_date", "fee_amount", "rd_investment", "selected", "rank",
-                  "settles_in_changsha")
+                  "settles_in_changsha", "level", "category", "project_kind", "stage", "rule")
+# A text column is read here only through a dictionary of at most this many entries (each
+# checked as UTF-8 here, as Polars checks what it reads); the choice columns have a few.
+MOST_ENTRIES = 4096
 
-_PHYSICAL = {"BOOLEAN": 0, "INT32": 1, "INT64": 2, "FIXED_LEN_BYTE_ARRAY": 7}
+_PHYSICAL = {"BOOLEAN": 0, "INT32": 1, "INT64": 2, "BYTE_ARRAY": 6, "FIXED_LEN_BYTE_ARRAY": 7}
 _ENCODINGS = frozenset({"PLAIN", "RLE", "RLE_DICTIONARY", "PLAIN_DICTIONARY"})
 
 
@@ -70,19 +74,23 @@ def _series(name: str, array: pa.Array) -> pl.Series:
 @lru_cache(maxsize=64)
 def polars_dtype(arrow: pa.DataType) -> pl.DataType:
     """The Polars type a column of this Arrow type reads as."""
+    if pa.types.is_large_string(arrow):
+        return pl.String()
     empty = pa.Array.from_buffers(arrow, 0, [None, pa.py_buffer(np.zeros(16, np.uint8))])
     return _series("", empty).dtype  # (pa.array([]) looks for pandas: imports it, 0.3 s)
 
 
 @dataclass(frozen=True)
 class Sparse:
-    """A typed column of `n` rows as its given cells: `rows` (ascending) and `values`."""
+    """A column of `n` rows as its given cells: `rows` (ascending) and `values`; a text
+    column's values index its `dictionary`."""
 
     name: str
-    arrow: pa.DataType
+    arrow: pa.DataType  # large_string for text
     n: int
     rows: I64
     values: I64
+    dictionary: pl.Series | None = None
 
     @property
     def dtype(self) -> pl.DataType:
@@ -91,15 +99,26 @@ class Sparse:
     def slice(self, start: int, length: int) -> Sparse:
         lo, hi = np.searchsorted(self.rows, [start, start + length])
         return Sparse(self.name, self.arrow, length, self.rows[lo:hi] - start,
-                      self.values[lo:hi])
+                      self.values[lo:hi], self.dictionary)
 
     @staticmethod
     def concat(pieces: Sequence[Sparse]) -> Sparse:
         first = pieces[0]
         offsets = np.cumsum([0] + [p.n for p in pieces[:-1]])
         rows = np.concatenate([p.rows + int(o) for p, o in zip(pieces, offsets, strict=True)])
-        values = np.concatenate([p.values for p in pieces])
-        return Sparse(first.name, first.arrow, sum(p.n for p in pieces), rows, values)
+        dictionary = first.dictionary
+        if dictionary is None or all(p.dictionary is dictionary for p in pieces):
+            values = np.concatenate([p.values for p in pieces])
+        else:  # pieces of several row groups: their dictionaries one after the other
+            shifted, entries = [], 0
+            for p in pieces:
+                assert p.dictionary is not None
+                shifted.append(p.values + entries)
+                entries += len(p.dictionary)
+            dictionary = pl.concat([p.dictionary for p in pieces if p.dictionary is not None])
+            values = np.concatenate(shifted)
+        return Sparse(first.name, first.arrow, sum(p.n for p in pieces), rows, values,
+                      dictionary)
 
     def find(self, at: I64) -> tuple[I64, Bools] | None:
         """Where each row of `at` is among the given cells, and whether it is one; None
@@ -141,6 +160,10 @@ class Sparse:
         n, t = len(values), self.arrow
         nulls = n - int(np.count_nonzero(given))
         validity = pa.py_buffer(np.packbits(given, bitorder="little")) if nulls else None
+        if self.dictionary is not None:  # (gathered as Polars string views: no bytes copied)
+            index = pa.Array.from_buffers(pa.uint32(), n, [validity, pa.py_buffer(
+                values.astype(np.uint32))], null_count=nulls)
+            return self.dictionary.gather(_series("", index)).rename(self.name)
         data: npt.NDArray[np.generic]
         if pa.types.is_boolean(t):
             data = np.packbits(values != 0, bitorder="little")
@@ -171,6 +194,11 @@ def _column(i: int, column: pq.ColumnSchema, field: pa.Field) -> _Column | None:
             column.physical_type not in _PHYSICAL:
         return None
     t, physical = field.type, _PHYSICAL[column.physical_type]
+    if physical == 6:
+        text = pa.types.is_string(t) or pa.types.is_large_string(t) or \
+            pa.types.is_string_view(t)
+        return _Column(field.name, i, 6, 0, column.max_definition_level, pa.large_string()) \
+            if text else None
     fits = (pa.types.is_boolean(t) and physical == 0) or \
         ((pa.types.is_date32(t) or t == pa.int32()) and physical == 1) or \
         (t == pa.int64() and physical == 2) or \
@@ -196,6 +224,7 @@ class SparseReader:
         self._rows = np.empty(max(most, 1), np.int64)
         self._values = np.empty(max(most, 1), np.int64)
         self._scratch = np.empty(max(most, 1), np.uint32)  # a page's dictionary indices
+        self._spans = np.empty(2 * MOST_ENTRIES, np.int64)  # a text dictionary's entries
 
     @classmethod
     def of(cls, path: Path, meta: pq.FileMetaData) -> SparseReader | None:
@@ -226,14 +255,32 @@ class SparseReader:
             length = chunk.total_compressed_size
             if start is None or start < 0 or length < 0 or start + length > len(self._map):
                 return None
-            given = accel.parquet_sparse(
+            text = column.physical == 6
+            read = accel.parquet_sparse(
                 int(self._bytes.ctypes.data) + start, length, column.physical, column.size,
-                column.max_def, rows, self._rows, self._values, self._scratch)
-            if given is None:
+                column.max_def, rows, self._rows, self._values, self._scratch,
+                self._spans if text else self._spans[:0])
+            if read is None:
+                return None
+            given, entries = read
+            dictionary = self._dictionary(start, entries) if text else None
+            if text and dictionary is None:
                 return None
             found[column.name] = Sparse(column.name, column.arrow, rows,
-                                        self._rows[:given].copy(), self._values[:given].copy())
+                                        self._rows[:given].copy(), self._values[:given].copy(),
+                                        dictionary)
         return found
+
+
+    def _dictionary(self, chunk: int, entries: int) -> pl.Series | None:
+        """A text chunk's dictionary, or None when an entry is not UTF-8 (Polars then reads
+        the row group, and refuses it)."""
+        spans = self._spans[: 2 * entries].reshape(-1, 2) + np.array([chunk, 0])
+        try:
+            words = [self._map[a: a + n].decode("utf-8") for a, n in spans.tolist()]
+        except UnicodeDecodeError:
+            return None
+        return pl.Series("", words, pl.String)
 
 
 @dataclass
