@@ -212,6 +212,10 @@ def test_the_encoder_reads_sparse_columns_as_whole_ones(registry: Path) -> None:
         assert np.array_equal(got.fees.events.fields[name], values)
     assert np.array_equal(got.fees.fen, want.fees.fen)
     assert np.array_equal(got.fees.day, want.fees.day)
+    for name in ("app", "ev", "row", "matter"):
+        assert np.array_equal(getattr(got.revenue, name), getattr(want.revenue, name))
+    for name, values in want.revenue.fields.items():
+        assert np.array_equal(got.revenue.fields[name], values)
 
 
 def _bad(frame: Frame, name: str, row: int, value: int | None) -> Frame:
@@ -220,13 +224,14 @@ def _bad(frame: Frame, name: str, row: int, value: int | None) -> Frame:
     values[row], given_[row] = (0, False) if value is None else (value, True)
     rows = np.flatnonzero(given_).astype(np.int64)
     return Frame(frame.df, {**frame.sparse, name: Sparse(name, s.arrow, s.n, rows,
-                                                        values[rows])})
+                                                        values[rows], s.dictionary)})
 
 
 @pytest.mark.parametrize(("name", "value"), [("paid_in_capital", -100),
                                              ("paid_in_capital", None),
                                              ("rd_investment", 1),  # 0.01 yuan: fine
-                                             ("date", None), ("rank", 7)])
+                                             ("date", None), ("rank", 7),
+                                             ("fee_amount", -5), ("category", None)])
 def test_bad_cells_in_sparse_columns_are_the_same_problems(
         registry: Path, name: str, value: int | None) -> None:
     (_, frame), = list(io.frames(registry, 10_000))

@@ -1,19 +1,22 @@
-"""The sparse typed columns of a Parquet input, read in C (`_accel.sparse`); io.py has Polars
-read the rest.
+"""The sparse columns of a Parquet input, read in C (`_accel.sparse`); io.py has Polars read
+the rest.
 
-An event field — a date, an amount, a flag of one event type — is null on every row of the
-other types: in the synthetic registry on twenty-nine rows in thirty. Polars gives such a
-column a value slot on every row (a decimal 16 bytes), and decoding the sixteen typed event
-fields took 15–17 ms of a row group's 28–32 ms on Polars' one pool thread, where the two
-deciding threads' reads queue (docs/screening.md, "2026-12-04, night"). Read here, a column
-is its given cells only — their rows, in order, and their values as int64 (days, integers,
-0/1, a decimal's unscaled integer) — which is all the encoder reads of it
-(`parse.SparseNative`). A path that needs the column whole, such as the one that words the
-problems of bad input, gets it built as Polars would have read it (`Sparse.series`).
+An event field — a date, an amount, a flag, a level of one event type — is null on every row
+of the other types: in the synthetic registry on twenty-nine rows in thirty. Polars gives
+such a column a value slot on every row (a decimal or a string view 16 bytes), and decoding
+the sixteen typed event fields took 15–17 ms of a row group's 28–32 ms on Polars' one pool
+thread, where the two deciding threads' reads queue (docs/screening.md, "2026-12-04,
+night"). Read here, a column is its given cells only — their rows, in order, and their
+values as int64 (days, integers, 0/1, a decimal's unscaled integer, a text's index in the
+chunk's dictionary) — which is all the encoder reads of it (`parse.SparseNative`). A path
+that needs the column whole, such as the one that words the problems of bad input, gets it
+built as Polars would have read it (`Sparse.series`).
 
-Which columns: SPARSE_COLUMNS (the typed event fields but `event_index`, `year` and
-`amount`, which are given on most rows), when their Arrow type is boolean, date32, int32,
-int64 or a decimal of at most 18 digits. Which layout: what the C decoder reads alone
+Which columns: SPARSE_COLUMNS — the typed event fields but `event_index`, `year` and
+`amount`, which are given on most rows (read here, with a revenue pass taking them as they
+come, they saved nothing and took 40 MB more), when their Arrow type is boolean, date32,
+int32, int64 or a decimal of at most 18 digits; and the closed-choice text columns of one
+event type, when dictionary-encoded. Which layout: what the C decoder reads alone
 (uncompressed, flat, v1 data pages of PLAIN values or a PLAIN dictionary, RLE levels); a row
 group with any such column in another layout is read whole by Polars, as before.
 """
@@ -38,8 +41,8 @@ I64 = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
 # Kept equal to schema.py's typed event columns but the three above, and its closed-choice
-# text columns of one event type, by a test (this module must not import schema.py, which
-# loads the engine: reading starts before it is imported).
+# text columns of one event type, by a test (this module must not import
+# schema.py, which loads the engine: reading starts before it is imported).
 SPARSE_COLUMNS = ("date", "paid_in_capital", "completed_investment", "schedule_met",
                   "housing_price_per_m2", "total_investment", "actual_investment",
                   "construction_cost", "major_public_platform", "operation_start",
