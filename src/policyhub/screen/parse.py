@@ -361,21 +361,28 @@ class SparseNative:
     def __init__(self, sparse: Sparse):
         self.sparse, self.dtype, self.n = sparse, sparse.dtype, sparse.n
         self.scale = (sparse.dtype.scale or 0) if isinstance(sparse.dtype, pl.Decimal) else 0
+        self._last: tuple[I64, tuple[I64, Bools]] | None = None
+
+    def _at(self, at: I64) -> tuple[I64, Bools]:
+        """sparse.at(at), kept for the next call with the same rows: a field's nulls and
+        values are read one after the other (the lookup is a gather at random rows)."""
+        if self._last is None or self._last[0] is not at:
+            self._last = (at, self.sparse.at(at))
+        return self._last[1]
 
     def null(self, at: I64) -> Bools:
-        found = self.sparse.find(at)
-        return np.zeros(len(at), np.bool_) if found is None else ~found[1]
+        return ~self._at(at)[1]
 
     def every(self) -> tuple[I64, Bools]:
         values, given = self.sparse.at()
         return values, ~given
 
     def take(self, at: I64) -> npt.NDArray[Any]:
-        values = self.sparse.at(at)[0]
-        return values.astype(np.bool_) if self.dtype == pl.Boolean else values
+        values = self._at(at)[0]
+        return values.astype(np.bool_) if self.dtype == pl.Boolean else values.copy()
 
     def money(self, at: I64) -> tuple[I64, Bools, Bools, Bools]:
-        values = self.sparse.at(at)[0]
+        values = self._at(at)[0].copy()
         if isinstance(self.dtype, pl.Decimal):  # (at most 18 digits: the high word is a sign)
             return decimal_money(values, values >> 63, self.scale)
         return yuan_money(values)
