@@ -8,6 +8,7 @@ problems of bad input included."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import subprocess
 import sys
 from decimal import Decimal
@@ -23,7 +24,14 @@ from hypothesis import strategies as st
 
 from policyhub.screen import accel, io, parquet_in, synth
 from policyhub.screen.encode import encode
-from policyhub.screen.parquet_in import SPARSE_COLUMNS, Frame, Sparse, SparseReader
+from policyhub.screen.parquet_in import (
+    RUN_COLUMNS,
+    SPARSE_COLUMNS,
+    Frame,
+    Runs,
+    Sparse,
+    SparseReader,
+)
 from policyhub.screen.problems import ScreenInputError
 from policyhub.screen.schema import EVENT_COLUMNS, Kind
 
@@ -196,7 +204,7 @@ def test_sparse_frames_cut_the_batches_polars_frames_do(
     sparse = list(io.frames(registry))
     assert [r for r, _ in sparse] == [r for r, _ in dense]
     for (_, frame), (_, want) in zip(sparse, dense, strict=True):
-        assert set(frame.sparse) == set(SPARSE_COLUMNS)
+        assert set(frame.sparse) == set(SPARSE_COLUMNS) | set(RUN_COLUMNS)
         assert frame.dense().select(want.columns).equals(want)
         assert encode(frame).events.keys() == encode(want).events.keys()
 
@@ -264,3 +272,104 @@ def test_polars_dtypes_of_the_types_read_here() -> None:
     assert parquet_in.polars_dtype(pa.decimal128(15, 2)) == pl.Decimal(15, 2)
     assert parquet_in.polars_dtype(pa.date32()) == pl.Date
     assert parquet_in.polars_dtype(pa.bool_()) == pl.Boolean
+
+
+CELLS = st.sampled_from([None, "", "a", "a" * 12, "a" * 13, "b" * 13, "9143010000000000X1", "国际"])
+
+
+@SETTINGS
+@given(cells=st.lists(st.tuples(CELLS, st.integers(1, 30)), min_size=1, max_size=300),
+       dictionary=st.booleans(), limit=st.sampled_from([1 << 20, 64]),
+       page=st.sampled_from([1 << 20, 100]), group=st.sampled_from([1 << 20, 333]))
+def test_applicant_columns_read_as_runs_of_the_cells_polars_reads(
+        tmp_path: Path, cells: list[tuple[str | None, int]], dictionary: bool, limit: int,
+        page: int, group: int) -> None:
+    """Runs of repeated cells, nulls among them, in dictionary pages, PLAIN pages and a
+    dictionary that overflows into PLAIN pages (a small dictionary page limit)."""
+    values = [c for c, k in cells for _ in range(k)]
+    table = pa.table({"applicant_id": pa.array(values, pa.string()),
+                      "kind": pa.array(values[::-1], pa.string())})
+    path = tmp_path / "t.parquet"
+    pq.write_table(table, path, compression="none", use_dictionary=dictionary,
+                   dictionary_pagesize_limit=limit, data_page_size=page, row_group_size=group)
+    meta = pq.ParquetFile(path).metadata
+    reader = SparseReader.of(path, meta)
+    assert reader is not None and reader.names == {"applicant_id", "kind"}
+    for g in range(meta.num_row_groups):
+        found = reader.read(g)
+        assert found is not None
+        for name, runs in found.items():
+            assert isinstance(runs, Runs)
+            want = _polars(path, g, name)
+            assert runs.series().equals(want)
+            change = np.r_[True, want.ne_missing(want.shift(1)).to_numpy()[1:]]
+            assert runs.starts.tolist() == np.flatnonzero(change).tolist()
+            cells_ = runs.cells().to_list()
+            assert cells_ == want.gather(runs.starts).to_list()
+
+
+@given(cells=st.lists(CELLS, min_size=1, max_size=40), cuts=st.lists(st.integers(0, 40)))
+def test_runs_slice_and_join_as_the_column_does(cells: list[str | None], cuts: list[int]
+                                                ) -> None:
+    values = [c for c in cells for _ in range(3)]
+    path_rows = np.array([0, *(i for i in range(1, len(values)) if values[i] != values[i - 1])])
+    blob = b"".join((values[i] or "").encode() for i in path_rows)
+    lengths = [len((values[i] or "").encode()) for i in path_rows]
+    runs = Runs("kind", len(values), path_rows.astype(np.int64),
+                np.cumsum([0, *lengths]).astype(np.int64),
+                np.array([values[i] is not None for i in path_rows]),
+                np.frombuffer(blob, np.uint8))
+    assert runs.series().to_list() == values
+    bounds = sorted({0, len(values), *(min(c, len(values)) for c in cuts)})
+    pieces = [runs.slice(a, b - a) for a, b in itertools.pairwise(bounds)]
+    joined = Runs.concat(pieces)
+    assert joined.series().to_list() == values
+    assert joined.starts.tolist() == runs.starts.tolist()  # equal cells across cuts merged
+
+
+def test_a_cell_that_is_not_utf8_leaves_the_row_group_to_polars(tmp_path: Path) -> None:
+    bad = pa.array([b"ok", b"\xe4\xb8", b"ok"], pa.binary()).view(pa.string())
+    path = tmp_path / "bad.parquet"
+    pq.write_table(pa.table({"applicant_id": bad}), path, compression="none")
+    reader = SparseReader.of(path, pq.ParquetFile(path).metadata)
+    assert reader is not None and reader.read(0) is None
+
+
+def _bad_registry(tmp_path: Path, change: str) -> Path:
+    frame = synth.frame(200, seed=9)
+    ids = frame["applicant_id"].to_list()
+    second = ids.index(ids[0], 0) + 1  # (the first applicant's second row)
+    if change == "kind":  # changes inside an applicant
+        frame = frame.with_columns(pl.when(pl.int_range(pl.len()) == second).then(
+            pl.lit("park")).otherwise(pl.col("kind")).alias("kind"))
+    elif change == "credit_code":
+        codes = frame["credit_code"].to_list()
+        codes[0] = (codes[0] or "X")[:-1] + "?"
+        frame = frame.with_columns(pl.Series("credit_code", codes))
+    elif change == "applicant_id":  # a null id, and an applicant whose rows are apart
+        ids[5] = None
+        ids[-1] = ids[0]
+        frame = frame.with_columns(pl.Series("applicant_id", ids))
+    path = tmp_path / f"bad-{change}.parquet"
+    frame.write_parquet(path, compression="uncompressed", statistics=False)
+    return path
+
+
+@pytest.mark.parametrize("change", ["kind", "credit_code", "applicant_id", "none"])
+def test_bad_applicant_columns_read_as_runs_are_the_same_problems(
+        tmp_path: Path, change: str) -> None:
+    path = _bad_registry(tmp_path, change)
+    (_, frame), = list(io.frames(path, 10_000))
+    assert set(RUN_COLUMNS) <= set(frame.sparse)
+    outcomes: list[tuple[str, str]] = []
+    for f in (frame, frame.dense()):
+        try:
+            batch = encode(f)
+            outcomes.append(("ok", f"{batch.apps} {batch.in_scope.tolist()} "
+                             f"{batch.app_ids.to_list()}"))
+        except ScreenInputError as exc:
+            outcomes.append(("refused", str(exc)))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] == ("ok" if change == "none" else "refused")
+    if change != "none":
+        assert change in outcomes[0][1]  # the problem names the column

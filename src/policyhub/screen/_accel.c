@@ -640,6 +640,8 @@ static PyMethodDef methods[] = {
     {"plain", parquet_plain, METH_VARARGS, "Parquet PLAIN values of the valid cells."},
     {"strings", parquet_strings, METH_VARARGS, "Parquet PLAIN byte arrays of Arrow strings."},
     {"sparse", parquet_sparse, METH_VARARGS, "Rows and values of a Parquet chunk's given cells."},
+    {"runs", parquet_runs, METH_VARARGS, "Runs of equal cells of a Parquet byte-array chunk."},
+    {"copy_spans", parquet_copy_spans, METH_VARARGS, "The cells parquet_runs found, packed."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -41,5 +41,7 @@ PyObject *parquet_strings(PyObject *self, PyObject *args);
 
 /* the sparse typed columns of an input Parquet file (_accel_parquet_in.c) */
 PyObject *parquet_sparse(PyObject *self, PyObject *args);
+PyObject *parquet_runs(PyObject *self, PyObject *args);
+PyObject *parquet_copy_spans(PyObject *self, PyObject *args);
 
 #endif

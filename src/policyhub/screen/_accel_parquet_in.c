@@ -477,3 +477,308 @@ PyObject *parquet_sparse(PyObject *self, PyObject *args) {
     Py_END_ALLOW_THREADS
     return Py_BuildValue("(LL)", (long long)total, (long long)entries);
 }
+
+/* The runs parquet_runs is building, and the cell before the next (at -2: none yet). */
+typedef struct {
+    const uint8_t *base;
+    int64_t *starts, *spans, runs;
+    int64_t last_at, last_len, last_index;
+} runs_t;
+
+/* Whether `len` bytes at a and b are equal (inline: the cells are short, a call to memcmp
+ * for each row cost more than the comparison). */
+static inline int equal_bytes(const uint8_t *a, const uint8_t *b, int64_t len) {
+    while (len >= 8) {
+        if (load64(a) != load64(b))
+            return 0;
+        a += 8, b += 8, len -= 8;
+    }
+    while (len > 0) {
+        if (*a++ != *b++)
+            return 0;
+        len--;
+    }
+    return 1;
+}
+
+/* The cell of `row`: a dictionary entry (index >= 0) or a PLAIN value, `len` bytes at `at`
+ * from base (at -1: null); a run starts there unless it equals the cell before. */
+static inline void next_cell(runs_t *r, int64_t row, int64_t index, int64_t at, int64_t len) {
+    if (index >= 0 && index == r->last_index)
+        return; /* (the same entry: the same bytes) */
+    int same = r->last_at != -2 &&
+               ((at < 0 && r->last_at < 0) ||
+                (at >= 0 && r->last_at >= 0 && len == r->last_len &&
+                 equal_bytes(r->base + at, r->base + r->last_at, len)));
+    if (!same) {
+        r->starts[r->runs] = row;
+        r->spans[2 * r->runs] = at;
+        r->spans[2 * r->runs + 1] = len;
+        r->runs++;
+    }
+    r->last_at = at;
+    r->last_len = len;
+    r->last_index = index;
+}
+
+/* Whether definition levels of width 1 say that all `n` cells are given: one RLE run of 1s
+ * (how writers put a page without nulls). */
+static int all_given(cursor_t levels, int64_t n) {
+    uint64_t header = varint(&levels);
+    return levels.ok && !(header & 1) && (int64_t)(header >> 1) >= n && levels.p < levels.end &&
+           *levels.p == 1;
+}
+
+/* A page of `n` given cells, dictionary-encoded (indices in the hybrid encoding, `width`
+ * bits), the first at `row`, read straight into the runs without storing the indices.
+ * 0, or -1 when malformed. */
+static int dictionary_runs(runs_t *r, cursor_t *c, int width, int64_t n, int64_t row,
+                           const int64_t *entry_at, const int64_t *entry_len,
+                           int64_t entries) {
+    int64_t done = 0, bytes = (width + 7) / 8;
+    uint64_t mask = width == 0 ? 0 : ((uint64_t)1 << width) - 1;
+    while (done < n) {
+        uint64_t header = varint(c);
+        if (!c->ok)
+            return -1;
+        if (header & 1) {
+            uint64_t groups = header >> 1;
+            if (width > 0 && groups > (uint64_t)(c->end - c->p) / (uint64_t)width)
+                return -1;
+            int64_t size = (int64_t)groups * width;
+            int64_t count = groups >= (uint64_t)(n - done + 7) / 8 ? n - done
+                                                                   : (int64_t)groups * 8;
+            const uint8_t *data = c->p;
+            for (int64_t k = 0; k < count; k++) {
+                uint64_t bit = (uint64_t)k * width, word = 0;
+                int64_t at = (int64_t)(bit >> 3);
+                if (at + 8 <= size)
+                    memcpy(&word, data + at, 8);
+                else
+                    for (int64_t b = 0; at + b < size; b++)
+                        word |= (uint64_t)data[at + b] << (8 * b);
+                int64_t index = (int64_t)((word >> (bit & 7)) & mask);
+                if (index != r->last_index) {
+                    if (index >= entries)
+                        return -1;
+                    next_cell(r, row + done + k, index, entry_at[index], entry_len[index]);
+                }
+            }
+            c->p += size;
+            done += count;
+        } else {
+            uint64_t count = header >> 1;
+            if (bytes > c->end - c->p)
+                return -1;
+            uint64_t v = 0;
+            for (int64_t b = 0; b < bytes; b++)
+                v |= (uint64_t)c->p[b] << (8 * b);
+            c->p += bytes;
+            int64_t index = (int64_t)(v & mask);
+            if (count > (uint64_t)(n - done))
+                count = (uint64_t)(n - done);
+            if (count > 0) {
+                if (index >= entries)
+                    return -1;
+                next_cell(r, row + done, index, entry_at[index], entry_len[index]);
+            }
+            done += (int64_t)count;
+        }
+    }
+    return 0;
+}
+
+/* parquet_runs(chunk, length, max_def, rows, starts, spans, scratch, levels) -> runs, or -1
+ * when this chunk is not read here
+ *
+ * A flat BYTE_ARRAY chunk (`length` bytes from its first page, `rows` cells, max_def 0 or
+ * 1) as runs of equal cells, for the applicant columns, which repeat one value down each
+ * applicant's rows: run r starts at row starts[r] and its cell is the spans[2r + 1] bytes at
+ * spans[2r] from `chunk` (spans[2r] = -1: null). Cells are compared by their bytes, as
+ * strings are (a dictionary index equal to the one before: equal without a look; a null
+ * equals a null), so a run starts exactly where `changes` finds a cell differing from the
+ * one before. Data pages may be dictionary-encoded or PLAIN (a writer falls back to PLAIN
+ * when the dictionary grows too big). `starts` holds `rows` int64, `spans` 2 * rows int64,
+ * `scratch` and `levels` `rows` uint32 each. */
+PyObject *parquet_runs(PyObject *self, PyObject *args) {
+    addr_t chunk_a, starts_a, spans_a, scratch_a, levels_a;
+    Py_ssize_t length, max_def, rows;
+    if (!PyArg_ParseTuple(args, "KnnnKKKK", &chunk_a, &length, &max_def, &rows, &starts_a,
+                          &spans_a, &scratch_a, &levels_a))
+        return NULL;
+    if (max_def < 0 || max_def > 1 || length < 0 || rows < 0) {
+        PyErr_SetString(PyExc_ValueError, "parquet_runs: unsupported column");
+        return NULL;
+    }
+    const uint8_t *base = (const uint8_t *)chunk_a;
+    int64_t *starts = (int64_t *)starts_a, *spans = (int64_t *)spans_a;
+    uint32_t *scratch = (uint32_t *)scratch_a, *level = (uint32_t *)levels_a;
+    int64_t runs = 0, row = 0;
+    runs_t r = {base, starts, spans, 0, -2, 0, -1};
+    Py_BEGIN_ALLOW_THREADS
+    cursor_t c = {base, base + length, 1};
+    int64_t *entry_at = NULL, *entry_len = NULL, entries = 0;
+    while (row < rows && runs >= 0) {
+        page_t page;
+        page_header(&c, &page);
+        if (!c.ok || page.compressed < 0 || page.compressed != page.uncompressed ||
+            page.compressed > c.end - c.p || page.values < 0) {
+            runs = -1;
+            break;
+        }
+        cursor_t body = {c.p, c.p + page.compressed, 1};
+        c.p += page.compressed;
+        if (page.type == PAGE_DICTIONARY) { /* PLAIN byte arrays: a 4-byte length, bytes */
+            if (entry_at != NULL ||
+                (page.encoding != ENC_PLAIN && page.encoding != ENC_PLAIN_DICTIONARY) ||
+                page.values > (body.end - body.p) / 4) {
+                runs = -1;
+                break;
+            }
+            entries = page.values;
+            entry_at = (int64_t *)malloc((entries > 0 ? entries : 1) * sizeof(int64_t));
+            entry_len = (int64_t *)malloc((entries > 0 ? entries : 1) * sizeof(int64_t));
+            if (entry_at == NULL || entry_len == NULL) {
+                runs = -1;
+                break;
+            }
+            const uint8_t *q = body.p;
+            for (int64_t e = 0; e < entries; e++) {
+                uint32_t size_of_entry;
+                if (body.end - q < 4) {
+                    runs = -1;
+                    break;
+                }
+                memcpy(&size_of_entry, q, 4);
+                q += 4;
+                if (size_of_entry > (uint64_t)(body.end - q)) {
+                    runs = -1;
+                    break;
+                }
+                entry_at[e] = q - base;
+                entry_len[e] = size_of_entry;
+                q += size_of_entry;
+            }
+            continue;
+        }
+        if (page.type != PAGE_DATA || page.values > rows - row) {
+            runs = -1;
+            break;
+        }
+        int64_t n = page.values, given = n;
+        int max_page_def = (int)max_def;
+        if (max_def == 1) {
+            uint32_t size_of_levels;
+            if (page.level_encoding != ENC_RLE || body.end - body.p < 4) {
+                runs = -1;
+                break;
+            }
+            memcpy(&size_of_levels, body.p, 4);
+            body.p += 4;
+            if (size_of_levels > (uint64_t)(body.end - body.p)) {
+                runs = -1;
+                break;
+            }
+            cursor_t level_bytes = {body.p, body.p + size_of_levels, 1};
+            body.p += size_of_levels;
+            if (all_given(level_bytes, n)) {
+                max_page_def = 0; /* (every cell given: no levels to look at) */
+            } else {
+                if (hybrid(&level_bytes, 1, n, level) != n) {
+                    runs = -1;
+                    break;
+                }
+                given = 0;
+                for (int64_t k = 0; k < n; k++)
+                    given += level[k];
+            }
+        }
+        int dictionary = page.encoding == ENC_RLE_DICTIONARY ||
+                         page.encoding == ENC_PLAIN_DICTIONARY;
+        if (dictionary && max_page_def == 0) { /* the usual page: indices straight to runs */
+            int bit_width = body.p < body.end ? *body.p++ : -1;
+            if (entry_at == NULL || (n > 0 && (bit_width < 0 || bit_width > 32 ||
+                                               dictionary_runs(&r, &body, bit_width, n, row,
+                                                               entry_at, entry_len,
+                                                               entries) < 0))) {
+                runs = -1;
+                break;
+            }
+            row += n;
+            continue;
+        }
+        if (dictionary) {
+            int bit_width = body.p < body.end ? *body.p++ : -1;
+            if (entry_at == NULL ||
+                (given > 0 && (bit_width < 0 || bit_width > 32 ||
+                               hybrid(&body, bit_width, given, scratch) != given))) {
+                runs = -1;
+                break;
+            }
+        } else if (page.encoding != ENC_PLAIN) {
+            runs = -1;
+            break;
+        }
+        const uint8_t *q = body.p; /* the next PLAIN value */
+        int64_t g = 0;
+        for (int64_t k = 0; k < n; k++) {
+            int64_t at = -1, len = 0, index = -1;
+            if (max_page_def == 0 || level[k]) {
+                if (dictionary) {
+                    index = scratch[g];
+                    if (index >= entries) {
+                        runs = -1;
+                        break;
+                    }
+                    at = entry_at[index];
+                    len = entry_len[index];
+                } else {
+                    uint32_t size_of_value;
+                    if (body.end - q < 4) {
+                        runs = -1;
+                        break;
+                    }
+                    memcpy(&size_of_value, q, 4);
+                    q += 4;
+                    if (size_of_value > (uint64_t)(body.end - q)) {
+                        runs = -1;
+                        break;
+                    }
+                    at = q - base;
+                    len = size_of_value;
+                    q += size_of_value;
+                }
+                g++;
+            }
+            next_cell(&r, row + k, index, at, len);
+        }
+        if (runs < 0)
+            break;
+        row += n;
+    }
+    if (runs >= 0)
+        runs = row == rows ? r.runs : -1;
+    free(entry_at);
+    free(entry_len);
+    Py_END_ALLOW_THREADS
+    return PyLong_FromLongLong(runs);
+}
+
+/* parquet_copy_spans(base, spans, count, offsets, out): the cells parquet_runs found, one
+ * after the other: cell r (spans[2r + 1] bytes at spans[2r] from base; spans[2r] < 0: null,
+ * no bytes) to out + offsets[r], the caller having summed the lengths into `offsets`. */
+PyObject *parquet_copy_spans(PyObject *self, PyObject *args) {
+    addr_t base_a, spans_a, offsets_a, out_a;
+    Py_ssize_t count;
+    if (!PyArg_ParseTuple(args, "KKnKK", &base_a, &spans_a, &count, &offsets_a, &out_a))
+        return NULL;
+    const uint8_t *base = (const uint8_t *)base_a;
+    const int64_t *spans = (const int64_t *)spans_a, *offsets = (const int64_t *)offsets_a;
+    uint8_t *out = (uint8_t *)out_a;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t r = 0; r < count; r++)
+        if (spans[2 * r] >= 0)
+            memcpy(out + offsets[r], base + spans[2 * r], (size_t)spans[2 * r + 1]);
+    Py_END_ALLOW_THREADS
+    Py_RETURN_NONE;
+}

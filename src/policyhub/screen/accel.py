@@ -387,3 +387,33 @@ def parquet_sparse(chunk: int, length: int, physical: int, size: int, max_def: i
                                  given_rows.ctypes.data, values.ctypes.data,
                                  scratch.ctypes.data, spans.ctypes.data, len(spans) // 2)
     return None if given < 0 else (int(given), int(entries))
+
+
+def parquet_runs(chunk: int, length: int, max_def: int, rows: int, starts: I64, spans: I64,
+                 scratch: npt.NDArray[np.uint32], levels: npt.NDArray[np.uint32]) -> int | None:
+    """One flat byte-array chunk of an input file as runs of equal cells (parquet_in.Runs):
+    the number of runs, their first rows in `starts` and their cells' (offset from `chunk`,
+    length; offset -1: null) in `spans`; None when the chunk is not of the layout read in C."""
+    for name, array, dtype, size in (("starts", starts, np.int64, rows),
+                                     ("spans", spans, np.int64, 2 * rows),
+                                     ("scratch", scratch, np.uint32, rows),
+                                     ("levels", levels, np.uint32, rows)):
+        if array.dtype != dtype or not array.flags.c_contiguous or len(array) < size:
+            raise ValueError(f"parquet_runs: {name} must be {size} contiguous {dtype}")
+    runs = int(_c().runs(chunk, length, max_def, rows, starts.ctypes.data, spans.ctypes.data,
+                         scratch.ctypes.data, levels.ctypes.data))
+    return None if runs < 0 else runs
+
+
+def parquet_copy_spans(base: int, spans: I64, count: int
+                       ) -> tuple[I64, Bools, npt.NDArray[np.uint8]]:
+    """The `count` cells of `spans` (parquet_runs: offset from `base`, -1 for null; length)
+    packed one after the other: (count + 1 offsets into the bytes, valid, the bytes)."""
+    pairs = spans[: 2 * count].reshape(-1, 2)
+    valid = pairs[:, 0] >= 0
+    offsets = np.zeros(count + 1, np.int64)
+    np.cumsum(np.where(valid, pairs[:, 1], 0), out=offsets[1:])
+    out = np.empty(max(int(offsets[-1]), 1), np.uint8)
+    packed = np.ascontiguousarray(pairs, np.int64)
+    _c().copy_spans(base, packed.ctypes.data, count, offsets.ctypes.data, out.ctypes.data)
+    return offsets, valid, out[: int(offsets[-1])]

@@ -18,7 +18,7 @@ import polars as pl
 from policyhub.engine import creditcode
 from policyhub.engine.request import EVENT_TYPES, KINDS, SCOPE_FLAGS, YEAR_MAX, YEAR_MIN
 from policyhub.screen import accel, parse
-from policyhub.screen.parquet_in import Frame, Sparse
+from policyhub.screen.parquet_in import Frame, Runs, Sparse
 from policyhub.screen.problems import Problems, ScreenInputError, raise_if
 from policyhub.screen.schema import (
     APPLICANT_COLUMNS,
@@ -133,9 +133,11 @@ def encode(frame: pl.DataFrame | Frame, *, first_row: int = 0) -> Batch:
 
 class _Encoder:
     def __init__(self, df: pl.DataFrame, first_row: int, problems: Problems,
-                 sparse: dict[str, Sparse] | None = None):
+                 sparse: dict[str, Sparse | Runs] | None = None):
         self.df, self.problems = df, problems
-        self.sparse = sparse or {}
+        given = sparse or {}
+        self.sparse = {k: v for k, v in given.items() if isinstance(v, Sparse)}
+        self.runs = {k: v for k, v in given.items() if isinstance(v, Runs)}
         self.n = df.height
         self.first = first_row
         self.in_place = False  # every row an event, in (applicant, event_index) order
@@ -147,6 +149,8 @@ class _Encoder:
     def col(self, name: str, at: I64 | None = None) -> pl.Series:
         if name in self.sparse:
             return self.sparse[name].series(at)
+        if name in self.runs:
+            return self.runs[name].series(at)
         if name in self.df.columns:
             s = self.df.get_column(name)
             if s.dtype == pl.Null:
@@ -158,15 +162,25 @@ class _Encoder:
     # --- applicants ------------------------------------------------------------------------
 
     def run(self) -> Batch:
-        ids, _ = parse.text(self.col("applicant_id"), self.rows, "applicant_id", self.problems)
-        null = parse.missing(ids)
-        if null.any():
-            self.problems.rows("applicant_id", self.rows[null], "is required")
-        heads, differs = self._runs(ids)
+        runs = self.runs.get("applicant_id")
+        if runs is not None and self.n and runs.valid.all():
+            # Read as runs (parquet_in.Runs): a run is an applicant, and its cell the id.
+            heads = runs.starts
+            start = np.zeros(self.n, np.bool_)
+            start[heads] = True
+            differs = self._moved(start)
+            app_ids = runs.cells()
+        else:
+            ids, _ = parse.text(self.col("applicant_id"), self.rows, "applicant_id",
+                                self.problems)
+            null = parse.missing(ids)
+            if null.any():
+                self.problems.rows("applicant_id", self.rows[null], "is required")
+            heads, differs = self._runs(ids)
+            app_ids = ids.gather(heads)
         self.app = np.repeat(np.arange(len(heads), dtype=np.int64),
                              np.diff(heads, append=self.n))
         self.heads = heads
-        app_ids = ids.gather(heads)
         self.app_ids = app_ids
         self._contiguous(app_ids)
         if differs:
@@ -192,9 +206,21 @@ class _Encoder:
             return np.zeros(0, np.int64), False
         start = parse.changes(ids)
         start[0] = True  # the first row starts an applicant, even a null one
-        moved = any(parse.changes(self.df.get_column(c), skip=start).any()
-                    for c in APPLICANT_COLUMNS if c != "applicant_id" and c in self.df.columns)
-        return np.flatnonzero(start).astype(np.int64), moved
+        return np.flatnonzero(start).astype(np.int64), self._moved(start)
+
+    def _moved(self, start: Bools) -> bool:
+        """Whether an applicant column other than applicant_id changes at a row that does
+        not start an applicant (`start`): a column read as runs, where one of its runs
+        starts there."""
+        for c in APPLICANT_COLUMNS:
+            if c == "applicant_id":
+                continue
+            if c in self.runs:
+                if not start[self.runs[c].starts].all():
+                    return True
+            elif c in self.df.columns and parse.changes(self.df.get_column(c), skip=start).any():
+                return True
+        return False
 
     def _contiguous(self, app_ids: pl.Series) -> None:
         # Equal 64-bit hashes first (a sort of integers), the ids themselves only then; the
@@ -213,7 +239,7 @@ class _Encoder:
 
     def _consistent(self, start: Bools) -> None:
         for name in APPLICANT_COLUMNS:
-            if name == "applicant_id" or name not in self.df.columns:
+            if name == "applicant_id" or (name not in self.df.columns and name not in self.runs):
                 continue
             differs = parse.changes(self.col(name), skip=start)  # as _runs found them
             if differs.any():
@@ -241,15 +267,16 @@ class _Encoder:
         (accel.py) without gathering the applicant columns first — when every kind is
         known, every scope flag a given boolean and every credit code valid (or absent for
         a person or team). None otherwise: `_applicants` reads them and words the problems."""
-        columns = self.df.columns
+        columns = [*self.df.columns, *self.runs]
         if "kind" not in columns or "credit_code" not in columns:
             return None
-        found = accel.codes(self.df.get_column("kind"), KINDS, heads)
+        column, at = self._at_heads("kind", heads)
+        found = accel.codes(column, KINDS, at)
         if found is None or found[1] or (found[0] < 0).any():
             return None
         kind = found[0]
-        status = accel.credit_code_status(self.df.get_column("credit_code"),
-                                          creditcode.ALPHABET, creditcode.WEIGHTS, heads)
+        column, at = self._at_heads("credit_code", heads)
+        status = accel.credit_code_status(column, creditcode.ALPHABET, creditcode.WEIGHTS, at)
         if status is None or (status == accel.INVALID).any() or \
                 ((status == accel.NULL) & ~np.isin(kind, PEOPLE_CODES)).any():
             return None
@@ -260,6 +287,14 @@ class _Encoder:
                 return None
             scope &= native.take(heads)
         return scope
+
+    def _at_heads(self, name: str, heads: I64) -> tuple[pl.Series, I64 | None]:
+        """(a column, the rows to read of it) for the cells at the applicants' first rows:
+        a column read as runs gives just those cells."""
+        if name in self.runs:
+            runs = self.runs[name]
+            return runs.cells(runs.run_of(heads)), None
+        return self.df.get_column(name), heads
 
     def _credit_codes(self, column: pl.Series, rows: I64, kind: I64, bad_kind: Bools) -> None:
         codes, null = parse.text(column, rows, "credit_code", self.problems)
@@ -507,6 +542,7 @@ class _Encoder:
         sub = self.df.select(pl.col(present).gather(pl.Series("at", at, pl.Int64))) \
             if present else pl.DataFrame()
         missing = [self.sparse[c].series(at) if c in self.sparse else
+                   self.runs[c].series(at) if c in self.runs else
                    pl.repeat(None, len(at), dtype=pl.String).alias(c)
                    for c in columns if c not in schema]
         if missing:

@@ -26,7 +26,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from policyhub.screen.parquet_in import Frame, SparseReader
+from policyhub.screen.parquet_in import Frame, Runs, SparseReader
 from policyhub.screen.views import changes
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def frames(path: Path, applicants: int | None = None, *, sparse: bool = True
         held.append(block)
         del block
         count += len(starts)
-        last = held[-1].get_column("applicant_id").tail(1)
+        last = _last_id(held[-1])
         if count == size and peek is not None and not _goes_on(peek(), last):
             frame = _join(held)  # full, and the next block starts another applicant
             held = []
@@ -143,9 +143,22 @@ def _join(pieces: list[Frame]) -> Frame:
     return Frame.join(pieces)
 
 
+def _last_id(block: Frame) -> pl.Series:
+    """The block's last applicant_id, as a 1-row series."""
+    runs = block.sparse.get("applicant_id")
+    if isinstance(runs, Runs):
+        return runs.cells(np.array([len(runs.starts) - 1], np.int64))
+    return block.get_column("applicant_id").tail(1)
+
+
 def _applicant_starts(block: Frame, last: pl.Series | None) -> npt.NDArray[np.int64]:
     """Rows of `block` where an applicant starts: applicant_id differs from the row before
     (nulls equal to nulls); the first row unless it goes on with `last`."""
+    runs = block.sparse.get("applicant_id")
+    if isinstance(runs, Runs):  # (read as runs: a run starts where the id changes)
+        first = runs.cells(np.zeros(1, np.int64))
+        new = last is None or last.dtype != first.dtype or bool(first.ne_missing(last).item())
+        return runs.starts.copy() if new else runs.starts[1:].copy()
     ids = block.get_column("applicant_id")
     change = changes(ids)
     if last is None or last.dtype != ids.dtype:

@@ -48,6 +48,10 @@ SPARSE_COLUMNS = ("date", "paid_in_capital", "completed_investment", "schedule_m
                   "construction_cost", "major_public_platform", "operation_start",
                   "fee_date", "fee_amount", "rd_investment", "selected", "rank",
                   "settles_in_changsha", "level", "category", "project_kind", "stage", "rule")
+# The applicant columns of text, repeated down each applicant's rows, read here as runs of
+# equal cells (Runs): where they change is what the encoder looks at, and their cells at
+# each applicant's first row.
+RUN_COLUMNS = ("applicant_id", "kind", "credit_code")
 # A text column is read here only through a dictionary of at most this many entries (each
 # checked as UTF-8 here, as Polars checks what it reads); the choice columns have a few.
 MOST_ENTRIES = 4096
@@ -181,6 +185,88 @@ class Sparse:
 
 
 @dataclass(frozen=True)
+class Runs:
+    """A text column of `n` rows as runs of equal cells: run r covers the rows from
+    starts[r] to the next run's start; its cell is the UTF-8 bytes blob[at[r]:at[r + 1]],
+    or null where not valid[r]. Two runs side by side hold different cells (a null differs
+    from any string), so a run starts exactly where the column changes."""
+
+    name: str
+    n: int
+    starts: I64
+    at: I64  # len(starts) + 1 offsets into blob
+    valid: Bools
+    blob: npt.NDArray[np.uint8]
+
+    dtype = pl.String()
+
+    def slice(self, start: int, length: int) -> Runs:
+        if length == 0:
+            return Runs(self.name, 0, self.starts[:0], self.at[:1], self.valid[:0], self.blob)
+        lo = int(np.searchsorted(self.starts, start, "right")) - 1
+        hi = int(np.searchsorted(self.starts, start + length, "left"))
+        starts = self.starts[lo:hi] - start
+        starts[0] = 0
+        return Runs(self.name, length, starts, self.at[lo: hi + 1], self.valid[lo:hi],
+                    self.blob)
+
+    def cell(self, r: int) -> bytes | None:
+        return self.blob[self.at[r]: self.at[r + 1]].tobytes() if self.valid[r] else None
+
+    @staticmethod
+    def concat(pieces: Sequence[Runs]) -> Runs:
+        """The pieces one after the other; a piece's first run that goes on with the run
+        before it (the same cell) is merged into it."""
+        pieces = [p for p in pieces if p.n]
+        first = pieces[0]
+        starts, ats, valids, blobs, rows, size = [], [], [], [], 0, 0
+        last: bytes | int | None = -1  # (the previous piece's last cell; -1: none)
+        for p in pieces:
+            skip = 1 if last != -1 and p.cell(0) == last else 0
+            begin = p.at[skip]  # (the bytes of the runs kept)
+            starts.append(p.starts[skip:] + rows)
+            ats.append(p.at[skip + 1:] - begin + size)
+            valids.append(p.valid[skip:])
+            blobs.append(p.blob[begin: p.at[-1]])
+            rows, size = rows + p.n, size + int(p.at[-1] - begin)
+            last = p.cell(len(p.starts) - 1)
+        return Runs(first.name, rows, np.concatenate(starts), np.concatenate([[0], *ats]),
+                    np.concatenate(valids), np.concatenate(blobs))
+
+    def run_of(self, rows: I64) -> I64:
+        """The run each of `rows` is in."""
+        found: I64 = np.searchsorted(self.starts, rows, "right") - 1
+        return found
+
+    @cached_property
+    def every_cell(self) -> pl.Series:
+        """The runs' cells, one per run, as a Polars string series (made once: cells at
+        any rows are gathered from it as string views)."""
+        nulls = len(self.valid) - int(np.count_nonzero(self.valid))
+        validity = pa.py_buffer(np.packbits(self.valid, bitorder="little")) if nulls else None
+        data = self.blob[self.at[0]: self.at[-1]]
+        array = pa.Array.from_buffers(
+            pa.large_string(), len(self.valid),
+            [validity, pa.py_buffer(np.ascontiguousarray(self.at - self.at[0])),
+             pa.py_buffer(data if len(data) else np.zeros(1, np.uint8))], null_count=nulls)
+        return _series(self.name, array)
+
+    def cells(self, runs: I64 | None = None) -> pl.Series:
+        """The cells of `runs` (every run when None), as a Polars string series."""
+        if runs is None:
+            return self.every_cell
+        return self.every_cell.gather(pl.Series("", runs, pl.Int64)).rename(self.name)
+
+    def series(self, at: I64 | None = None) -> pl.Series:
+        """The column (at rows `at`) as Polars reads it from the file."""
+        if at is None:
+            runs = np.repeat(np.arange(len(self.starts)), np.diff(self.starts, append=self.n))
+        else:
+            runs = self.run_of(at)
+        return self.cells(runs)
+
+
+@dataclass(frozen=True)
 class _Column:
     name: str
     index: int  # in the file's columns
@@ -192,11 +278,16 @@ class _Column:
 
 def _column(i: int, column: pq.ColumnSchema, field: pa.Field) -> _Column | None:
     """How column i is read here, or None (Polars reads it)."""
-    if column.name not in SPARSE_COLUMNS or column.max_repetition_level != 0 or \
+    if column.name not in SPARSE_COLUMNS + RUN_COLUMNS or column.max_repetition_level != 0 or \
             column.max_definition_level > 1 or column.name != field.name or \
             column.physical_type not in _PHYSICAL:
         return None
     t, physical = field.type, _PHYSICAL[column.physical_type]
+    if physical == 6 and column.name in RUN_COLUMNS:
+        text = pa.types.is_string(t) or pa.types.is_large_string(t) or \
+            pa.types.is_string_view(t)
+        return _Column(field.name, i, 6, -1, column.max_definition_level, pa.large_string()) \
+            if text else None
     if physical == 6:
         text = pa.types.is_string(t) or pa.types.is_large_string(t) or \
             pa.types.is_string_view(t)
@@ -228,6 +319,8 @@ class SparseReader:
         self._values = np.empty(max(most, 1), np.int64)
         self._scratch = np.empty(max(most, 1), np.uint32)  # a page's dictionary indices
         self._spans = np.empty(2 * MOST_ENTRIES, np.int64)  # a text dictionary's entries
+        self._run_spans = np.empty(2 * max(most, 1), np.int64)
+        self._levels = np.empty(max(most, 1), np.uint32)
 
     @classmethod
     def of(cls, path: Path, meta: pq.FileMetaData) -> SparseReader | None:
@@ -242,12 +335,12 @@ class SparseReader:
         columns = [c for c in found if c is not None]
         return cls(path, meta, columns) if columns else None
 
-    def read(self, group: int) -> dict[str, Sparse] | None:
+    def read(self, group: int) -> dict[str, Sparse | Runs] | None:
         """Row group `group`'s sparse columns, or None when any of its chunks is not of the
         layout read here (Polars then reads the row group whole)."""
         rows = self.meta.row_group(group).num_rows
         chunks = self.meta.row_group(group)
-        found: dict[str, Sparse] = {}
+        found: dict[str, Sparse | Runs] = {}
         for column in self.columns:
             chunk = chunks.column(column.index)
             if chunk.compression != "UNCOMPRESSED" or chunk.num_values != rows or \
@@ -258,6 +351,12 @@ class SparseReader:
             length = chunk.total_compressed_size
             if start is None or start < 0 or length < 0 or start + length > len(self._map):
                 return None
+            if column.size == -1:  # (an applicant column, as runs)
+                runs = self._runs(column, start, length, rows)
+                if runs is None:
+                    return None
+                found[column.name] = runs
+                continue
             text = column.physical == 6
             read = accel.parquet_sparse(
                 int(self._bytes.ctypes.data) + start, length, column.physical, column.size,
@@ -274,6 +373,28 @@ class SparseReader:
                                         dictionary)
         return found
 
+
+    def _runs(self, column: _Column, chunk: int, length: int, rows: int) -> Runs | None:
+        """An applicant column's chunk as runs, or None (not this layout, or a cell that is
+        not UTF-8: Polars then reads the row group, and refuses it)."""
+        count = accel.parquet_runs(int(self._bytes.ctypes.data) + chunk, length,
+                                   column.max_def, rows, self._rows, self._run_spans,
+                                   self._scratch, self._levels)
+        if count is None:
+            return None
+        at, valid, blob = accel.parquet_copy_spans(int(self._bytes.ctypes.data) + chunk,
+                                                   self._run_spans, count)
+        if len(blob) and int(blob.max()) >= 0x80:  # (ASCII is UTF-8)
+            # Valid UTF-8 all together, and no cell starting inside a character: every
+            # cell is.
+            heads = blob[at[:-1][np.diff(at) > 0]]
+            try:
+                blob.tobytes().decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+            if ((heads & 0xC0) == 0x80).any():
+                return None
+        return Runs(column.name, rows, self._rows[:count].copy(), at, valid, blob)
 
     def _dictionary(self, chunk: int, entries: int) -> pl.Series | None:
         """A text chunk's dictionary, or None when an entry is not UTF-8 (Polars then reads
@@ -292,7 +413,7 @@ class Frame:
     when the file's layout is not one read here). What io.batches cuts and joins."""
 
     df: pl.DataFrame
-    sparse: dict[str, Sparse]
+    sparse: dict[str, Sparse | Runs]
 
     @property
     def height(self) -> int:
@@ -323,6 +444,11 @@ class Frame:
         names = [list(p.sparse) for p in pieces]
         if all(n == names[0] for n in names):
             df = pl.concat([p.df for p in pieces], how="diagonal_relaxed")
-            return Frame(df, {k: Sparse.concat([p.sparse[k] for p in pieces])
-                              for k in names[0]})
+            return Frame(df, {k: _concat([p.sparse[k] for p in pieces]) for k in names[0]})
         return Frame(pl.concat([p.dense() for p in pieces], how="diagonal_relaxed"), {})
+
+
+def _concat(pieces: list[Sparse | Runs]) -> Sparse | Runs:
+    if all(isinstance(p, Runs) for p in pieces):
+        return Runs.concat([p for p in pieces if isinstance(p, Runs)])
+    return Sparse.concat([p for p in pieces if isinstance(p, Sparse)])
