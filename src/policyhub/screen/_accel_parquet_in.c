@@ -202,6 +202,41 @@ static void page_header(cursor_t *c, page_t *page) {
 
 /* --- the RLE / bit-packed hybrid ------------------------------------------------------------ */
 
+/* Value k of a bit-packed run (`size` bytes at data) of `width`-bit values. */
+static inline uint64_t packed_value(const uint8_t *data, int64_t size, int64_t k, int width,
+                                    uint64_t mask) {
+    uint64_t bit = (uint64_t)k * width, word = 0;
+    int64_t at = (int64_t)(bit >> 3);
+    if (at + 8 <= size)
+        memcpy(&word, data + at, 8);
+    else
+        for (int64_t b = 0; at + b < size; b++)
+            word |= (uint64_t)data[at + b] << (8 * b);
+    return (word >> (bit & 7)) & mask;
+}
+
+/* The value of an RLE run (`bytes` little-endian bytes), or -1 when they are not there. */
+static inline int64_t run_value(cursor_t *c, int64_t bytes, uint64_t mask) {
+    if (bytes > c->end - c->p)
+        return -1;
+    uint64_t v = 0;
+    for (int64_t b = 0; b < bytes; b++)
+        v |= (uint64_t)c->p[b] << (8 * b);
+    c->p += bytes;
+    return (int64_t)(v & mask);
+}
+
+/* The values of a bit-packed run header (after the header): the groups' bytes, checked,
+ * and how many of the `left` values still wanted they hold; -1 when malformed. */
+static inline int64_t packed_run(cursor_t *c, uint64_t header, int width, int64_t left,
+                                 int64_t *size) {
+    uint64_t groups = header >> 1;
+    if (width > 0 && groups > (uint64_t)(c->end - c->p) / (uint64_t)width)
+        return -1;
+    *size = (int64_t)groups * width;
+    return groups >= (uint64_t)(left + 7) / 8 ? left : (int64_t)groups * 8;
+}
+
 /* Decodes `n` values of `width` bits (at most 32) into out. Returns the values written, -1
  * when malformed. */
 static int64_t hybrid(cursor_t *c, int width, int64_t n, uint32_t *out) {
@@ -212,36 +247,21 @@ static int64_t hybrid(cursor_t *c, int width, int64_t n, uint32_t *out) {
         if (!c->ok)
             return -1;
         if (header & 1) { /* bit-packed: (header >> 1) groups of 8 values, `width` bytes each */
-            uint64_t groups = header >> 1;
-            if (width > 0 && groups > (uint64_t)(c->end - c->p) / (uint64_t)width)
+            int64_t size, count = packed_run(c, header, width, n - done, &size);
+            if (count < 0)
                 return -1;
-            int64_t size = (int64_t)groups * width;
-            int64_t count = groups >= (uint64_t)(n - done + 7) / 8 ? n - done
-                                                                   : (int64_t)groups * 8;
-            const uint8_t *data = c->p;
-            for (int64_t k = 0; k < count; k++) {
-                uint64_t bit = (uint64_t)k * width, word = 0;
-                int64_t at = (int64_t)(bit >> 3);
-                if (at + 8 <= size)
-                    memcpy(&word, data + at, 8);
-                else
-                    for (int64_t b = 0; at + b < size; b++)
-                        word |= (uint64_t)data[at + b] << (8 * b);
-                out[done++] = (uint32_t)((word >> (bit & 7)) & mask);
-            }
+            for (int64_t k = 0; k < count; k++)
+                out[done++] = (uint32_t)packed_value(c->p, size, k, width, mask);
             c->p += size;
         } else { /* a run of one value */
             uint64_t count = header >> 1;
-            if (bytes > c->end - c->p)
+            int64_t v = run_value(c, bytes, mask);
+            if (v < 0)
                 return -1;
-            uint32_t v = 0;
-            for (int64_t b = 0; b < bytes; b++)
-                v |= (uint32_t)c->p[b] << (8 * b);
-            c->p += bytes;
             if (count > (uint64_t)(n - done))
                 count = (uint64_t)(n - done);
             for (uint64_t k = 0; k < count; k++)
-                out[done + k] = (uint32_t)(v & mask);
+                out[done + k] = (uint32_t)v;
             done += (int64_t)count;
         }
     }
@@ -265,6 +285,42 @@ static inline int64_t plain_int(const uint8_t *p, int physical, int64_t size) {
     for (int64_t b = 0; b < size; b++)
         v = (v << 8) | p[b];
     return (int64_t)v;
+}
+
+/* A v1 data page's definition levels: their length in 4 bytes, then the levels, which
+ * `levels` is set to; `body` moves past them. 0, or -1 when malformed. */
+static int level_section(cursor_t *body, const page_t *page, cursor_t *levels) {
+    uint32_t size_of_levels;
+    if (page->level_encoding != ENC_RLE || body->end - body->p < 4)
+        return -1;
+    memcpy(&size_of_levels, body->p, 4);
+    body->p += 4;
+    if (size_of_levels > (uint64_t)(body->end - body->p))
+        return -1;
+    *levels = (cursor_t){body->p, body->p + size_of_levels, 1};
+    body->p += size_of_levels;
+    return 0;
+}
+
+/* A dictionary page of `entries` PLAIN byte arrays (a 4-byte length, then the bytes): entry
+ * e's offset from `base` to at[e * stride] and its length to len[e * stride]. 0, or -1 when
+ * malformed. */
+static int byte_array_entries(cursor_t body, int64_t entries, const uint8_t *base,
+                              int64_t *at, int64_t *len, int64_t stride) {
+    const uint8_t *q = body.p;
+    for (int64_t e = 0; e < entries; e++) {
+        uint32_t size_of_entry;
+        if (body.end - q < 4)
+            return -1;
+        memcpy(&size_of_entry, q, 4);
+        q += 4;
+        if (size_of_entry > (uint64_t)(body.end - q))
+            return -1;
+        at[e * stride] = q - base;
+        len[e * stride] = size_of_entry;
+        q += size_of_entry;
+    }
+    return 0;
 }
 
 /* Definition levels of width 1 (the RLE / bit-packed hybrid) of a page's `n` rows, the first
@@ -370,28 +426,14 @@ PyObject *parquet_sparse(PyObject *self, PyObject *args) {
                 break;
             }
             if (physical == PHYS_BYTE_ARRAY) { /* each a 4-byte length, then its bytes */
-                if (entries > most) {
+                if (entries > most ||
+                    byte_array_entries(body, entries, (const uint8_t *)chunk_a, spans,
+                                       spans + 1, 2) < 0) {
                     total = -1;
                     break;
                 }
-                const uint8_t *q = body.p;
-                for (int64_t e = 0; e < entries && total >= 0; e++) {
-                    uint32_t size_of_entry;
-                    if (body.end - q < 4) {
-                        total = -1;
-                        break;
-                    }
-                    memcpy(&size_of_entry, q, 4);
-                    q += 4;
-                    if (size_of_entry > (uint64_t)(body.end - q)) {
-                        total = -1;
-                        break;
-                    }
-                    spans[2 * e] = q - (const uint8_t *)chunk_a;
-                    spans[2 * e + 1] = size_of_entry;
+                for (int64_t e = 0; e < entries; e++)
                     dictionary[e] = e;
-                    q += size_of_entry;
-                }
                 continue;
             }
             for (int64_t e = 0; e < entries; e++)
@@ -405,21 +447,9 @@ PyObject *parquet_sparse(PyObject *self, PyObject *args) {
         int64_t n = page.values, given = n;
         int64_t *at = given_at + total, *out = values + total;
         if (max_def == 1) { /* RLE definition levels, with their length in 4 bytes */
-            uint32_t size_of_levels;
-            if (page.level_encoding != ENC_RLE || body.end - body.p < 4) {
-                total = -1;
-                break;
-            }
-            memcpy(&size_of_levels, body.p, 4);
-            body.p += 4;
-            if (size_of_levels > (uint64_t)(body.end - body.p)) {
-                total = -1;
-                break;
-            }
-            cursor_t level_bytes = {body.p, body.p + size_of_levels, 1};
-            body.p += size_of_levels;
-            given = given_rows(&level_bytes, n, row, at);
-            if (given < 0) {
+            cursor_t level_bytes;
+            if (level_section(&body, &page, &level_bytes) < 0 ||
+                (given = given_rows(&level_bytes, n, row, at)) < 0) {
                 total = -1;
                 break;
             }
@@ -542,22 +572,11 @@ static int dictionary_runs(runs_t *r, cursor_t *c, int width, int64_t n, int64_t
         if (!c->ok)
             return -1;
         if (header & 1) {
-            uint64_t groups = header >> 1;
-            if (width > 0 && groups > (uint64_t)(c->end - c->p) / (uint64_t)width)
+            int64_t size, count = packed_run(c, header, width, n - done, &size);
+            if (count < 0)
                 return -1;
-            int64_t size = (int64_t)groups * width;
-            int64_t count = groups >= (uint64_t)(n - done + 7) / 8 ? n - done
-                                                                   : (int64_t)groups * 8;
-            const uint8_t *data = c->p;
             for (int64_t k = 0; k < count; k++) {
-                uint64_t bit = (uint64_t)k * width, word = 0;
-                int64_t at = (int64_t)(bit >> 3);
-                if (at + 8 <= size)
-                    memcpy(&word, data + at, 8);
-                else
-                    for (int64_t b = 0; at + b < size; b++)
-                        word |= (uint64_t)data[at + b] << (8 * b);
-                int64_t index = (int64_t)((word >> (bit & 7)) & mask);
+                int64_t index = (int64_t)packed_value(c->p, size, k, width, mask);
                 if (index != r->last_index) {
                     if (index >= entries)
                         return -1;
@@ -568,13 +587,9 @@ static int dictionary_runs(runs_t *r, cursor_t *c, int width, int64_t n, int64_t
             done += count;
         } else {
             uint64_t count = header >> 1;
-            if (bytes > c->end - c->p)
+            int64_t index = run_value(c, bytes, mask);
+            if (index < 0)
                 return -1;
-            uint64_t v = 0;
-            for (int64_t b = 0; b < bytes; b++)
-                v |= (uint64_t)c->p[b] << (8 * b);
-            c->p += bytes;
-            int64_t index = (int64_t)(v & mask);
             if (count > (uint64_t)(n - done))
                 count = (uint64_t)(n - done);
             if (count > 0) {
@@ -642,23 +657,8 @@ PyObject *parquet_runs(PyObject *self, PyObject *args) {
                 runs = -1;
                 break;
             }
-            const uint8_t *q = body.p;
-            for (int64_t e = 0; e < entries; e++) {
-                uint32_t size_of_entry;
-                if (body.end - q < 4) {
-                    runs = -1;
-                    break;
-                }
-                memcpy(&size_of_entry, q, 4);
-                q += 4;
-                if (size_of_entry > (uint64_t)(body.end - q)) {
-                    runs = -1;
-                    break;
-                }
-                entry_at[e] = q - base;
-                entry_len[e] = size_of_entry;
-                q += size_of_entry;
-            }
+            if (byte_array_entries(body, entries, base, entry_at, entry_len, 1) < 0)
+                runs = -1;
             continue;
         }
         if (page.type != PAGE_DATA || page.values > rows - row) {
@@ -668,19 +668,11 @@ PyObject *parquet_runs(PyObject *self, PyObject *args) {
         int64_t n = page.values, given = n;
         int max_page_def = (int)max_def;
         if (max_def == 1) {
-            uint32_t size_of_levels;
-            if (page.level_encoding != ENC_RLE || body.end - body.p < 4) {
+            cursor_t level_bytes;
+            if (level_section(&body, &page, &level_bytes) < 0) {
                 runs = -1;
                 break;
             }
-            memcpy(&size_of_levels, body.p, 4);
-            body.p += 4;
-            if (size_of_levels > (uint64_t)(body.end - body.p)) {
-                runs = -1;
-                break;
-            }
-            cursor_t level_bytes = {body.p, body.p + size_of_levels, 1};
-            body.p += size_of_levels;
             if (all_given(level_bytes, n)) {
                 max_page_def = 0; /* (every cell given: no levels to look at) */
             } else {
