@@ -102,6 +102,7 @@ def test_sparse_columns_read_as_polars_reads_them(
         found = reader.read(g)
         assert found is not None
         for name, sparse in found.items():
+            assert isinstance(sparse, Sparse)
             want = _polars(path, g, name)
             got = sparse.series()
             assert got.dtype == want.dtype and got.name == name
@@ -226,24 +227,35 @@ def test_the_encoder_reads_sparse_columns_as_whole_ones(registry: Path) -> None:
         assert np.array_equal(got.revenue.fields[name], values)
 
 
-def _bad(frame: Frame, name: str, row: int, value: int | None) -> Frame:
+def _bad(frame: Frame, name: str, row: int, value: int | str | None) -> Frame:
+    """The frame with one cell of a sparse column changed (text: a new dictionary entry)."""
     s = frame.sparse[name]
+    assert isinstance(s, Sparse)
     values, given_ = s.at()
+    dictionary = s.dictionary
+    if isinstance(value, str):
+        assert dictionary is not None
+        dictionary = pl.concat([dictionary, pl.Series("", [value], pl.String)])
+        value = len(dictionary) - 1
     values[row], given_[row] = (0, False) if value is None else (value, True)
     rows = np.flatnonzero(given_).astype(np.int64)
     return Frame(frame.df, {**frame.sparse, name: Sparse(name, s.arrow, s.n, rows,
-                                                        values[rows], s.dictionary)})
+                                                        values[rows], dictionary)})
 
 
 @pytest.mark.parametrize(("name", "value"), [("paid_in_capital", -100),
                                              ("paid_in_capital", None),
                                              ("rd_investment", 1),  # 0.01 yuan: fine
                                              ("date", None), ("rank", 7),
-                                             ("fee_amount", -5), ("category", None)])
+                                             ("fee_amount", -5), ("category", None),
+                                             ("category", "Z"), ("stage", "listed "),
+                                             ("stage", "listed")])
 def test_bad_cells_in_sparse_columns_are_the_same_problems(
-        registry: Path, name: str, value: int | None) -> None:
+        registry: Path, name: str, value: int | str | None) -> None:
     (_, frame), = list(io.frames(registry, 10_000))
-    row = int(frame.sparse[name].rows[3])
+    column = frame.sparse[name]
+    assert isinstance(column, Sparse)
+    row = int(column.rows[3])
     bad = _bad(frame, name, row, value)
     outcomes: list[str | None] = []
     for f in (bad, bad.dense()):
@@ -253,7 +265,7 @@ def test_bad_cells_in_sparse_columns_are_the_same_problems(
         except ScreenInputError as exc:
             outcomes.append(str(exc))
     assert outcomes[0] == outcomes[1]
-    assert (outcomes[0] is None) == (name == "rd_investment")
+    assert (outcomes[0] is None) == (name == "rd_investment" or value == "listed")
 
 
 def test_screening_a_parquet_file_imports_neither_pandas_nor_pyarrow_compute(

@@ -528,10 +528,14 @@ class _Encoder:
     def _typed(self, code: int, at: I64, index: I64, keys: I64) -> Typed:
         name = EVENT_TYPES[code]
         typed = Typed(np.take(self.app, at), np.take(index, at), at, keys)
-        sub = self.gather(tuple(c for c in EVENT_FIELDS[name] if self.native(c) is None
-                                or (name, c) in CHOICES or c == "rank"), at)
+        coded = {c: found for c in EVENT_FIELDS[name] if (name, c) in CHOICES
+                 and (found := self._sparse_choice(c, CHOICES[(name, c)], at)) is not None}
+        sub = self.gather(tuple(c for c in EVENT_FIELDS[name] if c not in coded and (
+            self.native(c) is None or (name, c) in CHOICES or c == "rank")), at)
         for column in EVENT_FIELDS[name]:
-            if name == "standard_led" and column == "level":
+            if column in coded:
+                typed.fields[column] = coded[column]
+            elif name == "standard_led" and column == "level":
                 typed.fields["level"] = self._standard_level(at, sub.get_column("level"))
             elif name == "competition_prize" and column == "rank":
                 s = sub.get_column("rank")
@@ -541,6 +545,27 @@ class _Encoder:
             else:
                 typed.fields[column] = self._field(column, at, name, sub)
         return typed
+
+    def _sparse_choice(self, column: str, values: tuple[str, ...], at: I64) -> I64 | None:
+        """A choice column read sparsely, coded at rows `at` through its dictionary: each
+        entry's index in `values` once, then one gather (instead of building the cells as
+        strings and coding those, 9 ms a batch). None unless every row of `at` gives one
+        of `values`: the gathered column then words the problems."""
+        sparse = self.sparse.get(column)
+        if sparse is None or sparse.dictionary is None:
+            return None
+        entries = accel.codes(sparse.dictionary, values)
+        if entries is None:
+            return None
+        found = sparse.find(at)
+        if found is None:
+            index = sparse.values
+        elif found[1].all():
+            index = sparse.values[found[0]]
+        else:
+            return None
+        codes: I64 = entries[0][index]
+        return None if (codes < 0).any() else codes
 
     def gather(self, columns: tuple[str, ...], at: I64) -> pl.DataFrame:
         """The columns at rows `at`, gathered together (absent columns are all null)."""
