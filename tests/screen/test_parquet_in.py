@@ -385,3 +385,28 @@ def test_bad_applicant_columns_read_as_runs_are_the_same_problems(
     assert outcomes[0][0] == ("ok" if change == "none" else "refused")
     if change != "none":
         assert change in outcomes[0][1]  # the problem names the column
+
+
+@pytest.mark.parametrize(("value", "refused"), [("", True), ("no-such-level", False),
+                                                (None, True)])
+def test_a_standards_level_read_sparsely_is_coded_as_whole(
+        registry: Path, value: str | None, refused: bool) -> None:
+    """A standard's level: an unknown one is `unsupported_level` (no problem), an empty or
+    missing one a problem, either way as from the whole column."""
+    (_, frame), = list(io.frames(registry, 10_000))
+    types = frame.df.get_column("type").to_numpy()
+    level = frame.sparse["level"]
+    assert isinstance(level, Sparse)
+    row = int(next(r for r in level.rows if types[r] == "standard_led"))
+    bad = _bad(frame, "level", row, value)
+    outcomes: list[tuple[str, str]] = []
+    for f in (bad, bad.dense()):
+        try:
+            batch = encode(f)
+            levels = [t.fields["level"].tolist() for t in batch.events.values()
+                      if "level" in t.fields]
+            outcomes.append(("ok", str(levels)))
+        except ScreenInputError as exc:
+            outcomes.append(("refused", str(exc)))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] == ("refused" if refused else "ok")

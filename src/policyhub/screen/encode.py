@@ -530,6 +530,10 @@ class _Encoder:
         typed = Typed(np.take(self.app, at), np.take(index, at), at, keys)
         coded = {c: found for c in EVENT_FIELDS[name] if (name, c) in CHOICES
                  and (found := self._sparse_choice(c, CHOICES[(name, c)], at)) is not None}
+        if name == "standard_led" and (found := self._sparse_level(at)) is not None:
+            coded["level"] = found
+        if name == "competition_prize" and (found := self._sparse_rank(at)) is not None:
+            coded["rank"] = found
         sub = self.gather(tuple(c for c in EVENT_FIELDS[name] if c not in coded and (
             self.native(c) is None or (name, c) in CHOICES or c == "rank")), at)
         for column in EVENT_FIELDS[name]:
@@ -551,21 +555,50 @@ class _Encoder:
         entry's index in `values` once, then one gather (instead of building the cells as
         strings and coding those, 9 ms a batch). None unless every row of `at` gives one
         of `values`: the gathered column then words the problems."""
-        sparse = self.sparse.get(column)
-        if sparse is None or sparse.dictionary is None:
+        found = self._sparse_index(column, at)
+        if found is None or found[0].dictionary is None:
             return None
+        sparse, index = found
+        assert sparse.dictionary is not None
         entries = accel.codes(sparse.dictionary, values)
         if entries is None:
             return None
-        found = sparse.find(at)
-        if found is None:
-            index = sparse.values
-        elif found[1].all():
-            index = sparse.values[found[0]]
-        else:
-            return None
         codes: I64 = entries[0][index]
         return None if (codes < 0).any() else codes
+
+    def _sparse_index(self, column: str, at: I64) -> tuple[Sparse, I64] | None:
+        """A column read sparsely, and its values at rows `at` when every one is given."""
+        sparse = self.sparse.get(column)
+        found = None if sparse is None else sparse.find(at)
+        if sparse is None or (found is not None and not found[1].all()):
+            return None
+        return sparse, sparse.values if found is None else sparse.values[found[0]]
+
+    def _sparse_level(self, at: I64) -> I64 | None:
+        """_standard_level of a `level` read sparsely, through its dictionary (None unless
+        every row gives a non-empty text: the old path words the problems)."""
+        from policyhub.screen.tables import tables
+
+        found = self._sparse_index("level", at)
+        if found is None or found[0].dictionary is None:
+            return None
+        sparse, index = found
+        assert sparse.dictionary is not None
+        entries = accel.codes(sparse.dictionary, tuple(tables().standard_levels))
+        if entries is None or (sparse.dictionary.str.len_bytes().to_numpy()[index] == 0).any():
+            return None
+        codes: I64 = entries[0][index]
+        return np.where(codes < 0, -1, codes)  # (-2, none of them: unsupported_level)
+
+    def _sparse_rank(self, at: I64) -> I64 | None:
+        """A competition prize's `rank` (1, 2 or 3) read sparsely, as its code 0..2 (None
+        unless every row gives one of them)."""
+        found = self._sparse_index("rank", at)
+        if found is None or found[0].dictionary is not None or \
+                not found[0].dtype.is_integer():
+            return None
+        codes: I64 = found[1] - 1
+        return codes if len(codes) == 0 or (codes.min() >= 0 and codes.max() <= 2) else None
 
     def gather(self, columns: tuple[str, ...], at: I64) -> pl.DataFrame:
         """The columns at rows `at`, gathered together (absent columns are all null)."""
