@@ -358,6 +358,9 @@ def _bad_registry(tmp_path: Path, change: str) -> Path:
         codes = frame["credit_code"].to_list()
         codes[0] = (codes[0] or "X")[:-1] + "?"
         frame = frame.with_columns(pl.Series("credit_code", codes))
+    elif change == "blank_id":  # an empty id (not null)
+        frame = frame.with_columns(pl.Series("applicant_id",
+                                             ["" if i == ids[0] else i for i in ids]))
     elif change == "applicant_id":  # a null id, and an applicant whose rows are apart
         ids[5] = None
         ids[-1] = ids[0]
@@ -367,7 +370,8 @@ def _bad_registry(tmp_path: Path, change: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("change", ["kind", "credit_code", "applicant_id", "none"])
+@pytest.mark.parametrize("change", ["kind", "credit_code", "applicant_id", "blank_id",
+                                    "none"])
 def test_bad_applicant_columns_read_as_runs_are_the_same_problems(
         tmp_path: Path, change: str) -> None:
     path = _bad_registry(tmp_path, change)
@@ -384,7 +388,7 @@ def test_bad_applicant_columns_read_as_runs_are_the_same_problems(
     assert outcomes[0] == outcomes[1]
     assert outcomes[0][0] == ("ok" if change == "none" else "refused")
     if change != "none":
-        assert change in outcomes[0][1]  # the problem names the column
+        assert change.replace("blank_id", "applicant_id") in outcomes[0][1]  # names the column
 
 
 @pytest.mark.parametrize(("value", "refused"), [("", True), ("no-such-level", False),

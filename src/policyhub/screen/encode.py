@@ -163,8 +163,9 @@ class _Encoder:
 
     def run(self) -> Batch:
         runs = self.runs.get("applicant_id")
-        if runs is not None and self.n and runs.valid.all():
-            # Read as runs (parquet_in.Runs): a run is an applicant, and its cell the id.
+        if runs is not None and self.n and runs.valid.all() and bool((np.diff(runs.at) > 0).all()):
+            # Read as runs (parquet_in.Runs): a run is an applicant, and its cell the id (no
+            # null or empty one: parse.text words those).
             heads = runs.starts
             start = np.zeros(self.n, np.bool_)
             start[heads] = True

@@ -76,8 +76,8 @@ def frames(path: Path, applicants: int | None = None, *, sparse: bool = True
     batch's entries kind by kind) independent of how the input was written; a file written
     in row groups of exactly `applicants` applicants is read without a copy. The small first
     batch lets deciding start while most of the first row group is still being read. With
-    `sparse`, the typed event fields of a Parquet file are read as their given cells
-    (parquet_in.py) where its layout allows."""
+    `sparse`, where a Parquet file's layout allows, its event fields and choice columns are
+    read as their given cells and its applicant columns of text as runs (parquet_in.py)."""
     sizes = _schedule(applicants or BATCH_APPLICANTS)
     size = next(sizes)
     blocks = _parquet_blocks(path, size, sparse=sparse) if input_format(path) == "parquet" \
