@@ -48,19 +48,29 @@ static int64_t zigzag(cursor_t *c) {
 
 static void skip_value(cursor_t *c, int type, int depth);
 
-static void skip_struct(cursor_t *c, int depth) {
-    while (c->ok) {
-        if (c->p >= c->end) {
-            c->ok = 0;
-            return;
-        }
-        uint8_t header = *c->p++;
-        if (header == 0)
-            return;
-        if ((header >> 4) == 0)
-            zigzag(c); /* a field id given in full */
-        skip_value(c, header & 0x0f, depth + 1);
+/* The next field of a struct: 1 with its id (a delta from `*last`, or given in full) and
+ * type, 0 at the struct's end or when malformed (then c->ok is 0). */
+static int next_field(cursor_t *c, int16_t *last, int16_t *id, int *type) {
+    if (!c->ok)
+        return 0;
+    if (c->p >= c->end) {
+        c->ok = 0;
+        return 0;
     }
+    uint8_t header = *c->p++;
+    if (header == 0)
+        return 0;
+    *id = (header >> 4) ? (int16_t)(*last + (header >> 4)) : (int16_t)zigzag(c);
+    *type = header & 0x0f;
+    *last = *id;
+    return c->ok;
+}
+
+static void skip_struct(cursor_t *c, int depth) {
+    int16_t last = 0, id;
+    int type;
+    while (next_field(c, &last, &id, &type))
+        skip_value(c, type, depth + 1);
 }
 
 static void skip_value(cursor_t *c, int type, int depth) {
@@ -146,18 +156,9 @@ typedef struct {
 
 /* The fields (1..3) of a DataPageHeader (5) or DictionaryPageHeader (7). */
 static void page_fields(cursor_t *c, page_t *page, int dictionary) {
-    int16_t last = 0;
-    while (c->ok) {
-        if (c->p >= c->end) {
-            c->ok = 0;
-            return;
-        }
-        uint8_t header = *c->p++;
-        if (header == 0)
-            return;
-        int16_t id = (header >> 4) ? (int16_t)(last + (header >> 4)) : (int16_t)zigzag(c);
-        int type = header & 0x0f;
-        last = id;
+    int16_t last = 0, id;
+    int type;
+    while (next_field(c, &last, &id, &type)) {
         if (type == 5 && id == 1)
             page->values = zigzag(c);
         else if (type == 5 && id == 2)
@@ -170,20 +171,11 @@ static void page_fields(cursor_t *c, page_t *page, int dictionary) {
 }
 
 static void page_header(cursor_t *c, page_t *page) {
-    int16_t last = 0;
+    int16_t last = 0, id;
+    int type;
     page->type = page->compressed = page->uncompressed = -1;
     page->values = page->encoding = page->level_encoding = -1;
-    while (c->ok) {
-        if (c->p >= c->end) {
-            c->ok = 0;
-            return;
-        }
-        uint8_t header = *c->p++;
-        if (header == 0)
-            return;
-        int16_t id = (header >> 4) ? (int16_t)(last + (header >> 4)) : (int16_t)zigzag(c);
-        int type = header & 0x0f;
-        last = id;
+    while (next_field(c, &last, &id, &type)) {
         if (type == 5 && id >= 1 && id <= 3) {
             int64_t v = zigzag(c);
             if (id == 1)
@@ -198,6 +190,18 @@ static void page_header(cursor_t *c, page_t *page) {
             skip_value(c, type, 0);
         }
     }
+}
+
+/* The chunk's next page: its header, and `body` set to its bytes, which `c` moves past. 0
+ * when the header is malformed or the page compressed (not read here). */
+static int next_page(cursor_t *c, page_t *page, cursor_t *body) {
+    page_header(c, page);
+    if (!c->ok || page->compressed < 0 || page->compressed != page->uncompressed ||
+        page->compressed > c->end - c->p || page->values < 0)
+        return 0;
+    *body = (cursor_t){c->p, c->p + page->compressed, 1};
+    c->p += page->compressed;
+    return 1;
 }
 
 /* --- the RLE / bit-packed hybrid ------------------------------------------------------------ */
@@ -404,14 +408,11 @@ PyObject *parquet_sparse(PyObject *self, PyObject *args) {
     int64_t *dictionary = NULL;
     while (row < rows && total >= 0) {
         page_t page;
-        page_header(&c, &page);
-        if (!c.ok || page.compressed < 0 || page.compressed != page.uncompressed ||
-            page.compressed > c.end - c.p || page.values < 0) {
+        cursor_t body;
+        if (!next_page(&c, &page, &body)) {
             total = -1;
             break;
         }
-        cursor_t body = {c.p, c.p + page.compressed, 1};
-        c.p += page.compressed;
         if (page.type == PAGE_DICTIONARY) { /* PLAIN values, indexed by the data pages */
             if (dictionary != NULL || physical == PHYS_BOOLEAN ||
                 (page.encoding != ENC_PLAIN && page.encoding != ENC_PLAIN_DICTIONARY) ||
@@ -635,14 +636,11 @@ PyObject *parquet_runs(PyObject *self, PyObject *args) {
     int64_t *entry_at = NULL, *entry_len = NULL, entries = 0;
     while (row < rows && runs >= 0) {
         page_t page;
-        page_header(&c, &page);
-        if (!c.ok || page.compressed < 0 || page.compressed != page.uncompressed ||
-            page.compressed > c.end - c.p || page.values < 0) {
+        cursor_t body;
+        if (!next_page(&c, &page, &body)) {
             runs = -1;
             break;
         }
-        cursor_t body = {c.p, c.p + page.compressed, 1};
-        c.p += page.compressed;
         if (page.type == PAGE_DICTIONARY) { /* PLAIN byte arrays: a 4-byte length, bytes */
             if (entry_at != NULL ||
                 (page.encoding != ENC_PLAIN && page.encoding != ENC_PLAIN_DICTIONARY) ||

@@ -146,7 +146,8 @@ class Sparse:
 
     def at(self, at: I64 | None = None) -> tuple[I64, Bools]:
         """Values (0 where none is given, as in Arrow's null slots) and whether given, at
-        rows `at` (every row when None)."""
+        rows `at` (every row when None); to read, not to change (at the column's own rows,
+        the values are the column's own array)."""
         if at is None:
             values = np.zeros(self.n, np.int64)
             given = np.zeros(self.n, np.bool_)
@@ -155,7 +156,7 @@ class Sparse:
             return values, given
         found = self.find(at)
         if found is None:
-            return self.values.copy(), np.ones(len(at), np.bool_)
+            return self.values, np.ones(len(at), np.bool_)
         slot, given = found
         if len(self.values) == 0:  # (no cell given: nothing to take from)
             return np.zeros(len(at), np.int64), given
@@ -283,12 +284,7 @@ def _column(i: int, column: pq.ColumnSchema, field: pa.Field) -> _Column | None:
             column.physical_type not in _PHYSICAL:
         return None
     t, physical = field.type, _PHYSICAL[column.physical_type]
-    if physical == 6 and column.name in RUN_COLUMNS:
-        text = pa.types.is_string(t) or pa.types.is_large_string(t) or \
-            pa.types.is_string_view(t)
-        return _Column(field.name, i, 6, -1, column.max_definition_level, pa.large_string()) \
-            if text else None
-    if physical == 6:
+    if physical == 6:  # (an applicant column read as runs, or a choice column as cells)
         text = pa.types.is_string(t) or pa.types.is_large_string(t) or \
             pa.types.is_string_view(t)
         return _Column(field.name, i, 6, 0, column.max_definition_level, pa.large_string()) \
@@ -314,6 +310,7 @@ class SparseReader:
         with path.open("rb") as fh:  # the file's bytes, shared with the page cache
             self._map = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         self._bytes = np.frombuffer(self._map, np.uint8)
+        self._base = int(self._bytes.ctypes.data)  # (the map's address, for the C decoders)
         most = max((meta.row_group(i).num_rows for i in range(meta.num_row_groups)), default=0)
         self._rows = np.empty(max(most, 1), np.int64)
         self._values = np.empty(max(most, 1), np.int64)
@@ -351,7 +348,7 @@ class SparseReader:
             length = chunk.total_compressed_size
             if start is None or start < 0 or length < 0 or start + length > len(self._map):
                 return None
-            if column.size == -1:  # (an applicant column, as runs)
+            if column.name in RUN_COLUMNS:
                 runs = self._runs(column, start, length, rows)
                 if runs is None:
                     return None
@@ -359,7 +356,7 @@ class SparseReader:
                 continue
             text = column.physical == 6
             read = accel.parquet_sparse(
-                int(self._bytes.ctypes.data) + start, length, column.physical, column.size,
+                self._base + start, length, column.physical, column.size,
                 column.max_def, rows, self._rows, self._values, self._scratch,
                 self._spans if text else self._spans[:0])
             if read is None:
@@ -373,17 +370,14 @@ class SparseReader:
                                         dictionary)
         return found
 
-
     def _runs(self, column: _Column, chunk: int, length: int, rows: int) -> Runs | None:
         """An applicant column's chunk as runs, or None (not this layout, or a cell that is
         not UTF-8: Polars then reads the row group, and refuses it)."""
-        count = accel.parquet_runs(int(self._bytes.ctypes.data) + chunk, length,
-                                   column.max_def, rows, self._rows, self._run_spans,
-                                   self._scratch, self._levels)
+        count = accel.parquet_runs(self._base + chunk, length, column.max_def, rows,
+                                   self._rows, self._run_spans, self._scratch, self._levels)
         if count is None:
             return None
-        at, valid, blob = accel.parquet_copy_spans(int(self._bytes.ctypes.data) + chunk,
-                                                   self._run_spans, count)
+        at, valid, blob = accel.parquet_copy_spans(self._base + chunk, self._run_spans, count)
         if len(blob) and int(blob.max()) >= 0x80:  # (ASCII is UTF-8)
             # Valid UTF-8 all together, and no cell starting inside a character: every
             # cell is.
