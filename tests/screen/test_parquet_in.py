@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 import subprocess
 import sys
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -77,6 +78,19 @@ def tables(draw: st.DrawFn) -> pa.Table:
     return pa.table(columns)
 
 
+def _read_back(path: Path, names: set[str]) -> Iterator[tuple[str, Sparse | Runs, pl.Series]]:
+    """Each column read here, row group by row group, with Polars' read of it; the reader
+    reads exactly `names`, and every row group."""
+    meta = pq.ParquetFile(path).metadata
+    reader = SparseReader.of(path, meta)
+    assert reader is not None and reader.names == names
+    for g in range(meta.num_row_groups):
+        found = reader.read(g)
+        assert found is not None
+        for name, column in found.items():
+            yield name, column, _polars(path, g, name)
+
+
 def _polars(path: Path, group: int, name: str) -> pl.Series:
     meta = pq.ParquetFile(path).metadata
     start = sum(meta.row_group(i).num_rows for i in range(group))
@@ -95,19 +109,12 @@ def test_sparse_columns_read_as_polars_reads_them(
     pq.write_table(table, path, compression="none", use_dictionary=dictionary or TEXT,
                    data_page_size=page, row_group_size=group,
                    store_decimal_as_integer=as_integers)
-    meta = pq.ParquetFile(path).metadata
-    reader = SparseReader.of(path, meta)
-    assert reader is not None and reader.names == set(TYPES)
-    for g in range(meta.num_row_groups):
-        found = reader.read(g)
-        assert found is not None
-        for name, sparse in found.items():
-            assert isinstance(sparse, Sparse)
-            want = _polars(path, g, name)
-            got = sparse.series()
-            assert got.dtype == want.dtype and got.name == name
-            assert got.equals(want), name
-            assert np.all(np.diff(sparse.rows) > 0)
+    for name, sparse, want in _read_back(path, set(TYPES)):
+        assert isinstance(sparse, Sparse)
+        got = sparse.series()
+        assert got.dtype == want.dtype and got.name == name
+        assert got.equals(want), name
+        assert np.all(np.diff(sparse.rows) > 0)
 
 
 def test_other_layouts_are_left_to_polars(tmp_path: Path) -> None:
@@ -304,20 +311,12 @@ def test_applicant_columns_read_as_runs_of_the_cells_polars_reads(
     path = tmp_path / "t.parquet"
     pq.write_table(table, path, compression="none", use_dictionary=dictionary,
                    dictionary_pagesize_limit=limit, data_page_size=page, row_group_size=group)
-    meta = pq.ParquetFile(path).metadata
-    reader = SparseReader.of(path, meta)
-    assert reader is not None and reader.names == {"applicant_id", "kind"}
-    for g in range(meta.num_row_groups):
-        found = reader.read(g)
-        assert found is not None
-        for name, runs in found.items():
-            assert isinstance(runs, Runs)
-            want = _polars(path, g, name)
-            assert runs.series().equals(want)
-            change = np.r_[True, want.ne_missing(want.shift(1)).to_numpy()[1:]]
-            assert runs.starts.tolist() == np.flatnonzero(change).tolist()
-            cells_ = runs.cells().to_list()
-            assert cells_ == want.gather(runs.starts).to_list()
+    for _, runs, want in _read_back(path, {"applicant_id", "kind"}):
+        assert isinstance(runs, Runs)
+        assert runs.series().equals(want)
+        change = np.r_[True, want.ne_missing(want.shift(1)).to_numpy()[1:]]
+        assert runs.starts.tolist() == np.flatnonzero(change).tolist()
+        assert runs.cells().to_list() == want.gather(runs.starts).to_list()
 
 
 @given(cells=st.lists(CELLS, min_size=1, max_size=40), cuts=st.lists(st.integers(0, 40)))
