@@ -51,6 +51,27 @@ def test_is_met_at_the_boundary(kind: str, value: Decimal, low: Decimal, met: bo
     assert is_met(kind, value, low) is met
 
 
+@pytest.mark.parametrize(("kind", "value", "low", "met"), [
+    ("share", D(80), D(80), False),           # 超过80%: 80.0% is not over it
+    ("share", D("80.01"), D(80), True),
+    ("at_least", D(100), D(100), False),      # 大于100台: 100 is not more than 100
+    ("at_least", D(101), D(100), True),
+])
+def test_a_strict_target_needs_more_than_its_value(kind: str, value: Decimal, low: Decimal,
+                                                   met: bool) -> None:
+    assert is_met(kind, value, low, strict=True) is met
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("code", "text"), [("office-terminals-replaced", "> 80 %"),
+                                            ("networked-demo-machines", "> 100 台")])
+def test_the_strict_targets_load_as_strict(code: str, text: str) -> None:
+    from policyhub.plan.models import Target
+
+    target = Target.objects.get(code=code)
+    assert target.strict and target.target_text() == text
+
+
 def test_reached_share() -> None:
     assert reached_share("at_least", D(150), D(300)) == D("0.5")
     assert reached_share("range", D(1), D(2)) == D("0.5")

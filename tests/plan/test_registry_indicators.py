@@ -105,6 +105,30 @@ def test_talents_count_recognised_people_once() -> None:
     assert ri.talents(day - dt.timedelta(days=1)).value == 0
 
 
+PLAN_START = dt.date(2019, 7, 30)  # 通知 dated 2019年7月30日
+
+
+def test_listings_count_from_the_plan_start_not_before() -> None:
+    before, on_start = organisation("计划前上市"), organisation("计划首日上市")
+    for org, day in ((before, PLAN_START - dt.timedelta(days=1)), (on_start, PLAN_START)):
+        RegistryEvent.objects.create(organisation=org, type="ipo_stage", date=day,
+                                     payload={"stage": "listed"})
+    measure = ri.listings(TODAY)
+    assert measure.value == 1
+    assert [s.label for s in measure.sources] == ["计划首日上市"]
+
+
+def test_talents_count_from_the_plan_start_not_before() -> None:
+    for name, day in (("计划前", PLAN_START - dt.timedelta(days=1)), ("计划首日", PLAN_START)):
+        RegistryEvent.objects.create(person=Person.objects.create(name=name),
+                                     type="talent_recognition", date=day,
+                                     payload={"level": "national_leader",
+                                              "housing_price_per_m2": "10000"})
+    measure = ri.talents(TODAY)
+    assert measure.value == 1
+    assert [s.label for s in measure.sources] == ["计划首日"]
+
+
 def test_rd_institutions_count_in_scope_institutes() -> None:
     organisation("研究院", kind=Organisation.Kind.INSTITUTE)
     organisation("实验室", kind=Organisation.Kind.INSTITUTE, cybersecurity_business=False)

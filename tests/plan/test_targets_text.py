@@ -57,7 +57,21 @@ def test_it_quotes_the_clause_it_cites(spec: data.TargetSpec) -> None:
 def test_its_lead_unit_is_named_by_the_basis_clause(spec: data.TargetSpec) -> None:
     basis = policytext.clause(spec.lead_basis)
     name = Unit.objects.get(code=spec.lead_unit).name
+    if spec.lead_reading:  # the basis names no unit: the reading says why this one leads
+        assert spec.clause.startswith("计划/一") and name in spec.lead_reading
+        return
     assert name in basis.lead_units + basis.responsible_units or name in basis.text
+
+
+def test_high_tech_coverage_rests_on_the_clause_about_high_tech_enterprises() -> None:
+    spec = next(t for t in TARGETS if t.id == "high-tech-coverage")
+    assert "高新技术企业" in policytext.clause(spec.lead_basis).text
+
+
+def test_only_chaoguo_and_dayu_targets_are_strict() -> None:
+    strict = {t.id for t in TARGETS if t.strict}
+    assert strict == {"office-terminals-replaced", "networked-demo-machines"}
+    assert all(("超过" in t.quote or "大于" in t.quote) == t.strict for t in TARGETS)
 
 
 @pytest.mark.django_db

@@ -49,6 +49,10 @@ class TargetSpec:
     indicator: str | None
     derived: bool
     order: int
+    # 超过/大于: the value itself does not meet the target (80.0% is not 超过80%).
+    strict: bool = False
+    # Why the lead unit leads, where the basis clause names no unit (a 计划/一 bullet).
+    lead_reading: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +118,19 @@ def _target(raw: dict[str, Any], order: int) -> TargetSpec:
     indicator = raw.get("indicator")
     if indicator is not None and not isinstance(indicator, str):
         raise PlanDataError(f"{where}: indicator must be a code or null")
+    strict = raw.get("strict", False)
+    if not isinstance(strict, bool) or (strict and kind not in ("at_least", "share")):
+        raise PlanDataError(f"{where}: strict is a boolean, only for at_least or share")
+    lead_reading = raw.get("lead_reading", "")
+    if not isinstance(lead_reading, str):
+        raise PlanDataError(f"{where}: lead_reading must be text")
     return TargetSpec(
         id=_text(raw, "id", where), clause=_text(raw, "clause", where),
         quote=_text(raw, "quote", where), label=_text(raw, "label", where), kind=kind,
         value=value, high=high, unit=_text(raw, "unit", where),
         lead_unit=_text(raw, "lead_unit", where), lead_basis=_text(raw, "lead_basis", where),
-        indicator=indicator, derived=bool(raw.get("derived", False)), order=order)
+        indicator=indicator, derived=bool(raw.get("derived", False)), order=order,
+        strict=strict, lead_reading=lead_reading)
 
 
 def _parameter(name: str, raw: dict[str, Any]) -> Parameter:

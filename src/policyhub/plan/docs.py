@@ -19,7 +19,9 @@ def _value(t: TargetSpec) -> str:
     low = format(t.value.normalize(), "f")
     if t.high is not None:
         return f"{low}—{format(t.high.normalize(), 'f')}"
-    return ("≤ " if t.kind == "at_most" else "≥ ") + low
+    if t.kind == "at_most":
+        return "≤ " + low
+    return ("> " if t.strict else "≥ ") + low
 
 
 def targets_table() -> str:

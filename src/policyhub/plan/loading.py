@@ -92,7 +92,7 @@ def load_targets() -> int:
             "start": plan.start, "deadline": plan.deadline,
             "lead_unit": leads[spec.lead_unit], "lead_basis": spec.lead_basis,
             "task": _task_of(spec.clause), "indicator": spec.indicator or "",
-            "derived": spec.derived, "order": spec.order})
+            "derived": spec.derived, "order": spec.order, "strict": spec.strict})
     # A target dropped from the YAML goes only if nobody reported on it (reports are kept).
     Target.objects.exclude(code__in=[t.id for t in plan.targets]).filter(
         reports__isnull=True).delete()

@@ -45,6 +45,8 @@ class Target(models.Model):
                              on_delete=models.SET_NULL, related_name="targets")
     indicator = models.CharField(_("计算指标"), max_length=80, blank=True)
     derived = models.BooleanField(_("由频次推算"), default=False)
+    # 超过/大于 (targets.yaml `strict`): the target value itself is not enough.
+    strict = models.BooleanField(_("须超过目标值"), default=False)
     order = models.PositiveSmallIntegerField(_("顺序"))
 
     class Meta:
@@ -69,7 +71,7 @@ class Target(models.Model):
         low = plain(self.value)
         if self.kind == self.Kind.RANGE and self.high is not None:
             return f"{low}—{plain(self.high)} {self.unit}"
-        sign = "≤" if self.kind == self.Kind.AT_MOST else "≥"
+        sign = "≤" if self.kind == self.Kind.AT_MOST else (">" if self.strict else "≥")
         return f"{sign} {low} {self.unit}"
 
 

@@ -2,8 +2,9 @@
 
 The status rule (docs/plan.md, "Status"):
 
-* **met** (已完成) — the value reaches the target: ≥ the value for at_least and share, ≥ the
-  lower bound for a range, ≤ the value for at_most. Met wins over everything else.
+* **met** (已完成) — the value reaches the target: ≥ the value for at_least and share (> for a
+  strict target: 超过, 大于), ≥ the lower bound for a range, ≤ the value for at_most. Met wins
+  over everything else.
 * **no_data** (未报送) — a reported target nobody has reported yet.
 * **behind** (进度滞后) — past the deadline and not met; before it, share reached below
   0.8 × share of time elapsed.
@@ -58,9 +59,12 @@ def elapsed_share(start: dt.date, deadline: dt.date, as_of: dt.date) -> Decimal:
     return max(Decimal(0), min(ONE, gone))
 
 
-def is_met(kind: str, value: Decimal, low: Decimal) -> bool:
-    """A range is met at its lower bound; going past the upper one is over-fulfilment."""
-    return value <= low if kind == "at_most" else value >= low
+def is_met(kind: str, value: Decimal, low: Decimal, strict: bool = False) -> bool:
+    """A range is met at its lower bound; going past the upper one is over-fulfilment.
+    A strict target (超过, 大于) is met only above its value."""
+    if kind == "at_most":
+        return value <= low
+    return value > low if strict else value >= low
 
 
 def reached_share(kind: str, value: Decimal, low: Decimal) -> Decimal:
@@ -181,7 +185,7 @@ def progress_of(target: Target, as_of: dt.date,
     measure, kind, report = current(target, as_of, reports)
     elapsed = elapsed_share(target.start, target.deadline, as_of)
     value = measure.value if measure is not None else None
-    met = value is not None and is_met(target.kind, value, target.value)
+    met = value is not None and is_met(target.kind, value, target.value, target.strict)
     reached = reached_share(target.kind, value, target.value) if value is not None else None
     return TargetProgress(
         target=target, as_of=as_of, value=value,

@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from policyhub.plan.data import parameter
+from policyhub.plan.data import parameter, plan_data
 from policyhub.plan.indicators import Measure, SourceRef, indicator, listed
 from policyhub.registry.models import Organisation, Person, RegistryEvent, YearlyFigure
 
@@ -130,24 +130,30 @@ def high_tech_share(as_of: dt.date) -> Measure:
     return Measure(share, listed(high, _ref), note)
 
 
+def since_plan_start(events: QuerySet[RegistryEvent], as_of: dt.date) -> QuerySet[RegistryEvent]:
+    """Events from the plan's start to as_of: 力争…上市 and 引进和培育 count what the plan
+    brought about, not a listing or recognition before 2019-07-30."""
+    return events.filter(date__gte=plan_data().start, date__lte=as_of)
+
+
 @indicator("registry.listings", label="科创板等资本市场上市企业", unit="家")
 def listings(as_of: dt.date) -> Measure:
-    events = RegistryEvent.objects.filter(type="ipo_stage", payload__stage="listed",
-                                          date__lte=as_of, organisation__isnull=False)
+    events = since_plan_start(RegistryEvent.objects.filter(
+        type="ipo_stage", payload__stage="listed", organisation__isnull=False), as_of)
     ids = events.values_list("organisation_id", flat=True)
-    return _count(Organisation.objects.filter(pk__in=ids), "上市阶段事件（发行上市）")
+    return _count(Organisation.objects.filter(pk__in=ids), "计划实施以来的上市阶段事件（发行上市）")
 
 
 @indicator("registry.talents", label="引进和培育高端人才", unit="名")
 def talents(as_of: dt.date) -> Measure:
     # 高端人才: people with a talent recognition (国际顶尖/国家级/省市级产业领军人才) of
     # 政策/二/(五); the 紧缺急需 categories are not counted. A person counts once.
-    events = RegistryEvent.objects.filter(type="talent_recognition", date__lte=as_of,
-                                          person__isnull=False).select_related("person")
+    events = since_plan_start(RegistryEvent.objects.filter(
+        type="talent_recognition", person__isnull=False), as_of).select_related("person")
     count = events.values("person_id").distinct().count()
     refs = listed(_first_mentions(events),
                   lambda p: SourceRef(p.name, model="registry.person", pk=p.pk))
-    return Measure(Decimal(count), refs, "人才认定事件（按人计）")
+    return Measure(Decimal(count), refs, "计划实施以来的人才认定事件（按人计）")
 
 
 def _first_mentions(events: QuerySet[RegistryEvent]) -> Iterator[Person]:
