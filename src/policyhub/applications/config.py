@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import holidays
 import yaml
 
 HERE = Path(__file__).parent
@@ -40,14 +41,26 @@ def reviewer_unit(reference: str) -> str:
 
 @dataclass(frozen=True)
 class Calendar:
+    """Working days in mainland China: the State Council's public holidays and 调休 weekend
+    working days from the maintained `holidays` package (holidays.China), with notice.yaml's
+    lists kept only as overrides (a notice published after the package's last release)."""
+
     working_days: int
-    holidays: frozenset[dt.date]
-    workdays: frozenset[dt.date]  # 调休: weekend days that are working days
+    holidays: frozenset[dt.date]  # extra days off (overrides)
+    workdays: frozenset[dt.date]  # extra 调休 weekend working days (overrides)
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.workdays:
             return True
-        return day.weekday() < 5 and day not in self.holidays  # Monday to Friday
+        if day in self.holidays:
+            return False
+        return bool(_china(day.year).is_working_day(day))
+
+
+@cache
+def _china(year: int) -> holidays.HolidayBase:
+    """One year of China's calendar; built once per year (the package computes it)."""
+    return holidays.country_holidays("CN", years=year)
 
 
 @cache
