@@ -34,6 +34,9 @@ class Entitlement:
     cap: Decimal | None  # 一事一议: the text's cap, None where it gives none
     explanation: str
     decision: dict[str, Any]
+    # What earlier applications of the same (applicant, rule, matter) were paid: `amount`
+    # is then only what remains (competition.less_paid).
+    paid_before: Decimal = Decimal(0)
 
     @property
     def granted(self) -> bool:
@@ -115,9 +118,19 @@ def find(decision: dict[str, Any], rule: str, matter: str) -> Entitlement:
     return Entitlement(rule, matter, "none", None, False, None, why, decision)
 
 
+def kind_refusal(ent: Entitlement) -> str | None:
+    """The engine's reason when the applicant's kind may not receive `ent.rule` at all
+    (contract Revision 2, R4, table "Applicant kinds"), else None."""
+    for r in ent.decision.get("ineligible", []):
+        if r["rule"] == ent.rule and r.get("reason_code") == "applicant_kind":
+            return str(r["reason"])
+    return None
+
+
 def snapshot(ent: Entitlement) -> dict[str, Any]:
     """What a history row keeps of a decision: the whole engine output plus what we read."""
     return {"as_of": ent.decision.get("as_of"), "status": ent.status,
             "amount": None if ent.amount is None else str(ent.amount),
             "cap": None if ent.cap is None else str(ent.cap), "ceiling": ent.ceiling,
-            "explanation": ent.explanation, "engine": ent.decision}
+            "explanation": ent.explanation, "paid_before": str(ent.paid_before),
+            "engine": ent.decision}

@@ -128,6 +128,11 @@ MOVE_NAMES = tuple(dict.fromkeys(m.name for m in MOVES))
 MOVE_LABELS = {m.name: m.zh for m in MOVES if m.source != "returned"}
 # States in which an application still competes for money (就高不就低, lists "in progress").
 OPEN_STATES = ("submitted", "accepted", "reviewed", "notice", "approved", "returned")
+# States in which an application is the live claim of its (applicant, rule, matter): at most
+# one application per key may be in them (the database's partial unique constraint
+# `one_live_application_*`). Refused (appealable), withdrawn, superseded and paid ones are not
+# live; a paid one is answered by a top-up or a refusal instead (services._less_paid).
+LIVE_STATES = ("proposed", "draft", *OPEN_STATES)
 # A move that, leaving these states, must give back money the ledger committed on approval.
 COMMITTED_STATES = ("approved",)
 
