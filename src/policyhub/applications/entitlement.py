@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from policyhub.engine import evaluate
+from policyhub.engine import evaluate, meta
 from policyhub.registry.models import Organisation, Person, Team
 
 Applicant = Organisation | Person | Team
@@ -118,13 +118,24 @@ def find(decision: dict[str, Any], rule: str, matter: str) -> Entitlement:
     return Entitlement(rule, matter, "none", None, False, None, why, decision)
 
 
-def kind_refusal(ent: Entitlement) -> str | None:
-    """The engine's reason when the applicant's kind may not receive `ent.rule` at all
-    (contract Revision 2, R4, table "Applicant kinds"), else None."""
-    for r in ent.decision.get("ineligible", []):
-        if r["rule"] == ent.rule and r.get("reason_code") == "applicant_kind":
-            return str(r["reason"])
-    return None
+def kind_refusal(applicant: Applicant, rule: str) -> str | None:
+    """Why `applicant`'s kind may not receive `rule` at all (contract Revision 2, R4, table
+    "Applicant kinds", read from the engine's rules.yaml), in the engine's own words; None
+    when it may. Discretionary rules included, which the engine then does not list."""
+    spec = meta.rule(rule)
+    kind = applicant_kind(applicant)
+    if kind in spec.kinds:
+        return None
+    template: str = meta.wording()["reasons"]["applicant_kind"]
+    return template.format(cite=meta.cite(), clause=spec.clause, recipient=spec.recipient,
+                           kind_name=meta.name("kind", kind))
+
+
+def applicant_kind(applicant: Applicant) -> str:
+    """The contract's `applicant.kind`: an organisation's kind, `person` or `team`."""
+    if isinstance(applicant, Organisation):
+        return str(applicant.kind)
+    return "person" if isinstance(applicant, Person) else "team"
 
 
 def snapshot(ent: Entitlement) -> dict[str, Any]:

@@ -138,10 +138,10 @@ def _create(applicant: Applicant, rule: str, matter: str, actor: User,
                       requested_amount=requested, park=org.park if org is not None else None,
                       created_by_id=_uid(actor),
                       department=Unit.objects.get(code=config.reviewer_unit(spec.reference)))
+    refusal = kind_refusal(applicant, rule)
+    if refusal is not None:  # R4: nobody of this kind receives the rule, whatever the facts
+        raise Refused(refusal)
     ent = _decide(app, on)
-    refusal = kind_refusal(ent)
-    if refusal is not None:
-        raise Refused(_cited(app, refusal))
     if ent.paid_before and not ent.granted:
         raise Refused(ent.explanation)  # paid already, nothing left: the same claim again
     app.save()
@@ -160,10 +160,6 @@ def _decide(app: Application, day: dt.date) -> Entitlement:
     ent = competition.less_paid(app, competition.reconsider(app, ent))
     _take(app, ent)
     return ent
-
-
-def _cited(app: Application, reason: str) -> str:
-    return f"{reason}（申报依据：{policytext.cite(app.reference)}）"
 
 
 def _take(app: Application, ent: Entitlement) -> None:
@@ -236,10 +232,10 @@ def _reason(app: Application, move: workflow.Move, reason: str | None) -> str:
 
 
 def _recompute(app: Application, move: workflow.Move, day: dt.date) -> None:
+    refusal = kind_refusal(app.applicant, app.rule)
+    if refusal is not None:  # R4, at submission and every decision after it
+        raise Refused(refusal)
     ent = _decide(app, day)
-    refusal = kind_refusal(ent)
-    if refusal is not None and move.name in ("submit", *NEEDS_GRANT):
-        raise Refused(_cited(app, refusal))
     if move.name in NEEDS_GRANT and not ent.granted:
         raise Refused(f"按{day.isoformat()}的登记事实，政策引擎不予核定：{ent.explanation}")
 
