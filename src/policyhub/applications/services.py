@@ -475,8 +475,7 @@ def _lock_proposal(proposal: Proposal, actor: User) -> Proposal:
     """Ranks 1 and 2 of the lock order: the applicant, then the proposal (read afresh: a
     second tab's confirmation is seen here, not lost)."""
     concurrency.lock_applicant(proposal)
-    locked = Proposal.objects.select_for_update().select_related("application").get(
-        pk=proposal.pk)
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     allowed, why = can_act_for(actor, owner_id(locked))
     if not allowed:
         raise Refused(why, permission=True)
