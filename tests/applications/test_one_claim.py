@@ -321,3 +321,34 @@ def test_a_draft_whose_applicant_kind_changed_is_refused_at_submission() -> None
         move(app, "submit", p.applicant)
     app.refresh_from_db()
     assert app.state == "draft"
+
+
+def test_the_case_by_case_settlement_award_replaces_the_standard_one() -> None:
+    """R3 "其中…一事一议…落户奖励" across applications: the standard settlement paid
+    (1,000,000) comes off the 10,000,000 cap of the case-by-case one; and once a case-by-case
+    award is approved, a standard settlement application is refused."""
+    p = personas()
+    fund(p, amount="50000000")
+    from policyhub.accounts.models import Role
+
+    cac = user("cac_reviewer", Role.DEPARTMENT_REVIEWER, unit_code="cac")
+    crew = Team.objects.create(name="星盾战队", leader=talent_person(p, "李四"))
+    _to_paid(p, services.apply(crew, "P10.settlement", "settlement", p.applicant,
+                               events=_settling_prize(3, "2020-11-28", "prize-3"), on=DAY), cac)
+    case = services.apply(crew, "P10.exceptional_settlement", "exc-1", p.applicant,
+                          events=[{"type": "discretionary", "date": "2021-05-01",
+                                   "rule": "P10.exceptional_settlement", "matter": "exc-1"}],
+                          on=DAY)
+    assert case.discretionary and case.cap == Decimal("9000000.00")
+    case = move(move(case, "submit", p.applicant), "accept", p.park_officer)
+    decide = {"meeting_ref": "会〔2021〕9号", "meeting_date": DAY, "members": ["甲", "乙"]}
+    with pytest.raises(Refused, match=r"超过政策文件上限9000000\.00"):
+        services.record_committee_decision(case, p.bureau_officer,
+                                           amount=Decimal("9000000.01"), on=DAY, **decide)
+    services.record_committee_decision(case, p.bureau_officer, amount=Decimal("9000000.00"),
+                                       on=DAY, **decide)
+    case = move(move(case, "review", cac), "final_review", p.bureau_officer)
+    move(case, "approve", p.bureau_officer, on=AFTER_NOTICE)
+    with pytest.raises(Refused, match="替代标准落户支持"):
+        services.apply(crew, "P10.settlement", "settlement", p.applicant,
+                       events=_settling_prize(1, "2021-05-20", "prize-1"), on=DAY)

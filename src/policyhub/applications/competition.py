@@ -31,6 +31,7 @@ from policyhub.engine import meta
 
 RULE_CLAUSE = "政策/三/(一)"
 COMPETING_STATES = (*workflow.OPEN_STATES, "paid")
+HOLDING = ("approved", "paid")  # money committed or paid out
 
 
 def rivals(app: Application) -> list[Application]:
@@ -111,23 +112,67 @@ def reconsider(app: Application, ent: Entitlement) -> Entitlement:
 def less_paid(app: Application, ent: Entitlement) -> Entitlement:
     """The same claim paid before (same applicant, rule and matter): only what the engine
     now grants beyond it remains; nothing remains for a ceiling, a 一事一议 item, or when
-    the engine grants no more than was paid."""
-    paid = list(Application.objects.filter(**of_applicant(app.applicant), rule=app.rule,
-                                           matter=app.matter, state="paid")
-                .exclude(pk=app.pk).order_by("pk"))
+    the engine grants no more than was paid. Then R3's "其中" across applications
+    (`replacing`)."""
+    ent = replacing(app, ent)
+    paid = _paid(app, rule=app.rule, matter=app.matter)
     if not paid or not ent.granted:
         return ent
-    total = sum((a.approved_amount or Decimal(0) for a in paid), Decimal(0))
+    total = _sum(paid)
     label = meta.rule(app.rule).label
-    numbers = "、".join(f"编号{a.pk}" for a in paid)
     said = (f"同一主体（{app.applicant_name}）同一事项“{app.matter}”已按{app.clause}“{label}”"
-            f"拨付{total}元（{numbers}）")
-    cite = f"依据{policytext.cite(RULE_CLAUSE)}“不重复给予扶持”"
+            f"拨付{total}元（{_numbers(paid)}）")
     left = None if ent.amount is None else ent.amount - total
     if ent.status == "discretionary" or ent.ceiling or left is None or left <= 0:
         why = ("该事项的金额已经审核确定" if ent.status == "discretionary" or ent.ceiling
                else f"按今日事实核定{ent.amount}元，不高于已拨付金额")
         return replace(ent, status="none", amount=None, paid_before=total,
-                       explanation=f"{said}，{why}；{cite}，不再拨付")
+                       explanation=f"{said}，{why}；{_once()}，不再拨付")
     return replace(ent, amount=left, paid_before=total,
-                   explanation=f"{ent.explanation}；{said}，{cite}，本次只核定差额{left}元")
+                   explanation=f"{ent.explanation}；{said}，{_once()}，本次只核定差额{left}元")
+
+
+def replacing(app: Application, ent: Entitlement) -> Entitlement:
+    """R3 "其中…一事一议…落户奖励": the case-by-case settlement award replaces the standard
+    one. Its cap is the text's less the standard award already approved or paid (the engine
+    deducts only the one granted in its own decision); a standard award after a
+    case-by-case one was approved or paid is refused."""
+    spec = meta.rule(app.rule)
+    if spec.cap_less is not None and ent.cap is not None:
+        paid = _paid(app, rule=spec.cap_less, states=HOLDING)
+        granted = sum((Decimal(a["amount"]) for a in ent.decision.get("awards", [])
+                       if a["rule"] == spec.cap_less and a["status"] == "granted"), Decimal(0))
+        if _sum(paid) > granted:
+            cap = max(Decimal(0), ent.cap + granted - _sum(paid))
+            return replace(ent, cap=cap, paid_before=_sum(paid), explanation=(
+                f"{ent.explanation}；已批准或拨付{meta.rule(spec.cap_less).label}{_sum(paid)}元"
+                f"（{_numbers(paid)}），一事一议落户奖励替代而非叠加，上限为{cap}元"))
+    replacers = [r.id for r in meta.rules().values() if r.cap_less == app.rule]
+    paid = [a for rid in replacers for a in _paid(app, rule=rid, states=HOLDING)]
+    if paid and ent.granted:
+        return replace(ent, status="none", amount=None, paid_before=_sum(paid), explanation=(
+            f"同一主体（{app.applicant_name}）已按一事一议批准或拨付落户奖励{_sum(paid)}元"
+            f"（{_numbers(paid)}），该奖励替代标准落户支持；{_once()}，不再拨付"))
+    return ent
+
+
+def _paid(app: Application, *, rule: str, matter: str | None = None,
+          states: tuple[str, ...] = ("paid",)) -> list[Application]:
+    """The applicant's other applications of `rule` (and `matter`) holding money."""
+    qs = Application.objects.filter(**of_applicant(app.applicant), rule=rule,
+                                    state__in=states)
+    if matter is not None:
+        qs = qs.filter(matter=matter)
+    return list(qs.exclude(pk=app.pk).order_by("pk"))
+
+
+def _sum(apps: list[Application]) -> Decimal:
+    return sum((a.approved_amount or Decimal(0) for a in apps), Decimal(0))
+
+
+def _numbers(apps: list[Application]) -> str:
+    return "、".join(f"编号{a.pk}" for a in apps)
+
+
+def _once() -> str:
+    return f"依据{policytext.cite(RULE_CLAUSE)}“不重复给予扶持”"

@@ -403,7 +403,8 @@ def _decide_committee(app: Application, actor: User, meeting_ref: str,
     if not names:
         raise Refused("须列明参会成员")
     _check_money(amount)
-    ent = entitlement(app.applicant, app.rule, app.matter, list(app.events), day)
+    ent = competition.less_paid(app, entitlement(app.applicant, app.rule, app.matter,
+                                                 list(app.events), day))
     if ent.cap is not None and amount > ent.cap:
         raise Refused(f"会议决定金额{amount}元超过政策文件上限{ent.cap}元：{ent.explanation}")
     decision = CommitteeDecision(
