@@ -197,7 +197,9 @@ def platform_service_fees(ctx: Context, e: Event) -> None:
             f"fees[{f.index}]（{f.date.isoformat()}）" for r, f in failed if r == code
         )
         others = "、".join(
-            f"fees[{f.index}]（{f.date.isoformat()}，{r}）" for r, f in failed if r != code
+            f"fees[{f.index}]（{f.date.isoformat()}，{meta.reason_name(r)}）"
+            for r, f in failed
+            if r != code
         )
         ctx.refuse(
             e,
