@@ -37,7 +37,7 @@ HOLDING = ("approved", "paid")  # money committed or paid out
 def rivals(app: Application) -> list[Application]:
     """Applications of the same applicant (whatever its kind) and matter under another clause
     group, locked in primary-key order in one statement (rank 3 of concurrency.py's lock
-    order, after the applicant's row). 一事一议 items take no part (as in the engine)."""
+    order, after the applicant's lock). 一事一议 items take no part (as in the engine)."""
     if app.discretionary:
         return []
     group = meta.rule(app.rule).group

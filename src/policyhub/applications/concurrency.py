@@ -5,9 +5,9 @@ duplicate caught by a unique constraint answered as a refusal naming what exists
 
 Lock order, for every service that reads or changes an applicant's applications:
 
-1. the applicant's row (organisation, person or team), `FOR NO KEY UPDATE` — so two
-   services on one applicant's applications run one after the other, and an insert that
-   only references the applicant (a figure, a proposal) is not blocked;
+1. the applicant (organisation, person or team): a PostgreSQL advisory lock keyed by it
+   (`lock_applicant`) — so two services on one applicant's applications run one after the
+   other, while the registry's own writes to the applicant's row never meet it;
 2. the proposal's row (confirming or dismissing a 免申即享 proposal);
 3. the application's row, then its rivals' rows in primary-key order in one statement;
 4. what the audit trail and the ledger lock (the audit head, the year's accounts).
@@ -43,6 +43,9 @@ BUSY = "系统繁忙：其他用户正在同时处理同一申报主体的申报
 
 APPLICANT_MODELS: dict[str, type[Organisation] | type[Person] | type[Team]] = {
     "organisation": Organisation, "person": Person, "team": Team}
+# The advisory lock classes of the three applicant kinds (an arbitrary range no other part
+# of PolicyHub uses: 0x50480140 = "PH", issue 20, kind).
+LOCK_CLASSES = {"organisation": 0x50480141, "person": 0x50480142, "team": 0x50480143}
 
 
 def transient(exc: DatabaseError) -> bool:
@@ -82,13 +85,25 @@ def run(work: Callable[[], T], *, duplicate: Callable[[], Refused | None] | None
 
 
 def lock_applicant(record: Model) -> None:
-    """Take rank 1 of the lock order: the row of `record`'s applicant (`record` is an
-    Application or a Proposal, or the applicant itself)."""
+    """Take rank 1 of the lock order: the lock of `record`'s applicant (`record` is an
+    Application or a Proposal, or the applicant itself).
+
+    On PostgreSQL a transaction-scoped advisory lock keyed by the applicant, not a lock on
+    its registry row: only the application services take it, so a registry import that
+    updates organisations and records to the audit trail in its own order can never wait
+    on a workflow move in a cycle. Held until commit or rollback. SQLite has one writer at
+    a time already (IMMEDIATE transactions)."""
     if isinstance(record, Organisation | Person | Team):
-        model: type[Model] = type(record)
-        pk = record.pk
+        field = next(f for f, m in APPLICANT_MODELS.items() if isinstance(record, m))
+        pk = int(record.pk)
     else:
         field = next(f for f in APPLICANT_MODELS if getattr(record, f"{f}_id") is not None)
-        model, pk = APPLICANT_MODELS[field], getattr(record, f"{field}_id")
-    list(model._default_manager.select_for_update(no_key=True).filter(pk=pk)
-         .values_list("pk", flat=True))
+        pk = int(getattr(record, f"{field}_id"))
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        # Two int4 keys: the kind's class, the id folded into 31 bits (a collision only
+        # makes two applicants wait for each other, never a cycle: one lock per service).
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
+                       [LOCK_CLASSES[field], pk % 2**31])
