@@ -5,6 +5,7 @@ database connection; the tests are skipped on SQLite, which serialises every wri
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from decimal import Decimal
@@ -13,6 +14,7 @@ from typing import Any, TypeVar
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client
 
 from policyhub.applications import services
 from policyhub.applications.errors import Refused
@@ -104,6 +106,37 @@ def test_rival_approvals_in_parallel_never_deadlock_and_approve_the_rightful_win
             failures.append(f"round {i}: {states}, winner #{winner.pk}")
     assert failures == []
     assert _deadlocks() == before  # not even one the retry would have cured
+
+
+def _api_approve(app: Application, actor: Any) -> Callable[[], int]:
+    def post() -> int:
+        c = Client()
+        c.force_login(actor)
+        return int(c.post(f"/api/v1/applications/{app.pk}/transitions",
+                          json.dumps({"transition": "approve"}),
+                          content_type="application/json").status_code)
+    return post
+
+
+def test_rival_approvals_through_the_api_answer_200_or_422_never_500(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same race through HTTP (the API's own request handling, one connection per
+    thread): the winner 200; the loser 422 (就高不就低) when it moves first, 403 when it
+    finds itself superseded (no approve from that state: permissions.can_transition);
+    never 409 or 500."""
+    monkeypatch.setattr(services, "today", lambda: AFTER_NOTICE)
+    p = personas()
+    fund(p, amount="20000000")
+    statuses: list[int] = []
+    for i in range(20):
+        seven, nine, winner = _pair(p, i)
+        first, second = (seven, nine) if (i // 2) % 2 == 0 else (nine, seven)
+        results = _together([_api_approve(first, p.bureau_officer),
+                             _api_approve(second, p.bureau_officer)])
+        statuses += [r if isinstance(r, int) else 500 for r in results]
+        winner.refresh_from_db()
+        assert winner.state == "approved", (i, results)
+    assert set(statuses) <= {200, 403, 422} and statuses.count(200) == 20
 
 
 def test_the_same_claim_created_from_eight_connections_gives_one_application() -> None:
