@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from policyhub.applications import services
 from policyhub.applications.models import Application
 from policyhub.ledger import services as ledger
-from policyhub.registry.models import Organisation
+from policyhub.registry.models import Organisation, Person
 from policyhub.units.models import Unit
 from tests.personas import Personas
 
@@ -36,6 +36,17 @@ def leader_project(matter: str = "lead-1") -> list[dict[str, Any]]:
              "matter": matter}]
 
 
+def talent_person(p: Personas, name: str = "张三") -> Person:
+    """A talent employed by the personas' organisation (its applicant users act for it)."""
+    return Person.objects.create(name=name, organisation=p.org, id_number_masked="4301****1234")
+
+
+def leader_draft(p: Personas) -> Application:
+    """A 一事一议 leader project (二(五)): R4 gives it to talents and teams, not firms."""
+    return services.apply(talent_person(p), "P5.leader_project", "lead-1", p.applicant,
+                          events=leader_project(), on=DAY)
+
+
 def fund(p: Personas, year: int = 2021, amount: str = "20000000") -> None:
     """Money in the special fund, zone first (the city only matches it 1:1)."""
     ledger.contribute("zone", year, Decimal(amount), p.admin, reference="高新区配套")
@@ -43,8 +54,8 @@ def fund(p: Personas, year: int = 2021, amount: str = "20000000") -> None:
 
 
 def draft(p: Personas, rule: str = "P7.project", matter: str = "proj-1",
-          events: list[dict[str, Any]] | None = None, org: Organisation | None = None,
-          actor: User | None = None) -> Application:
+          events: list[dict[str, Any]] | None = None,
+          org: Organisation | Person | None = None, actor: User | None = None) -> Application:
     return services.apply(org or p.org, rule, matter, actor or p.applicant,
                           events=project() if events is None else events, on=DAY)
 

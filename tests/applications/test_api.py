@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from policyhub.applications.models import Proposal
+from policyhub.applications.models import Application, Proposal
 from policyhub.audit.models import AuditEntry
 from tests.applications.helpers import DAY, draft, move, project
 from tests.personas import organisation, personas
@@ -104,8 +104,14 @@ def test_proposals_are_listed_for_their_organisation_and_confirmed() -> None:
     assert _client(p.outsider).get(f"{BASE}proposals").json() == []
     done = _client(p.applicant).post(f"{BASE}proposals/{proposal.pk}/confirm")
     assert done.status_code == 201 and done.json()["state"] == "accepted"
+    # Idempotent (issue 20): a second confirmation returns the first application.
     again = _client(p.applicant).post(f"{BASE}proposals/{proposal.pk}/confirm")
-    assert again.status_code == 422
+    assert again.status_code == 200 and again.json()["id"] == done.json()["id"]
+    assert Application.objects.count() == 1
+    # Someone who may not act for the applicant still gets nothing.
+    assert _client(p.outsider).post(f"{BASE}proposals/{proposal.pk}/confirm").status_code == 403
+    proposal.refresh_from_db()
+    assert proposal.application_id == done.json()["id"]
 
 
 def _ceda_officer() -> User:

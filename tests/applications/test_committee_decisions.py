@@ -17,7 +17,7 @@ from policyhub.applications import services
 from policyhub.applications.errors import Refused
 from policyhub.applications.models import Application, CommitteeDecision
 from policyhub.audit.models import AuditEntry
-from tests.applications.helpers import DAY, draft, leader_project, move
+from tests.applications.helpers import DAY, draft, leader_draft, move
 from tests.personas import Personas, personas
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def _today(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _leader(p: Personas) -> Application:
-    app = draft(p, rule="P5.leader_project", matter="lead-1", events=leader_project())
+    app = leader_draft(p)
     return move(move(app, "submit", p.applicant), "accept", p.park_officer)
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from policyhub.appendonly import AppendOnlyError
 from policyhub.applications.models import Application
-from tests.applications.helpers import draft
+from tests.applications.helpers import draft, talent_person
 from tests.personas import personas
 
 pytestmark = pytest.mark.django_db
@@ -41,5 +41,7 @@ def test_the_reviewing_department_comes_from_clauses_yaml(rule: str, matter: str
                                                           events: list[dict[str, object]],
                                                           unit: str) -> None:
     p = personas()
-    app: Application = draft(p, rule=rule, matter=matter, events=events)
+    # R4: a talent's award goes to a person, not to the firm that employs them.
+    who = talent_person(p) if rule.startswith("P5.") else p.org
+    app: Application = draft(p, rule=rule, matter=matter, events=events, org=who)
     assert app.department.code == unit

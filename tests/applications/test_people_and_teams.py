@@ -29,7 +29,7 @@ TALENT = Decimal("1500000.00")  # 二(五) national_leader talent reward
 PRIZE = Decimal("500000.00")  # 二(十) second prize
 
 
-def talent(matter: str = "talent-1") -> list[dict[str, Any]]:
+def talent(matter: str = "talent") -> list[dict[str, Any]]:
     return [{"type": "talent_recognition", "date": "2020-05-01", "level": "national_leader",
              "housing_price_per_m2": "10000", "matter": matter}]
 
@@ -66,7 +66,7 @@ def test_a_person_application_goes_from_draft_to_paid() -> None:
     p = personas()
     fund(p)
     talent_person = person(p)
-    app = services.apply(talent_person, "P5.talent_reward", "talent-1", p.applicant,
+    app = services.apply(talent_person, "P5.talent_reward", "talent", p.applicant,
                          events=talent(), on=DAY)
     assert app.applicant == talent_person and app.applicant_kind == "person"
     assert app.organisation is None and app.park == p.org.park
@@ -111,10 +111,10 @@ def test_a_person_with_no_organisation_is_applied_for_and_received_by_the_bureau
     fund(p)
     loner = Person.objects.create(name="王五")
     with pytest.raises(Refused) as refused:
-        services.apply(loner, "P5.talent_reward", "talent-1", p.applicant, events=talent(),
+        services.apply(loner, "P5.talent_reward", "talent", p.applicant, events=talent(),
                        on=DAY)
     assert refused.value.permission and "市工业和信息化局代为申报" in refused.value.reason
-    app = services.apply(loner, "P5.talent_reward", "talent-1", p.bureau_officer,
+    app = services.apply(loner, "P5.talent_reward", "talent", p.bureau_officer,
                          events=talent(), on=DAY)
     assert app.park is None
     # No park committee: the bureau stands in for it, and nobody else does.
@@ -142,7 +142,7 @@ def world() -> dict[str, Any]:
     users["cac"] = reviewer("cac")
     users["other_applicant"] = user("other_applicant", Role.APPLICANT, org=other_org)
     users["other_park"] = user("other_park", Role.PARK_OFFICER, unit_code="ceda")
-    talent_app = services.apply(person(p), "P5.talent_reward", "talent-1", p.applicant,
+    talent_app = services.apply(person(p), "P5.talent_reward", "talent", p.applicant,
                                 events=talent(), on=DAY)
     prize_app = services.apply(team(p), "P10.prize", "prize-1", p.applicant, events=prize(),
                                on=DAY)
@@ -208,16 +208,17 @@ def test_only_its_organisation_or_park_applies_for_a_person_or_team(
 def test_the_higher_clause_supersedes_the_lower_for_the_same_person_and_matter() -> None:
     p = personas()
     fund(p)
-    star = person(p)
+    crew = team(p)
     hrss = reviewer("hrss")
-    lower = services.apply(star, "P10.prize", "m-1", p.applicant, events=prize("m-1"), on=DAY)
+    lower = services.apply(crew, "P10.prize", "m-1", p.applicant, events=prize("m-1"), on=DAY)
     lower = move(lower, "submit", p.applicant)
     # The organisation's own application with the same matter name is not a rival.
     org_app = services.apply(p.org, "P10.prize", "m-1", p.applicant, events=prize("m-1"),
                              on=DAY)
     org_app = move(org_app, "submit", p.applicant)
-    higher = services.apply(star, "P5.talent_reward", "m-1", p.applicant, events=talent("m-1"),
-                            on=DAY)
+    higher = services.apply(crew, "P5.civil_military_team", "m-1", p.applicant,
+                            events=[{"type": "civil_military_team_project",
+                                     "date": "2020-05-01", "matter": "m-1"}], on=DAY)
     higher = move(move(higher, "submit", p.applicant), "accept", p.park_officer)
     higher = move(move(higher, "review", hrss), "final_review", p.bureau_officer)
     move(higher, "approve", p.bureau_officer, on=AFTER_NOTICE)
@@ -225,15 +226,16 @@ def test_the_higher_clause_supersedes_the_lower_for_the_same_person_and_matter()
     org_app.refresh_from_db()
     assert lower.state == "superseded" and org_app.state == "submitted"
     row = lower.history.last()
-    assert row is not None and "就高不就低" in row.reason and "张三" in row.reason
+    assert row is not None and "就高不就低" in row.reason and "星盾战队" in row.reason
 
 
 def test_the_same_person_cannot_apply_twice_for_one_rule_and_matter() -> None:
     p = personas()
     star = person(p)
-    services.apply(star, "P5.talent_reward", "t-1", p.applicant, events=talent("t-1"), on=DAY)
-    with pytest.raises(Refused, match="已就"):
-        services.apply(star, "P5.talent_reward", "t-1", p.applicant, events=talent("t-1"),
+    first = services.apply(star, "P5.talent_reward", "talent", p.applicant, events=talent(),
+                           on=DAY)
+    with pytest.raises(Refused, match=f"已就.*编号{first.pk}"):
+        services.apply(star, "P5.talent_reward", "talent", p.applicant, events=talent(),
                        on=DAY)
 
 
@@ -316,7 +318,7 @@ def test_the_api_applies_for_a_person_and_lists_the_applicant_whatever_its_kind(
     p = personas()
     star = person(p)
     c = _api(p.applicant)
-    body = {"person_id": star.pk, "rule": "P5.talent_reward", "matter": "talent-1",
+    body = {"person_id": star.pk, "rule": "P5.talent_reward", "matter": "talent",
             "events": talent()}
     response = c.post("/api/v1/applications/", json.dumps(body),
                       content_type="application/json")

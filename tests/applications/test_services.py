@@ -25,7 +25,7 @@ from tests.applications.helpers import (
     DAY,
     draft,
     fund,
-    leader_project,
+    leader_draft,
     move,
     pk_demo,
     project,
@@ -148,7 +148,7 @@ def test_an_amount_is_refused_on_a_move_that_does_not_set_one() -> None:
 
 def test_a_discretionary_item_needs_a_committee_decision_within_the_cap() -> None:
     p = personas()
-    app = draft(p, rule="P5.leader_project", matter="lead-1", events=leader_project())
+    app = leader_draft(p)
     assert app.discretionary and app.cap == Decimal("10000000.00")
     hrss = _hrss_reviewer()
     app = move(move(app, "submit", p.applicant), "accept", p.park_officer)
@@ -165,7 +165,7 @@ def test_a_discretionary_item_needs_a_committee_decision_within_the_cap() -> Non
 
 def test_only_the_bureau_records_a_committee_decision() -> None:
     p = personas()
-    app = draft(p, rule="P5.leader_project", matter="lead-1", events=leader_project())
+    app = leader_draft(p)
     with pytest.raises(Refused) as refused:
         services.record_committee_decision(
             app, p.reviewer, meeting_ref="x", meeting_date=DAY, amount=Decimal(1), members=[])

@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 
 from policyhub.accounts.models import Role, RoleAssignment
 from policyhub.applications import workflow
+from policyhub.applications.checks import double_payments
 from policyhub.applications.models import (
     Appeal,
     Application,
@@ -92,6 +93,7 @@ def test_it_loads_every_workflow_state_quickly_with_real_history() -> None:
 def test_the_books_balance_and_the_audit_chain_verifies() -> None:
     load("--organisations", SMALL)
     assert problems() == []
+    assert double_payments() == []  # one matter, one payment (issue 20)
     assert verify().ok
     p = fund()
     years = [figures(y) for y in p.budget_years]

@@ -193,3 +193,26 @@ def test_others_see_no_confirm_button_and_are_refused(
     response = client.post(reverse("applications:confirm_proposal", args=[proposal.pk]))
     assert response.status_code == 403
     assert "只有申报主体本身可以确认" in response.text
+
+
+def test_a_second_tab_confirming_the_same_proposal_is_shown_the_first_application(
+        login: Login, people: Personas, today: Today) -> None:
+    proposal = _proposal(people)
+    client = login("applicant")
+    url = reverse("applications:confirm_proposal", args=[proposal.pk])
+    first = client.post(url)
+    again = client.post(url, follow=True)
+    app = Application.objects.get()
+    assert first["Location"] == again.redirect_chain[-1][0] == reverse(
+        "applications:detail", args=[app.pk])
+    assert f"该建议已确认过，申报编号{app.pk}（已受理）" in again.text
+
+
+def test_the_new_form_names_the_application_already_filed_for_the_matter(
+        login: Login, people: Personas, today: Today) -> None:
+    app = draft(people)
+    client = login("applicant")
+    response = client.post(reverse("applications:new"), {
+        "applicant": f"O-{people.org.pk}", "award": "P7.project|proj-1"})
+    assert response.status_code == 422
+    assert f"编号{app.pk}" in response.text and "同一事项不能重复申报" in response.text

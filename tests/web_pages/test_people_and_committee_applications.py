@@ -33,7 +33,7 @@ def _talent(people: Personas, name: str = "张三") -> Person:
     star = Person.objects.create(name=name, organisation=people.org)
     registry.record_event(None, star, "talent_recognition", dt.date(2020, 5, 1),
                           {"level": "national_leader", "housing_price_per_m2": "10000"},
-                          matter="talent-1")
+                          matter="talent")
     return star
 
 
@@ -48,7 +48,7 @@ def _team(people: Personas) -> Team:
 def test_the_list_and_detail_show_a_person_or_team_applicant(
         login: Login, people: Personas) -> None:
     star = _talent(people)
-    person_app = services.apply(star, "P5.talent_reward", "talent-1", people.applicant, on=DAY)
+    person_app = services.apply(star, "P5.talent_reward", "talent", people.applicant, on=DAY)
     team_app = services.apply(_team(people), "P10.prize", "prize-1", people.applicant, on=DAY)
     text = login("applicant").get(reverse("applications:index")).text
     assert "张三" in text and "（人才，长沙星盾网络安全有限公司）" in text
@@ -70,10 +70,10 @@ def test_the_new_form_lets_an_applicant_pick_its_person_or_team(
     assert f'value="P-{star.pk}"' in page.text and f'value="T-{winners.pk}"' in page.text
     assert f'value="O-{people.org.pk}"' in page.text
     chosen = client.get(reverse("applications:new"), {"applicant": f"P-{star.pk}"})
-    assert "P5.talent_reward|talent-1" in chosen.text
+    assert "P5.talent_reward|talent" in chosen.text
     assert "P7.project|proj-1" not in chosen.text  # the organisation's, not the person's
     response = client.post(reverse("applications:new"),
-                           {"applicant": f"P-{star.pk}", "award": "P5.talent_reward|talent-1"})
+                           {"applicant": f"P-{star.pk}", "award": "P5.talent_reward|talent"})
     app = Application.objects.get()
     assert response.status_code == 302 and app.person == star
     assert app.entitled_amount == Decimal("1500000.00")
@@ -97,7 +97,9 @@ def test_the_bureau_applies_for_a_person_with_no_organisation(
 
 
 def _leader(people: Personas) -> Application:
-    app = services.apply(people.org, "P5.leader_project", "lead-1", people.applicant,
+    # R4: 二(五) gives the leader project to a talent or team, not to the firm.
+    leader = Person.objects.create(name="王五", organisation=people.org)
+    app = services.apply(leader, "P5.leader_project", "lead-1", people.applicant,
                          events=[{"type": "discretionary", "date": "2020-07-01",
                                   "rule": "P5.leader_project", "matter": "lead-1"}], on=DAY)
     return move(move(app, "submit", people.applicant), "accept", people.park_officer)

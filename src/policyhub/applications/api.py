@@ -2,7 +2,9 @@
 
 Thin callers of services and permissions: every list is filtered by `permissions.visible`,
 every move goes through `services.transition`, and a refusal comes back with its reason
-(403 when the actor may not act at all, 422 when the move breaks a workflow rule).
+(403 when the actor may not act at all, 422 when the move breaks a workflow rule — a
+duplicate names the existing application —, 409 when concurrent requests on the same
+applicant kept it from completing after the service's retries: try again).
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ RELATED = ("organisation", "person__organisation", "team__leader__organisation",
 
 class RefusalOut(Schema):
     detail: str
+
+
+# Every move and create may be refused: 403 (not yours), 409 (busy, try again), 422 (a rule).
+REFUSALS = {403: RefusalOut, 409: RefusalOut, 422: RefusalOut}
 
 
 class HistoryOut(Schema):
@@ -193,7 +199,7 @@ def _detail(app: Application) -> dict[str, Any]:
 
 
 def _refusal(exc: Refused) -> Status[Any]:
-    return Status(403 if exc.permission else 422, {"detail": exc.reason})
+    return Status(exc.status, {"detail": exc.reason})
 
 
 @router.get("/", response=Page, summary="Applications the user may see")
@@ -216,7 +222,7 @@ def list_applications(request: HttpRequest, state: str | None = None,
             "items": [_out(a) for a in items]}
 
 
-@router.post("/", response={201: ApplicationDetail, 403: RefusalOut, 422: RefusalOut},
+@router.post("/", response={201: ApplicationDetail, **REFUSALS},
              summary="Apply (as the applicant, or its park committee on its behalf)")
 def create_application(request: HttpRequest, body: ApplicationIn) -> Status[Any]:
     given = [pk for pk in (body.organisation_id, body.person_id, body.team_id)
@@ -254,19 +260,20 @@ def _proposal(p: Proposal) -> dict[str, Any]:
 
 
 @router.post("/proposals/{int:proposal_id}/confirm",
-             response={201: ApplicationDetail, 403: RefusalOut, 422: RefusalOut},
-             summary="Confirm a proposal: it enters the workflow at department review")
+             response={200: ApplicationDetail, 201: ApplicationDetail, **REFUSALS},
+             summary="Confirm a proposal: it enters the workflow at department review "
+                     "(201; 200 with the same application when it was already confirmed)")
 def confirm_proposal(request: HttpRequest, proposal_id: int) -> Status[Any]:
     proposal = get_object_or_404(Proposal, pk=proposal_id)
     try:
-        app = services.confirm_proposal(proposal, _user(request))
+        app, created = services.confirm(proposal, _user(request))
     except Refused as exc:
         return _refusal(exc)
-    return Status(201, _detail(app))
+    return Status(201 if created else 200, _detail(app))
 
 
 @router.post("/proposals/{int:proposal_id}/dismiss",
-             response={200: ProposalOut, 403: RefusalOut, 422: RefusalOut})
+             response={200: ProposalOut, **REFUSALS})
 def dismiss_proposal(request: HttpRequest, proposal_id: int) -> Status[Any]:
     proposal = get_object_or_404(Proposal, pk=proposal_id)
     try:
@@ -296,7 +303,7 @@ def application_detail(request: HttpRequest, app_id: int) -> Status[Any]:
 
 
 @router.post("/{int:app_id}/transitions",
-             response={200: ApplicationDetail, 403: RefusalOut, 422: RefusalOut},
+             response={200: ApplicationDetail, **REFUSALS},
              summary="Make a workflow move (workflow.py / docs/workflow.md)")
 def make_transition(request: HttpRequest, app_id: int, body: TransitionIn) -> Status[Any]:
     app = get_object_or_404(Application, pk=app_id)
@@ -309,7 +316,7 @@ def make_transition(request: HttpRequest, app_id: int, body: TransitionIn) -> St
 
 
 @router.post("/{int:app_id}/committee-decisions",
-             response={201: CommitteeDecisionOut, 403: RefusalOut, 422: RefusalOut},
+             response={201: CommitteeDecisionOut, **REFUSALS},
              summary="一事一议: record the committee's decision (industry bureau)")
 def record_committee_decision(request: HttpRequest, app_id: int,
                               body: CommitteeDecisionIn) -> Status[Any]:

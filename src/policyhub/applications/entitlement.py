@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from policyhub.engine import evaluate
+from policyhub.engine import evaluate, meta
 from policyhub.registry.models import Organisation, Person, Team
 
 Applicant = Organisation | Person | Team
@@ -34,6 +34,9 @@ class Entitlement:
     cap: Decimal | None  # 一事一议: the text's cap, None where it gives none
     explanation: str
     decision: dict[str, Any]
+    # What earlier applications of the same (applicant, rule, matter) were paid: `amount`
+    # is then only what remains (competition.less_paid).
+    paid_before: Decimal = Decimal(0)
 
     @property
     def granted(self) -> bool:
@@ -115,9 +118,30 @@ def find(decision: dict[str, Any], rule: str, matter: str) -> Entitlement:
     return Entitlement(rule, matter, "none", None, False, None, why, decision)
 
 
+def kind_refusal(applicant: Applicant, rule: str) -> str | None:
+    """Why `applicant`'s kind may not receive `rule` at all (contract Revision 2, R4, table
+    "Applicant kinds", read from the engine's rules.yaml), in the engine's own words; None
+    when it may. Discretionary rules included, which the engine then does not list."""
+    spec = meta.rule(rule)
+    kind = applicant_kind(applicant)
+    if kind in spec.kinds:
+        return None
+    template: str = meta.wording()["reasons"]["applicant_kind"]
+    return template.format(cite=meta.cite(), clause=spec.clause, recipient=spec.recipient,
+                           kind_name=meta.name("kind", kind))
+
+
+def applicant_kind(applicant: Applicant) -> str:
+    """The contract's `applicant.kind`: an organisation's kind, `person` or `team`."""
+    if isinstance(applicant, Organisation):
+        return str(applicant.kind)
+    return "person" if isinstance(applicant, Person) else "team"
+
+
 def snapshot(ent: Entitlement) -> dict[str, Any]:
     """What a history row keeps of a decision: the whole engine output plus what we read."""
     return {"as_of": ent.decision.get("as_of"), "status": ent.status,
             "amount": None if ent.amount is None else str(ent.amount),
             "cap": None if ent.cap is None else str(ent.cap), "ceiling": ent.ceiling,
-            "explanation": ent.explanation, "engine": ent.decision}
+            "explanation": ent.explanation, "paid_before": str(ent.paid_before),
+            "engine": ent.decision}

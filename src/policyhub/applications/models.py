@@ -190,7 +190,16 @@ class Application(HasApplicant):
             models.Index(fields=["person", "matter"], name="application_person_matter"),
             models.Index(fields=["team", "matter"], name="application_team_matter"),
         )
-        constraints = (exactly_one_applicant("application_has_exactly_one_applicant"),)
+        constraints = (
+            exactly_one_applicant("application_has_exactly_one_applicant"),
+            # One matter, one claim (issue 20): at most one live application per applicant,
+            # rule and matter, whatever the timing of two requests. With Proposal.application
+            # (one-to-one) it also holds one application per 免申即享 proposal.
+            *(models.UniqueConstraint(fields=[field, "rule", "matter"],
+                                      condition=models.Q(state__in=workflow.LIVE_STATES),
+                                      name=f"one_live_application_{field}")
+              for field in APPLICANT_FIELDS),
+        )
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.applicant_name} {self.clause} {self.matter}"

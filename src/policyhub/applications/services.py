@@ -10,20 +10,18 @@ Refusals are raised as `Refused` and audited outside the transaction they undo.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files import File
-from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from policyhub import policytext
-from policyhub.applications import competition, config, funds, workflow
-from policyhub.applications.entitlement import Entitlement, entitlement, snapshot
+from policyhub.applications import competition, concurrency, config, funds, workflow
+from policyhub.applications.entitlement import Entitlement, entitlement, kind_refusal, snapshot
 from policyhub.applications.errors import Refused
 from policyhub.applications.models import (
     Appeal,
@@ -49,6 +47,7 @@ from policyhub.engine import meta
 from policyhub.units.models import Unit
 
 User = AbstractBaseUser | AnonymousUser
+T = TypeVar("T")
 CENT = Decimal("0.01")
 # Moves that may only advance an application the engine still grants.
 NEEDS_GRANT = ("confirm", "review", "final_review", "approve")
@@ -66,16 +65,31 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-@contextmanager
-def _audited_refusal(actor: User | None, action: str, obj: Model | None,
-                     **payload: Any) -> Iterator[None]:
-    """Run the body in a transaction; a refusal rolls it back and is then audited."""
+def _audited(actor: User | None, action: str, obj: Model | None, work: Callable[[], T], *,
+             duplicate: Callable[[], Refused | None] | None = None, **payload: Any) -> T:
+    """Run `work` in one transaction (concurrency.run: retried whole when the database
+    aborts it as a deadlock victim); a refusal rolls it back and is then audited."""
     try:
-        with transaction.atomic():
-            yield
+        return concurrency.run(work, duplicate=duplicate)
     except Refused as exc:
         record(actor, action, obj, allowed=False, reason=exc.reason, **payload)
         raise
+
+
+def _live(applicant: Applicant, rule: str, matter: str) -> Application | None:
+    """The live application of (applicant, rule, matter), if any (at most one: the
+    constraint one_live_application_*)."""
+    return (Application.objects.filter(**of_applicant(applicant), rule=rule, matter=matter,
+                                       state__in=workflow.LIVE_STATES).order_by("pk").first())
+
+
+def _duplicate(applicant: Applicant, rule: str, matter: str) -> Refused | None:
+    """The refusal naming the live application of (applicant, rule, matter), if any."""
+    found = _live(applicant, rule, matter)
+    if found is None:
+        return None
+    return Refused(f"该主体已就“{meta.rule(rule).label}”事项“{matter}”提出申报"
+                   f"（编号{found.pk}，{found.state_label}），同一事项不能重复申报")
 
 
 # ---------------------------------------------------------------------------------------
@@ -91,13 +105,16 @@ def apply(applicant: Applicant, rule: str, matter: str, actor: User, *,
     Filed by the applicant users of the applicant's organisation (a person's employer, a
     team's leader's) or that organisation's park committee on its behalf; a person or team
     with no organisation is applied for by the industry bureau (permissions.can_apply)."""
-    with _audited_refusal(actor, "applications.apply", applicant, rule=rule, matter=matter):
+    def work() -> Application:
         allowed, why = can_apply(actor, applicant)
         if not allowed:
             raise Refused(why, permission=True)
-        app = _create(applicant, rule, matter, actor, events or [], requested_amount, "draft",
-                      on or today())
-    return app
+        return _create(applicant, rule, matter, actor, events or [], requested_amount, "draft",
+                       on or today())
+
+    return _audited(actor, "applications.apply", applicant, work,
+                    duplicate=lambda: _duplicate(applicant, rule, matter), rule=rule,
+                    matter=matter)
 
 
 def _create(applicant: Applicant, rule: str, matter: str, actor: User,
@@ -107,10 +124,12 @@ def _create(applicant: Applicant, rule: str, matter: str, actor: User,
         spec = meta.rule(rule)
     except KeyError:
         raise Refused(f"未知的政策规则“{rule}”") from None
-    duplicate = Application.objects.filter(**of_applicant(applicant), rule=rule, matter=matter,
-                                            state__in=(*competition.COMPETING_STATES, "draft"))
-    if duplicate.exists():
-        raise Refused(f"该主体已就“{spec.label}”事项“{matter}”提出申报（编号{duplicate[0].pk}）")
+    # Rank 1 of the lock order: two requests for one applicant run one after the other, so
+    # the check below sees the other's application; the constraint catches anything else.
+    concurrency.lock_applicant(applicant)
+    duplicate = _duplicate(applicant, rule, matter)
+    if duplicate is not None:
+        raise duplicate
     org = owning_organisation(applicant)
     # The park that receives it: the applicant's organisation's (none for a person or team
     # with no organisation: the industry bureau stands in for the park committee).
@@ -119,13 +138,28 @@ def _create(applicant: Applicant, rule: str, matter: str, actor: User,
                       requested_amount=requested, park=org.park if org is not None else None,
                       created_by_id=_uid(actor),
                       department=Unit.objects.get(code=config.reviewer_unit(spec.reference)))
-    _take(app, entitlement(applicant, rule, matter, events, on))
+    refusal = kind_refusal(applicant, rule)
+    if refusal is not None:  # R4: nobody of this kind receives the rule, whatever the facts
+        raise Refused(refusal)
+    ent = _decide(app, on)
+    if ent.paid_before and not ent.granted:
+        raise Refused(ent.explanation)  # paid already, nothing left: the same claim again
     app.save()
     TransitionRecord.objects.create(application=app, name="create", source="", target=state,
                                     actor_id=actor.pk, role="", decision=snapshot_of(app))
     record(actor, "applications.apply", app, allowed=True, rule=rule, matter=matter,
            state=state, entitled=app.entitled_amount, requested=requested)
     return app
+
+
+def _decide(app: Application, day: dt.date) -> Entitlement:
+    """The engine's word on `app` as of `day`, read as the workflow must (就高不就低 re-run
+    with the amounts reviewers fixed; what the same claim was paid before deducted), stored
+    on the application."""
+    ent = entitlement(app.applicant, app.rule, app.matter, list(app.events), day)
+    ent = competition.less_paid(app, competition.reconsider(app, ent))
+    _take(app, ent)
+    return ent
 
 
 def _take(app: Application, ent: Entitlement) -> None:
@@ -154,14 +188,23 @@ def transition(application: Application, name: str, actor: User, *, reason: str 
 
     `on` is the decision day (default today); `notice_days` overrides notice.yaml."""
     day = on or today()
-    with _audited_refusal(actor, f"applications.{name}", application, state=application.state,
-                          amount=amount):
+
+    def work() -> Application:
+        # The lock order (concurrency.py): the applicant, then this row, then its rivals.
+        concurrency.lock_applicant(application)
         app = Application.objects.select_for_update().get(pk=application.pk)
         allowed, why = can_transition(actor, app, name)
         if not allowed:
             raise Refused(why, permission=True)
         _move(app, name, actor, reason, amount, day, notice_days)
-    return app
+        return app
+
+    # An appeal brings a refused application back to life: the constraint refuses it while
+    # another application of the same claim is live.
+    return _audited(actor, f"applications.{name}", application, work,
+                    duplicate=lambda: _duplicate(application.applicant, application.rule,
+                                                 application.matter),
+                    state=application.state, amount=amount)
 
 
 def _move(app: Application, name: str, actor: User, reason: str | None,
@@ -189,8 +232,10 @@ def _reason(app: Application, move: workflow.Move, reason: str | None) -> str:
 
 
 def _recompute(app: Application, move: workflow.Move, day: dt.date) -> None:
-    ent = entitlement(app.applicant, app.rule, app.matter, list(app.events), day)
-    _take(app, ent)
+    refusal = kind_refusal(app.applicant, app.rule)
+    if refusal is not None:  # R4, at submission and every decision after it
+        raise Refused(refusal)
+    ent = _decide(app, day)
     if move.name in NEEDS_GRANT and not ent.granted:
         raise Refused(f"按{day.isoformat()}的登记事实，政策引擎不予核定：{ent.explanation}")
 
@@ -199,7 +244,9 @@ def _amount(app: Application, move: workflow.Move, amount: Decimal | None) -> De
     if not move.sets_amount:
         if amount is not None:
             raise Refused(f"“{move.zh}”环节不能设定金额")
-        return app.approved_amount if move.name in ("approve", "pay") else None
+        if move.name == "approve":
+            return _approvable(app)
+        return app.approved_amount if move.name == "pay" else None
     if app.discretionary:
         return _committee_amount(app, amount)
     limit = app.entitled_amount or Decimal(0)
@@ -209,6 +256,16 @@ def _amount(app: Application, move: workflow.Move, amount: Decimal | None) -> De
         word = "上限" if app.ceiling else "核定金额"
         raise Refused(f"金额{chosen}元超过政策引擎{word}{limit}元：{app.explanation}")
     return chosen
+
+
+def _approvable(app: Application) -> Decimal | None:
+    """The amount fixed in review, still within what the engine grants on the day of
+    approval (facts may have changed, or the same claim been paid since)."""
+    money, limit = app.approved_amount, app.entitled_amount
+    if money is not None and not app.discretionary and limit is not None and money > limit:
+        raise Refused(f"批准金额{money}元超过政策引擎按今日事实核定的{limit}元：{app.explanation}，"
+                      "请退回重新审核")
+    return money
 
 
 def _check_money(amount: Decimal) -> None:
@@ -316,36 +373,50 @@ def record_committee_decision(app: Application, actor: User, *, meeting_ref: str
     """Record the meeting that set a discretionary item's amount (≤ the text's cap), with
     its minutes (会议纪要) when given. The latest decision is the one review takes."""
     day = on or today()
-    with _audited_refusal(actor, "applications.committee_decision", app, amount=amount,
-                          meeting_ref=meeting_ref):
-        allowed, why = can_record_decision(actor, app)
-        if not allowed:
-            raise Refused(why, permission=True)
-        if not app.discretionary:
-            raise Refused(f"{app.clause}“{meta.rule(app.rule).label}”不是一事一议事项")
-        if app.state in DECISION_CLOSED_STATES:
-            raise Refused(f"申报当前状态为“{app.state_label}”，金额已确定，不能再录入会议决定")
-        ref = meeting_ref.strip()
-        if not ref:
-            raise Refused("须填写会议纪要编号")
-        if meeting_date > day:
-            raise Refused(f"会议日期{meeting_date.isoformat()}晚于今天{day.isoformat()}")
-        names = [m.strip() for m in members if m.strip()]
-        if not names:
-            raise Refused("须列明参会成员")
-        _check_money(amount)
-        ent = entitlement(app.applicant, app.rule, app.matter, list(app.events), day)
-        if ent.cap is not None and amount > ent.cap:
-            raise Refused(f"会议决定金额{amount}元超过政策文件上限{ent.cap}元：{ent.explanation}")
-        decision = CommitteeDecision(
-            application=app, meeting_ref=ref, meeting_date=meeting_date,
-            amount=amount, members=names, recorded_by_id=_uid(actor))
-        if minutes is not None:
-            decision.minutes.save(minutes.name or "minutes", minutes, save=False)
-        decision.save()
-        record(actor, "applications.committee_decision", app, allowed=True, amount=amount,
-               meeting_ref=ref, cap=ent.cap,
-               minutes=decision.minutes.name if decision.minutes else "")
+
+    def work() -> CommitteeDecision:
+        concurrency.lock_applicant(app)
+        locked = Application.objects.select_for_update().get(pk=app.pk)
+        return _decide_committee(locked, actor, meeting_ref, meeting_date, amount, members,
+                                 minutes, day)
+
+    return _audited(actor, "applications.committee_decision", app, work, amount=amount,
+                    meeting_ref=meeting_ref)
+
+
+def _decide_committee(app: Application, actor: User, meeting_ref: str,
+                      meeting_date: dt.date, amount: Decimal, members: list[str],
+                      minutes: File[Any] | None, day: dt.date) -> CommitteeDecision:
+    allowed, why = can_record_decision(actor, app)
+    if not allowed:
+        raise Refused(why, permission=True)
+    if not app.discretionary:
+        raise Refused(f"{app.clause}“{meta.rule(app.rule).label}”不是一事一议事项")
+    if app.state in DECISION_CLOSED_STATES:
+        raise Refused(f"申报当前状态为“{app.state_label}”，金额已确定，不能再录入会议决定")
+    ref = meeting_ref.strip()
+    if not ref:
+        raise Refused("须填写会议纪要编号")
+    if meeting_date > day:
+        raise Refused(f"会议日期{meeting_date.isoformat()}晚于今天{day.isoformat()}")
+    names = [m.strip() for m in members if m.strip()]
+    if not names:
+        raise Refused("须列明参会成员")
+    _check_money(amount)
+    ent = competition.less_paid(app, entitlement(app.applicant, app.rule, app.matter,
+                                                 list(app.events), day))
+    if ent.cap is not None and amount > ent.cap:
+        raise Refused(f"会议决定金额{amount}元超过政策文件上限{ent.cap}元：{ent.explanation}")
+    decision = CommitteeDecision(
+        application=app, meeting_ref=ref, meeting_date=meeting_date,
+        amount=amount, members=names, recorded_by_id=_uid(actor))
+    if minutes is not None:
+        minutes.seek(0)  # a retried transaction reads the upload again
+        decision.minutes.save(minutes.name or "minutes", minutes, save=False)
+    decision.save()
+    record(actor, "applications.committee_decision", app, allowed=True, amount=amount,
+           meeting_ref=ref, cap=ent.cap,
+           minutes=decision.minutes.name if decision.minutes else "")
     return decision
 
 
@@ -355,30 +426,63 @@ def record_committee_decision(app: Application, actor: User, *, meeting_ref: str
 
 def confirm_proposal(proposal: Proposal, actor: User, *, on: dt.date | None = None
                      ) -> Application:
-    """The applicant's one action: the proposal becomes an application awaiting review."""
+    """The applicant's one action: the proposal becomes an application awaiting review.
+    Idempotent: confirming a confirmed proposal again returns its application."""
+    return confirm(proposal, actor, on=on)[0]
+
+
+def confirm(proposal: Proposal, actor: User, *, on: dt.date | None = None
+            ) -> tuple[Application, bool]:
+    """confirm_proposal, also saying whether this call created the application (False: the
+    proposal was already confirmed, by this user in another tab or by a colleague)."""
     day = on or today()
-    with _audited_refusal(actor, "applications.confirm_proposal", proposal):
-        _open_for(proposal, actor)
-        app = _create(proposal.applicant, proposal.rule, proposal.matter, actor,
-                      list(proposal.events), None, "proposed", day)
+
+    def work() -> tuple[Application, bool]:
+        locked = _lock_proposal(proposal, actor)
+        if locked.status == Proposal.Status.CONFIRMED and locked.application is not None:
+            record(actor, "applications.confirm_proposal", locked, allowed=True,
+                   replayed=True, application=locked.application.pk)
+            return locked.application, False
+        _still_open(locked)
+        app = _create(locked.applicant, locked.rule, locked.matter, actor,
+                      list(locked.events), None, "proposed", day)
         _move(app, "confirm", actor, None, None, day, None)
-        proposal.status, proposal.application = Proposal.Status.CONFIRMED, app
-        proposal.save(update_fields=["status", "application"])
-    return app
+        locked.status, locked.application = Proposal.Status.CONFIRMED, app
+        locked.save(update_fields=["status", "application"])
+        return app, True
+
+    app, created = _audited(actor, "applications.confirm_proposal", proposal, work,
+                            duplicate=lambda: _duplicate(proposal.applicant, proposal.rule,
+                                                         proposal.matter))
+    proposal.status, proposal.application = Proposal.Status.CONFIRMED, app
+    return app, created
 
 
 def dismiss_proposal(proposal: Proposal, actor: User, *, reason: str = "") -> Proposal:
-    with _audited_refusal(actor, "applications.dismiss_proposal", proposal):
-        _open_for(proposal, actor)
-        proposal.status = Proposal.Status.DISMISSED
-        proposal.save(update_fields=["status"])
-        record(actor, "applications.dismiss_proposal", proposal, allowed=True, reason=reason)
+    def work() -> Proposal:
+        locked = _lock_proposal(proposal, actor)
+        _still_open(locked)
+        locked.status = Proposal.Status.DISMISSED
+        locked.save(update_fields=["status"])
+        record(actor, "applications.dismiss_proposal", locked, allowed=True, reason=reason)
+        return locked
+
+    locked = _audited(actor, "applications.dismiss_proposal", proposal, work)
+    proposal.status = locked.status
     return proposal
 
 
-def _open_for(proposal: Proposal, actor: User) -> None:
-    allowed, why = can_act_for(actor, owner_id(proposal))
+def _lock_proposal(proposal: Proposal, actor: User) -> Proposal:
+    """Ranks 1 and 2 of the lock order: the applicant, then the proposal (read afresh: a
+    second tab's confirmation is seen here, not lost)."""
+    concurrency.lock_applicant(proposal)
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    allowed, why = can_act_for(actor, owner_id(locked))
     if not allowed:
         raise Refused(why, permission=True)
+    return locked
+
+
+def _still_open(proposal: Proposal) -> None:
     if proposal.status != Proposal.Status.OPEN:
         raise Refused(f"该建议已{proposal.get_status_display()}")

@@ -62,7 +62,7 @@ def refused(request: HttpRequest, reason: str, *, status: int = 403,
 
 
 def _status(exc: Refused) -> int:
-    return 403 if exc.permission else 422
+    return exc.status
 
 
 def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -490,10 +490,13 @@ def proposals(request: HttpRequest) -> HttpResponse:
 def confirm_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(Proposal, pk=pk)
     try:
-        app = services.confirm_proposal(proposal, request.user)
+        app, created = services.confirm(proposal, request.user)
     except Refused as exc:
         return refused(request, exc.reason, status=_status(exc))
-    messages.success(request, f"已确认免申即享，申报编号{app.pk}进入责任部门审核")
+    if created:
+        messages.success(request, f"已确认免申即享，申报编号{app.pk}进入责任部门审核")
+    else:  # a second tab, or a colleague, confirmed it first: the same application
+        messages.info(request, f"该建议已确认过，申报编号{app.pk}（{app.state_label}）")
     return redirect("applications:detail", pk=app.pk)
 
 

@@ -128,6 +128,11 @@ MOVE_NAMES = tuple(dict.fromkeys(m.name for m in MOVES))
 MOVE_LABELS = {m.name: m.zh for m in MOVES if m.source != "returned"}
 # States in which an application still competes for money (就高不就低, lists "in progress").
 OPEN_STATES = ("submitted", "accepted", "reviewed", "notice", "approved", "returned")
+# States in which an application is the live claim of its (applicant, rule, matter): at most
+# one application per key may be in them (the database's partial unique constraint
+# `one_live_application_*`). Refused (appealable), withdrawn, superseded and paid ones are not
+# live; a paid one is answered by a top-up or a refusal instead (services._less_paid).
+LIVE_STATES = ("proposed", "draft", *OPEN_STATES)
 # A move that, leaving these states, must give back money the ledger committed on approval.
 COMMITTED_STATES = ("approved",)
 
@@ -217,7 +222,31 @@ _RULES_TEXT = (
     "- **就高不就低 (三(一)).** The same applicant (organisation, person or team) and matter",
     "  is never paid under two clauses: a move is refused while a rival application for that",
     "  matter under another clause is approved or paid with a higher amount; approving the",
-    "  higher one supersedes the others (and releases their commitment).",
+    "  higher one supersedes the others (and releases their commitment). Applications",
+    "  compete with their approved amount once a reviewer has set it, until then with the",
+    "  engine's (a 二(七) ceiling at face value); an award the engine excluded at face value",
+    "  is granted again when its clause wins with the amounts reviewers fixed.",
+    "- **One claim, one payment.** Two applications of one applicant for the same rule and",
+    "  matter are the same claim: at most one is live (a database constraint; a duplicate is",
+    "  refused naming the existing application). After one was paid, a later one is granted",
+    "  only what the engine now grants beyond it — a talent recognised later at a higher",
+    "  level (二(五), matter `talent`) receives the difference between the two levels' reward",
+    "  and housing subsidy, a team or firm with a better-ranked settling prize (二(十),",
+    "  matter `settlement`) the difference between the settlement awards — and is refused",
+    "  when nothing remains. A 二(七) ceiling or a 一事一议 amount was decided once: a second",
+    "  application for that matter is refused. Awards of different rules of one clause stack",
+    "  (housing beside the talent reward, settlement beside the prize), except that the",
+    "  一事一议 settlement award replaces the standard one (二(十) \"其中\", R3): its cap is",
+    "  10,000,000 less the standard award approved or paid, and a standard settlement",
+    "  after an approved or paid 一事一议 one is refused. Reading: 二(五)",
+    "  rewards the person \"经认定的…人才\" at the level recognised and 三(一) forbids paying",
+    "  twice; the top-up pays exactly the highest level once in total.",
+    "- **Who may receive it (R4).** An application for a rule the applicant's kind may not",
+    "  receive (contract table \"Applicant kinds\") is refused when created and at submission",
+    "  and every decision after it, with the clause's own words naming the recipient.",
+    "- **Concurrency.** Every move locks the applicant first, then the application, then its",
+    "  rivals (docs/design.md, \"Concurrency\"); a proposal confirmed twice returns the first",
+    "  application.",
     "- **一事一议.** The industry bureau records the committee's decision (meeting reference,",
     "  date, amount within the text's cap, members, optional minutes) on the application page",
     "  or `POST /api/v1/applications/{app_id}/committee-decisions`, until the amount is fixed",

@@ -57,7 +57,7 @@ from policyhub.ledger import services as ledger
 from policyhub.ledger.models import JournalEntry
 from policyhub.ledger.params import fund
 from policyhub.registry import demo as registry_demo
-from policyhub.registry.models import Organisation
+from policyhub.registry.models import Organisation, Person
 from policyhub.units import seed as unit_seed
 from policyhub.units.models import Unit
 from policyhub.web import demo_monitor
@@ -359,8 +359,10 @@ class Runner:
             raise Refused(f"no move {name} from {app.state}")
         role = move.roles[0]
         if role == workflow.APPLICANT:
-            assert app.organisation is not None  # the demo's applicants are organisations
-            return self.filer(app.organisation)
+            # The demo's applicants are organisations and one talent of an organisation.
+            owner = app.owning_organisation
+            assert owner is not None
+            return self.filer(owner)
         if role == workflow.PARK_OFFICER:
             assert app.park_id is not None
             return self.users.get(_park_username(self.parks[app.park_id]))
@@ -376,9 +378,11 @@ class Runner:
     # what they do
     def apply(self, org: Organisation, rule: str, matter: str, day: dt.date, *,
               events: list[dict[str, Any]] | None = None,
-              requested: Decimal | None = None) -> Application:
-        return services.apply(org, rule, matter, self.filer(org), events=events or [],
-                              requested_amount=requested, on=day)
+              requested: Decimal | None = None,
+              applicant: Person | None = None) -> Application:
+        """`org` applies (filed by its users), or on behalf of `applicant`, its talent."""
+        return services.apply(applicant or org, rule, matter, self.filer(org),
+                              events=events or [], requested_amount=requested, on=day)
 
     def advance(self, app: Application, steps: Iterable[str], day: dt.date) -> Application:
         for name in steps:
@@ -472,8 +476,11 @@ def special_scenarios(run: Runner, pool: Pool, applicant_orgs: Sequence[Organisa
     def leader() -> Application:
         # 一事一议 (二(五)): the bureau records the committee's decision before hrss reviews.
         matter = "网络安全领军人才团队项目（可信计算芯片）"
+        # R4: 二(五) gives it to the talent (or team), filed by the employer's users.
+        talent, _ = Person.objects.get_or_create(name="周明远", organisation=org)
         app = run.advance(run.apply(org, "P5.leader_project", matter, Y21,
-                                    events=_leader_project(matter)), ["submit", "accept"], Y21)
+                                    events=_leader_project(matter), applicant=talent),
+                          ["submit", "accept"], Y21)
         services.record_committee_decision(
             app, run.users.get("bureau_officer"), meeting_ref="长工信专项会〔2021〕4号",
             meeting_date=Y21 - dt.timedelta(days=10), amount=Decimal("3000000.00"),
