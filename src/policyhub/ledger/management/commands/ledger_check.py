@@ -2,7 +2,9 @@
 
 Every entry balances; no pool, commitment or paid balance is negative (per year and per award,
 so payments never exceed commitments); the city never runs ahead of the zone's 1:1 matching or
-beyond the text's amounts; every payment carries an idempotency key.
+beyond the text's amounts; every payment carries an idempotency key. Then every entry, posting
+and commitment is held to the audit row its service wrote and to the dates it was written in
+(ledger.crosscheck), and every award to its application's state (applications.fundcheck).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from policyhub.applications import fundcheck
+from policyhub.ledger import crosscheck
 from policyhub.ledger.checks import problems
 from policyhub.ledger.models import JournalEntry
 
@@ -19,7 +23,7 @@ class Command(BaseCommand):
     help = "Verify the special fund ledger's invariants (exit status 1 when one is broken)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        found = problems()
+        found = [*problems(), *crosscheck.problems(), *fundcheck.problems()]
         if found:
             raise CommandError("ledger invariants broken:\n" + "\n".join(f"- {p}" for p in found))
         self.stdout.write(f"ledger sound: {JournalEntry.objects.count()} entries checked")
