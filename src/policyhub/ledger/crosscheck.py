@@ -162,7 +162,7 @@ def audit_problems(entries: dict[int, _Entry], rows: list[_Row]) -> list[str]:
             out.append(f"{e.label}: audit entry {row.seq} names award "
                        f"{row.payload.get('award_key')}")
         if e.kind == EntryKind.CONTRIBUTION:
-            source = {Kind.CITY: "city", Kind.ZONE: "zone"}.get(
+            source = {str(Kind.CITY): "city", str(Kind.ZONE): "zone"}.get(
                 next((k for k, _, a in e.postings if a < 0), ""), "")
             if row.payload.get("source") != source or _int(row.payload.get("year")) != e.year:
                 out.append(f"{e.label}: its audit entry {row.seq} names another source or year")
@@ -218,8 +218,8 @@ def time_problems(entries: dict[int, _Entry], rows: list[_Row]) -> list[str]:
         if e.commitment_id in dated and e.at < dated[e.commitment_id]:
             out.append(f"{e.label} is dated before its commitment")
     for row in rows:
-        e = entries.get(_int(row.payload.get("entry")) or 0)
-        if e is not None and not (e.at <= row.at <= e.at + AUDIT_LAG):
-            out.append(f"{e.label} is dated {e.at.isoformat()}, its audit entry {row.seq} "
-                       f"{row.at.isoformat()}")
+        found = entries.get(_int(row.payload.get("entry")) or 0)
+        if found is not None and not (found.at <= row.at <= found.at + AUDIT_LAG):
+            out.append(f"{found.label} is dated {found.at.isoformat()}, its audit entry "
+                       f"{row.seq} {row.at.isoformat()}")
     return out
