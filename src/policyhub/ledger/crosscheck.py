@@ -162,8 +162,8 @@ def audit_problems(entries: dict[int, _Entry], rows: list[_Row]) -> list[str]:
             out.append(f"{e.label}: audit entry {row.seq} names award "
                        f"{row.payload.get('award_key')}")
         if e.kind == EntryKind.CONTRIBUTION:
-            source = {str(Kind.CITY): "city", str(Kind.ZONE): "zone"}.get(
-                next((k for k, _, a in e.postings if a < 0), ""), "")
+            credited = next((str(k) for k, _, a in e.postings if a < 0), "")
+            source = {"city_contribution": "city", "zone_contribution": "zone"}.get(credited, "")
             if row.payload.get("source") != source or _int(row.payload.get("year")) != e.year:
                 out.append(f"{e.label}: its audit entry {row.seq} names another source or year")
     return out
