@@ -38,7 +38,8 @@ SHAPES: dict[str, tuple[str, tuple[str, ...]]] = {
     EntryKind.PAYMENT: (Kind.PAID, (Kind.COMMITMENTS,)),
     EntryKind.RELEASE: (Kind.POOL, (Kind.COMMITMENTS,)),
 }
-ACTIONS = {EntryKind.CONTRIBUTION: "ledger.contribute", EntryKind.COMMITMENT: "ledger.commit",
+ACTIONS: dict[str, str] = {
+    EntryKind.CONTRIBUTION: "ledger.contribute", EntryKind.COMMITMENT: "ledger.commit",
            EntryKind.PAYMENT: "ledger.pay", EntryKind.RELEASE: "ledger.release"}
 AWARD_KINDS = (EntryKind.COMMITMENT, EntryKind.PAYMENT, EntryKind.RELEASE)
 # An entry and its audit row are written in one transaction, a few milliseconds apart.
