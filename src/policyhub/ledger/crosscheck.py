@@ -40,7 +40,7 @@ SHAPES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 ACTIONS: dict[str, str] = {
     EntryKind.CONTRIBUTION: "ledger.contribute", EntryKind.COMMITMENT: "ledger.commit",
-           EntryKind.PAYMENT: "ledger.pay", EntryKind.RELEASE: "ledger.release"}
+    EntryKind.PAYMENT: "ledger.pay", EntryKind.RELEASE: "ledger.release"}
 AWARD_KINDS = (EntryKind.COMMITMENT, EntryKind.PAYMENT, EntryKind.RELEASE)
 # An entry and its audit row are written in one transaction, a few milliseconds apart.
 AUDIT_LAG = dt.timedelta(seconds=60)
