@@ -295,7 +295,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     _s("withdrawn after approval (released)", Y21, f"{TO_NOTICE} approve withdraw",
        applicant_only=True),
     _s("objection during notice", Y22, f"{TO_NOTICE} object"),
-    _s("objection, reviewed again, in notice", LATE, f"{TO_NOTICE} object review final_review"),
+    _s("objection, reviewed again, in notice", LATE,
+       f"{TO_NOTICE} object reopen review final_review"),
     _s("appeal after refusal", Y22, "submit refuse appeal", applicant_only=True),
 )
 
@@ -310,6 +311,7 @@ REASONS = {
     ("refuse", "notice"): ("公示期间收到实名举报，经核实情况属实",),
     ("refuse", "approved"): ("批准后审计发现申报投资额含关联交易，撤销批准",),
     ("object", "notice"): ("实名异议：该项目部分设备采购发生在政策有效期之前，请核实投资额",),
+    ("reopen", "notice"): ("经核查异议部分属实，退回责任部门重新审核投资额",),
     ("appeal", "refused"): ("园区认定材料不全有误：项目备案证明已于申报时上传，请重新审查",),
     ("withdraw", ""): ("企业决定下一年度再申报", "项目计划调整，主动撤回"),
 }
@@ -370,7 +372,7 @@ class Runner:
             return self.users.get("bureau_officer")
         if role == workflow.FINANCE_OFFICER:
             return self.users.get("finance_officer")
-        # ANYONE: a rival applicant raises the objection during the notice
+        # OBJECTOR: a rival applicant raises the objection during the notice
         return next(u for pk, u in self.users.applicants.items() if pk != app.organisation_id)
 
     # what they do
