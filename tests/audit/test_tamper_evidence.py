@@ -250,3 +250,18 @@ def test_rotation_is_refused_when_the_key_has_not_changed() -> None:
     with pytest.raises(CommandError, match="already the key in force"):
         call_command("audit", "rotate-key")
     assert not AuditEntry.objects.filter(action="audit.key_rotated").exists()
+
+
+def test_docs_cli_md_names_every_audit_action_and_option() -> None:
+    from django.core.management import load_command_class
+
+    from tests.cli.test_cli_docs import DOC
+
+    text = DOC.read_text(encoding="utf-8")
+    parser = load_command_class("policyhub.audit", "audit").create_parser("manage.py", "audit")
+    sub = next(a for a in parser._actions if a.dest == "action")
+    for name, action_parser in sub.choices.items():  # type: ignore[union-attr]
+        assert f"`policyhub audit {name}" in text
+        for opt in action_parser._actions:
+            long = [o for o in opt.option_strings if o.startswith("--") and o != "--help"]
+            assert all(o in text for o in long), (name, long)
