@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from policyhub.accounts.models import Role, RoleAssignment
-from policyhub.applications import workflow
+from policyhub.applications import fundcheck, workflow
 from policyhub.applications.models import (
     Appeal,
     Application,
@@ -26,6 +26,7 @@ from policyhub.applications.models import (
 )
 from policyhub.audit.models import AuditEntry, AuditHead
 from policyhub.audit.services import verify
+from policyhub.ledger import crosscheck
 from policyhub.ledger.checks import problems
 from policyhub.ledger.models import Commitment, JournalEntry
 from policyhub.ledger.params import fund
@@ -92,6 +93,7 @@ def test_it_loads_every_workflow_state_quickly_with_real_history() -> None:
 def test_the_books_balance_and_the_audit_chain_verifies() -> None:
     load("--organisations", SMALL)
     assert problems() == []
+    assert crosscheck.problems() == [] and fundcheck.problems() == []
     assert verify().ok
     p = fund()
     years = [figures(y) for y in p.budget_years]
