@@ -137,3 +137,17 @@ def test_flushing_is_refused_outside_flush_allowed() -> None:
     # … and the guard is back once it is over.
     record(None, "test.after")
     assert refused("DELETE FROM audit_auditentry")
+
+
+@pytest.mark.django_db
+def test_audit_verify_fails_when_a_trigger_is_missing() -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from tests.tamper import drop_triggers
+
+    record(None, "test.x")
+    call_command("audit", "verify", "--anchor-file", "/nonexistent/anchors.jsonl")
+    drop_triggers()
+    with pytest.raises(CommandError, match="append-only triggers missing"):
+        call_command("audit", "verify", "--anchor-file", "/nonexistent/anchors.jsonl")
