@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from policyhub.accounts.models import Role
-from policyhub.applications import config, services
+from policyhub.applications import config, notices, services
 from policyhub.applications.errors import Refused
 from policyhub.applications.models import (
     Application,
@@ -112,7 +112,9 @@ def test_each_user_objects_once_per_notice_and_stalls_nothing() -> None:
     with pytest.raises(Refused, match="每次公示只能提出一次"):
         move(app, "object", rival, reason="答复后再次异议", on=dt.date(2021, 6, 12))
     fund(p)
-    assert move(app, "approve", p.bureau_officer, on=AFTER_NOTICE).state == "approved"
+    app = move(app, "approve", p.bureau_officer, on=AFTER_NOTICE)
+    assert app.state == "approved"
+    assert notices.letter(app).objected  # the letter may not say 公示无异议
 
 
 def test_an_objection_upheld_sends_it_back_to_department_review() -> None:
