@@ -265,3 +265,19 @@ def test_docs_cli_md_names_every_audit_action_and_option() -> None:
         for opt in action_parser._actions:
             long = [o for o in opt.option_strings if o.startswith("--") and o != "--help"]
             assert all(o in text for o in long), (name, long)
+
+
+def test_the_policyhub_command_anchors_and_verifies(tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from policyhub.cli import main
+
+    five()
+    path = str(tmp_path / "anchors.jsonl")
+    assert main(["audit", "anchor", "--anchor-file", path]) == 0
+    assert main(["audit", "verify", "--anchor-file", path]) == 0
+    assert "5 entries verified, 1 anchors matched" in capsys.readouterr().out
+    raw("DELETE FROM audit_auditentry WHERE seq = 5")
+    raw("DELETE FROM audit_audithead")
+    with pytest.raises(SystemExit) as exit_:
+        main(["audit", "verify", "--anchor-file", path])
+    assert exit_.value.code == 1 and "broken at entry" in capsys.readouterr().err
