@@ -16,7 +16,8 @@ schema change. `missing_triggers()` reports any that are absent (`policyhub audi
 
 Flushing a database (`manage.py flush`, and the test suite between transactional tests)
 empties these tables. On SQLite Django flushes with DELETE, which the triggers refuse unless
-the deletion runs inside `flush_allowed()` (the test suite wraps its flushes in it); on
+the deletion runs inside `flush_allowed()` (the test suite wraps its flushes in it, and
+`load_demo --reset` its reset of a demo database); on
 PostgreSQL flush uses TRUNCATE, which row triggers do not see, so a statement trigger refuses
 TRUNCATE outside `flush_allowed()` as well. Someone holding the database owner's rights can
 still drop a trigger: the keyed, anchored audit chain and `ledger_check` find what they then
@@ -249,8 +250,8 @@ def on_connection(connection: BaseDatabaseWrapper) -> None:
 
 @contextmanager
 def flush_allowed(connection: BaseDatabaseWrapper) -> Iterator[None]:
-    """Let a flush empty the append-only tables (the test suite between transactional tests;
-    never used by the application)."""
+    """Let a flush empty the append-only tables: the test suite between transactional tests,
+    and `load_demo --reset` on a database holding only the demo; nothing else."""
     global _flushing
     _flushing = True
     with connection.cursor() as cursor:

@@ -153,3 +153,24 @@ def test_audit_verify_fails_when_a_trigger_is_missing() -> None:
     drop_triggers()
     with pytest.raises(CommandError, match="append-only triggers missing"):
         call_command("audit", "verify", "--anchor-file", "/nonexistent/anchors.jsonl")
+
+
+@pytest.mark.django_db
+def test_manage_flush_is_refused_but_the_demo_reset_may_flush(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from policyhub.web import demo
+
+    # Without the suite's own allowance (tests/conftest.py), as on a real database.
+    monkeypatch.setattr(BaseDatabaseOperations, "execute_sql_flush", _execute_sql_flush)
+    record(None, "test.x")
+    with pytest.raises(CommandError, match="couldn't be flushed"), transaction.atomic():
+        call_command("flush", interactive=False, verbosity=0)
+    assert AuditEntry.objects.exists()
+    demo.flush()  # load_demo --reset: only ever a database holding the demo alone
+    assert not AuditEntry.objects.exists()
+    record(None, "test.after")
+    assert refused("DELETE FROM audit_auditentry")

@@ -46,6 +46,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 
 from policyhub.accounts.models import Role, RoleAssignment
+from policyhub.appendonly import flush_allowed
 from policyhub.applications import config, screening, services, workflow
 from policyhub.applications.entitlement import organisation_request
 from policyhub.applications.errors import Refused
@@ -597,13 +598,16 @@ def reset_refusal() -> str | None:
 
 def flush() -> None:
     """Empty every table (Django's flush: the audit trail and the ledger go too, so the
-    fresh chain verifies), then put back the units the migrations seed."""
+    fresh chain verifies), then put back the units the migrations seed. The append-only
+    tables' triggers refuse a flush (policyhub.appendonly); this one is allowed because
+    load_demo only resets a database holding nothing but the demo (_refusal)."""
     if connection.vendor == "postgresql" and connection.in_atomic_block:
         # PostgreSQL refuses TRUNCATE while deferred FK checks of this transaction are
         # pending ("pending trigger events"); run them now.
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    call_command("flush", interactive=False, verbosity=0, database=DEFAULT_DB_ALIAS)
+    with flush_allowed(connection):
+        call_command("flush", interactive=False, verbosity=0, database=DEFAULT_DB_ALIAS)
     seed_units()
 
 
