@@ -265,7 +265,7 @@ class Raised(AppendOnly):
 
 
 class Objection(Raised):
-    """公示异议: raised by anyone logged in during the notice; sends it back to review."""
+    """公示异议: raised during the notice by another applicant; the bureau answers it."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT,
                                     related_name="objections")
