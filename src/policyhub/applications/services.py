@@ -258,7 +258,9 @@ def pending_objections(app: Application) -> QuerySet[Objection]:
 
 
 def _objections(app: Application, move: workflow.Move, actor: User) -> None:
-    """One objection per user per notice; approval waits for every answer."""
+    """One objection per user per notice; approval waits for every answer. transition() holds
+    the application's row lock, so two objections of one user, or an objection and the
+    approval, cannot pass these checks side by side."""
     if move.name == "object":
         opened = _since(app, ("final_review",))
         mine = app.objections.filter(raised_by_id=_uid(actor))
