@@ -267,10 +267,16 @@ def test_docs_cli_md_names_every_audit_action_and_option() -> None:
             assert all(o in text for o in long), (name, long)
 
 
-def test_the_policyhub_command_anchors_and_verifies(tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_policyhub_command_anchors_and_verifies(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.db import connections
+
     from policyhub.cli import main
 
+    # run_from_argv closes every connection when a command ends, which on PostgreSQL would
+    # end this test's transaction: keep it open.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     five()
     path = str(tmp_path / "anchors.jsonl")
     assert main(["audit", "anchor", "--anchor-file", path]) == 0
