@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 
-from policyhub.applications import config, services
+from policyhub.accounts.models import Role
+from policyhub.applications import config, notices, services
 from policyhub.applications.errors import Refused
 from policyhub.applications.models import (
     Application,
@@ -31,7 +32,7 @@ from tests.applications.helpers import (
     project,
     to_notice,
 )
-from tests.personas import Personas, personas
+from tests.personas import Personas, organisation, personas, user
 
 pytestmark = pytest.mark.django_db
 
@@ -82,19 +83,63 @@ def test_refusal_requires_a_reason_and_cites_the_clause() -> None:
     assert "《长沙市加快网络安全产业发展若干政策》二(七)" in last.reason
 
 
-def test_an_objection_during_notice_sends_it_back_to_department_review() -> None:
+def test_an_objection_is_recorded_and_the_notice_goes_on() -> None:
     p = personas()
     app = to_notice(p, draft(p))
-    app = move(app, "object", p.outsider, reason="该项目实际投入不实", on=dt.date(2021, 6, 9))
-    assert app.state == "accepted" and app.notice_ends_on is None
+    rival = user("rival", Role.APPLICANT, org=organisation("长沙某竞争企业有限公司"))
+    app = move(app, "object", rival, reason="该项目实际投入不实", on=dt.date(2021, 6, 9))
+    assert app.state == "notice" and app.notice_ends_on == dt.date(2021, 6, 15)
     assert Objection.objects.get(application=app).text == "该项目实际投入不实"
+    assert [o.pk for o in services.pending_objections(app)] == [Objection.objects.get().pk]
+
+
+def test_each_user_objects_once_per_notice_and_stalls_nothing() -> None:
+    p = personas()
+    app = to_notice(p, draft(p))
+    rival = user("rival", Role.APPLICANT, org=organisation("长沙某竞争企业有限公司"))
+    move(app, "object", rival, reason="第一次异议", on=dt.date(2021, 6, 9))
+    with pytest.raises(Refused, match="每次公示只能提出一次"):
+        move(app, "object", rival, reason="再次异议", on=dt.date(2021, 6, 10))
+    assert Objection.objects.count() == 1
+    # Unanswered, it holds approval; answered, approval goes ahead on time.
+    with pytest.raises(Refused, match="异议1件尚未处理"):
+        move(app, "approve", p.bureau_officer, on=AFTER_NOTICE)
+    app = move(app, "dismiss_objection", p.bureau_officer, reason="经核查，投资额有审计报告佐证",
+               on=dt.date(2021, 6, 11))
+    assert app.state == "notice" and not services.pending_objections(app).exists()
+    with pytest.raises(Refused, match="没有待处理的异议"):
+        move(app, "dismiss_objection", p.bureau_officer, reason="再答复", on=dt.date(2021, 6, 11))
+    with pytest.raises(Refused, match="每次公示只能提出一次"):
+        move(app, "object", rival, reason="答复后再次异议", on=dt.date(2021, 6, 12))
+    fund(p)
+    app = move(app, "approve", p.bureau_officer, on=AFTER_NOTICE)
+    assert app.state == "approved"
+    assert notices.letter(app).objected  # the letter may not say 公示无异议
+
+
+def test_an_objection_upheld_sends_it_back_to_department_review() -> None:
+    p = personas()
+    app = to_notice(p, draft(p))
+    rival = user("rival", Role.APPLICANT, org=organisation("长沙某竞争企业有限公司"))
+    move(app, "object", rival, reason="设备采购早于政策有效期", on=dt.date(2021, 6, 9))
+    app = move(app, "reopen", p.bureau_officer, reason="异议属实，重新审核投资额",
+               on=dt.date(2021, 6, 10))
+    assert app.state == "accepted" and app.notice_ends_on is None
+    last = app.history.last()
+    assert last is not None and last.role == "bureau_officer" and "异议属实" in last.reason
+    # A new notice is a new one: the same rival may object to it once more.
+    app = move(app, "review", p.reviewer, on=dt.date(2021, 6, 11))
+    app = move(app, "final_review", p.bureau_officer, on=dt.date(2021, 6, 11))
+    move(app, "object", rival, reason="仍有异议", on=dt.date(2021, 6, 15))
+    assert Objection.objects.count() == 2
 
 
 def test_an_objection_after_the_notice_ended_is_refused() -> None:
     p = personas()
     app = to_notice(p, draft(p))
     with pytest.raises(Refused, match="公示期已于2021-06-15结束"):
-        move(app, "object", p.outsider, reason="迟到的异议", on=AFTER_NOTICE)
+        move(app, "object", user("rival", Role.APPLICANT, org=organisation("他方企业")),
+             reason="迟到的异议", on=AFTER_NOTICE)
 
 
 def test_it_cannot_be_approved_before_the_notice_ends() -> None:

@@ -17,7 +17,7 @@ def test_docs_workflow_md_is_generated_from_the_table() -> None:
 
 
 def test_every_role_in_the_table_is_a_real_role_or_a_pseudo_role() -> None:
-    known = {r.value for r in Role} | {workflow.ANYONE, workflow.SYSTEM}
+    known = {r.value for r in Role} | {workflow.OBJECTOR, workflow.SYSTEM}
     assert {r for m in workflow.MOVES for r in m.roles} <= known
     assert set(workflow.HUMAN_ROLES) == {r.value for r in Role}
 
@@ -45,5 +45,15 @@ def test_the_happy_path_is_in_the_table() -> None:
 
 def test_refusal_objection_and_appeal_need_a_reason() -> None:
     for m in workflow.MOVES:
-        if m.name in ("refuse", "return", "object", "appeal", "supersede"):
+        if m.name in ("refuse", "return", "object", "dismiss_objection", "reopen", "appeal",
+                      "supersede"):
             assert m.reason_required, m
+
+
+def test_an_objection_is_raised_by_another_applicant_and_answered_by_the_bureau() -> None:
+    obj = workflow.move("object", "notice")
+    assert obj is not None and obj.roles == (workflow.OBJECTOR,)
+    assert obj.target == "notice"  # recorded, it moves nothing
+    for name, target in (("dismiss_objection", "notice"), ("reopen", "accepted")):
+        m = workflow.move(name, "notice")
+        assert m is not None and m.roles == (workflow.BUREAU_OFFICER,) and m.target == target

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from policyhub.audit.models import AppendOnlyError, AuditEntry
 from policyhub.audit.services import record, verify
 from tests.personas import user
+from tests.tamper import raw as _raw
 
 pytestmark = pytest.mark.django_db
 
@@ -34,11 +34,6 @@ def test_it_refuses_updates_and_deletes_through_the_orm() -> None:
         AuditEntry.objects.filter(pk=entry.pk).update(action="y")
     with pytest.raises(AppendOnlyError):
         AuditEntry.objects.all().delete()
-
-
-def _raw(sql: str, *params: object) -> None:
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
 
 
 def test_verify_finds_an_entry_edited_in_the_database() -> None:

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from policyhub.accounts.models import Role, RoleAssignment
-from policyhub.applications import workflow
+from policyhub.applications import fundcheck, workflow
 from policyhub.applications.checks import double_payments
 from policyhub.applications.models import (
     Appeal,
@@ -27,6 +27,7 @@ from policyhub.applications.models import (
 )
 from policyhub.audit.models import AuditEntry, AuditHead
 from policyhub.audit.services import verify
+from policyhub.ledger import crosscheck
 from policyhub.ledger.checks import problems
 from policyhub.ledger.models import Commitment, JournalEntry
 from policyhub.ledger.params import fund
@@ -94,6 +95,7 @@ def test_the_books_balance_and_the_audit_chain_verifies() -> None:
     load("--organisations", SMALL)
     assert problems() == []
     assert double_payments() == []  # one matter, one payment (issue 20)
+    assert crosscheck.problems() == [] and fundcheck.problems() == []
     assert verify().ok
     p = fund()
     years = [figures(y) for y in p.budget_years]

@@ -8,12 +8,12 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from policyhub.ledger.models import Posting
 from policyhub.ledger.services import pay
 from tests.ledger.helpers import approve, fund_year
 from tests.personas import personas
+from tests.tamper import raw as _raw
 
 pytestmark = pytest.mark.django_db
 
@@ -46,11 +46,6 @@ def test_the_report_prints_every_table() -> None:
 @pytest.mark.usefixtures("books")
 def test_the_check_passes_on_sound_books() -> None:
     assert "ledger sound: 4 entries checked" in _run("ledger_check")
-
-
-def _raw(sql: str, *params: str | int) -> None:
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
 
 
 @pytest.mark.usefixtures("books")

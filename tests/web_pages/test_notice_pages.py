@@ -94,7 +94,7 @@ def test_the_approval_letter_cites_the_clause_and_amount(
         login: Login, people: Personas, today: object) -> None:
     app = approved(people, AMOUNT)
     found = notices.letter(app)
-    assert found.amount == AMOUNT and found.amount_text == "1,234,567.89"
+    assert found.amount == AMOUNT and found.amount_text == "1,234,567.89" and not found.objected
     assert found.citation.startswith("《长沙市加快网络安全产业发展若干政策》二(七)")
     response = login("applicant").get(reverse("applications:letter", args=[app.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")

@@ -14,7 +14,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from policyhub.appendonly import AppendOnlyModel
+from policyhub.appendonly import AppendOnlyModel, AppendOnlyQuerySet
 from policyhub.applications import workflow
 from policyhub.registry.models import Organisation, Person, Team
 
@@ -109,6 +109,8 @@ class HasApplicant(models.Model):
 
 class AppendOnly(AppendOnlyModel):
     """Transitions, committee decisions, objections and appeals are written once."""
+
+    objects = AppendOnlyQuerySet["AppendOnly"].as_manager()
 
     class Meta:
         abstract = True
@@ -272,7 +274,7 @@ class Raised(AppendOnly):
 
 
 class Objection(Raised):
-    """公示异议: raised by anyone logged in during the notice; sends it back to review."""
+    """公示异议: raised during the notice by another applicant; the bureau answers it."""
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT,
                                     related_name="objections")

@@ -98,6 +98,9 @@ class Letter:
     explanation: str
     id_label: str = "统一社会信用代码"  # a person's: 证件号码; a team has none
     addressee: str = "你单位"  # 你 (a talent), 你团队 (a team)
+    # Objections were raised during the notice and the industry bureau found them unfounded
+    # (dismiss_objection): the letter may not say 公示无异议.
+    objected: bool = False
 
 
 ID_LABELS = {"organisation": "统一社会信用代码", "person": "证件号码", "team": ""}
@@ -118,7 +121,8 @@ def letter(app: Application) -> Letter:
         citation=cite(app), matter=app.matter, amount=app.approved_amount,
         amount_text=display.money(app.approved_amount), approved_on=approved_on,
         explanation=app.explanation, id_label=ID_LABELS[app.applicant_kind],
-        addressee=ADDRESSEES[app.applicant_kind])
+        addressee=ADDRESSEES[app.applicant_kind],
+        objected=app.history.filter(name="dismiss_objection").exists())
 
 
 def letter_pdf(app: Application) -> bytes:

@@ -71,8 +71,8 @@ def role_for(user: AnyUser, app: Application, move: workflow.Move) -> str | None
     """The role in which `user` may make `move` on `app`, or None."""
     if not user.is_authenticated:
         return None
-    if workflow.ANYONE in move.roles:
-        return workflow.ANYONE
+    if workflow.OBJECTOR in move.roles and may_object(user, app):
+        return workflow.OBJECTOR
     for a in assignments(user):
         if a.role in move.roles and _in_scope(a, app):
             return str(a.role)
@@ -80,6 +80,23 @@ def role_for(user: AnyUser, app: Application, move: workflow.Move) -> str | None
         if _stands_in(a, app, move):
             return str(a.role)
     return None
+
+
+# Roles whose holders decide or watch applications: never an objector (separation of duties).
+OFFICIAL = (Role.PARK_OFFICER, Role.DEPARTMENT_REVIEWER, Role.BUREAU_OFFICER,
+            Role.FINANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR)
+
+
+def may_object(user: AnyUser, app: Application) -> bool:
+    """公示异议: a user holding the applicant role for another organisation than `app`'s, and
+    no official role (docs/workflow.md, 异议)."""
+    roles = assignments(user)
+    if any(a.role in OFFICIAL for a in roles):
+        return False
+    owner = owner_id(app)
+    if any(a.role == Role.APPLICANT and a.organisation_id == owner for a in roles):
+        return False
+    return any(a.role == Role.APPLICANT and a.organisation_id is not None for a in roles)
 
 
 def _stands_in(a: RoleAssignment, app: Application, move: workflow.Move) -> bool:
@@ -100,9 +117,16 @@ def can_view(user: AnyUser, app: Application) -> Check:
                    "市财政局、审计和管理员可查看")
 
 
+NOT_YOURS = "您无权查看或办理该申报"
+
+
 def can_transition(user: AnyUser, app: Application, name: str) -> Check:
+    """Whether `user` may make move `name` on `app` now. On an application the user may not
+    view, every refusal reads the same (NOT_YOURS): it never tells the application's state."""
     if not user.is_authenticated:
         return False, "请先登录"
+    if not can_view(user, app)[0]:
+        return False, NOT_YOURS
     move = workflow.move(name, app.state)
     if move is None:
         label = workflow.MOVE_LABELS.get(name, name)
@@ -115,6 +139,9 @@ def can_transition(user: AnyUser, app: Application, name: str) -> Check:
 
 
 def _refusal(move: workflow.Move) -> str:
+    if workflow.OBJECTOR in move.roles:
+        return (f"“{move.zh}”须由申报主体以外的其他单位申报人提出；申报主体本身、"
+                "园区管委会、责任部门、市工业和信息化局、市财政局、审计和管理员不能提出异议")
     roles = "、".join(workflow.ROLE_LABELS[r].split(" ")[0] for r in move.roles)
     return f"“{move.zh}”须由{roles}办理，且限于其负责的申报"
 

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files import File
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from policyhub import policytext
@@ -216,7 +216,7 @@ def _move(app: Application, name: str, actor: User, reason: str | None,
     if move.decides:
         _recompute(app, move, day)
     money = _amount(app, move, amount)
-    _guard(app, move, day, text)
+    _guard(app, move, actor, day, text)
     _effects(app, move, actor, text, money, day, notice_days)
     _record(app, move, actor, role, text, money)
 
@@ -285,16 +285,52 @@ def _committee_amount(app: Application, amount: Decimal | None) -> Decimal:
     return decision.amount
 
 
-def _guard(app: Application, move: workflow.Move, day: dt.date, text: str) -> None:
+def _guard(app: Application, move: workflow.Move, actor: User, day: dt.date,
+           text: str) -> None:
     ends = app.notice_ends_on
     if move.name == "approve" and ends is not None and day <= ends:
         raise Refused(f"公示期至{ends.isoformat()}，期满后方可批准")
     if move.name == "object" and ends is not None and day > ends:
         raise Refused(f"公示期已于{ends.isoformat()}结束，不再受理异议")
+    if move.name in ("object", "dismiss_objection", "approve"):
+        _objections(app, move, actor)
     if move.name in ("submit", "confirm", "approve"):
         rival = competition.blocking(app, approving=move.name == "approve")
         if rival is not None:
             raise Refused(competition.reason(rival, app))
+
+
+def _since(app: Application, names: tuple[str, ...]) -> dt.datetime | None:
+    """When the latest of the moves `names` was made on `app` (None: never)."""
+    return app.history.filter(name__in=names).order_by("-at", "-id").values_list(
+        "at", flat=True).first()
+
+
+def pending_objections(app: Application) -> QuerySet[Objection]:
+    """The objections the industry bureau has not answered: raised since the notice opened
+    (final_review) or since its last answer (dismiss_objection, reopen)."""
+    answered = _since(app, ("final_review", "dismiss_objection", "reopen"))
+    found = app.objections.all()
+    return found.filter(raised_at__gt=answered) if answered is not None else found
+
+
+def _objections(app: Application, move: workflow.Move, actor: User) -> None:
+    """One objection per user per notice; approval waits for every answer. transition() holds
+    the application's row lock, so two objections of one user, or an objection and the
+    approval, cannot pass these checks side by side."""
+    if move.name == "object":
+        opened = _since(app, ("final_review",))
+        mine = app.objections.filter(raised_by_id=_uid(actor))
+        if (mine.filter(raised_at__gt=opened) if opened is not None else mine).exists():
+            raise Refused("您已对本次公示提出过异议，每次公示只能提出一次，"
+                          "请等待市工业和信息化局处理")
+        return
+    waiting = pending_objections(app).count()
+    if move.name == "dismiss_objection" and waiting == 0:
+        raise Refused("本次公示没有待处理的异议")
+    if move.name == "approve" and waiting:
+        raise Refused(f"公示期间收到异议{waiting}件尚未处理：须先作出“异议不成立”或“异议成立，"
+                      "退回重审”的决定")
 
 
 def _effects(app: Application, move: workflow.Move, actor: User, text: str,
@@ -306,6 +342,7 @@ def _effects(app: Application, move: workflow.Move, actor: User, text: str,
         app.notice_ends_on = config.notice_end(day, notice_days)
     elif move.name == "object":
         Objection.objects.create(application=app, raised_by_id=_uid(actor), text=text)
+    elif move.name == "reopen":
         app.notice_starts_on = app.notice_ends_on = None
     elif move.name == "appeal":
         Appeal.objects.create(application=app, raised_by_id=_uid(actor), reason=text)

@@ -7,8 +7,9 @@ from it (a test fails when the two drift). Regenerate the document with::
     .venv/bin/python -m policyhub.applications.workflow --write docs/workflow.md
 
 Pure Python (no Django): role codes are the values of `policyhub.accounts.models.Role`
-(a test checks they exist), plus two pseudo-roles: ANYONE (any logged-in user, for
-objections during 公示) and SYSTEM (moves only the platform makes, such as 就高不就低).
+(a test checks they exist), plus two pseudo-roles: OBJECTOR (an applicant user of another
+organisation, for objections during 公示; permissions.role_for says who exactly) and SYSTEM
+(moves only the platform makes, such as 就高不就低).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ BUREAU_OFFICER = "bureau_officer"
 FINANCE_OFFICER = "finance_officer"
 AUDITOR = "auditor"
 ADMINISTRATOR = "administrator"
-ANYONE = "authenticated"
+OBJECTOR = "objector"
 SYSTEM = "system"
 
 # Every human role, for the role × transition tests and the generated document.
@@ -41,7 +42,7 @@ ROLE_LABELS = {
     FINANCE_OFFICER: "市财政局 finance bureau",
     AUDITOR: "审计 auditor",
     ADMINISTRATOR: "管理员 administrator",
-    ANYONE: "任何登录用户 anyone logged in",
+    OBJECTOR: "其他申报主体 another applicant (公示异议)",
     SYSTEM: "系统 system",
 }
 
@@ -106,7 +107,13 @@ MOVES: tuple[Move, ...] = (
          sets_amount=True, decides=True),
     Move("final_review", "reviewed", "notice", (BUREAU_OFFICER,), "复核通过并公示",
          sets_amount=True, decides=True),
-    Move("object", "notice", "accepted", (ANYONE,), "公示异议", reason_required=True),
+    # 公示异议 is recorded, not obeyed: the notice goes on, and the industry bureau decides
+    # whether the objection holds (back to the department's review) or not (then approve).
+    Move("object", "notice", "notice", (OBJECTOR,), "公示异议", reason_required=True),
+    Move("dismiss_objection", "notice", "notice", (BUREAU_OFFICER,), "异议不成立",
+         reason_required=True),
+    Move("reopen", "notice", "accepted", (BUREAU_OFFICER,), "异议成立，退回重审",
+         reason_required=True),
     Move("approve", "notice", "approved", (BUREAU_OFFICER,), "批准", decides=True),
     Move("pay", "approved", "paid", (FINANCE_OFFICER,), "拨付"),
     Move("refuse", "submitted", "refused", (PARK_OFFICER,), "不予支持", reason_required=True),
@@ -218,7 +225,21 @@ _RULES_TEXT = (
     "- **公示.** `final_review` opens a public notice of N working days (`notice.yaml`,",
     "  5 by default; weekends and China's public holidays skipped, 调休 working days counted:",
     "  the `holidays` package, notice.yaml only overriding); `approve` is refused until it",
-    "  has ended; `object` sends it back to department review.",
+    "  has ended and while an objection is unanswered.",
+    "- **异议 (objections).** During the notice, an objection may be raised by a user who",
+    "  holds the `applicant` role for another organisation (a competitor or any other",
+    "  enterprise, institute or platform on the platform) and no official role: never the",
+    "  applicant's own users, the park committee, the departments, the bureaus, the auditor",
+    "  or an administrator, whose duties are to decide or to watch, not to contest. Each",
+    "  such user objects at most once per notice, with a reason, until the notice ends.",
+    "  The objection is recorded (实名, with the audit trail) and does not move the",
+    "  application: the industry bureau answers it — `reopen` (异议成立) sends the",
+    "  application back to the department's review, `dismiss_objection` (异议不成立)",
+    "  answers every objection so far with its reason — and `approve` is refused while an",
+    "  objection raised since the notice opened or the last answer is unanswered. So an",
+    "  objector can stall nothing by objecting again and again.",
+    "- **Refusals reveal nothing.** A move on an application the user may not view is",
+    "  refused with the same words whatever its state, so a refusal never tells its state.",
     "- **就高不就低 (三(一)).** The same applicant (organisation, person or team) and matter",
     "  is never paid under two clauses: a move is refused while a rival application for that",
     "  matter under another clause is approved or paid with a higher amount; approving the",

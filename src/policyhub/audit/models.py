@@ -1,8 +1,10 @@
 """The audit trail (审计日志): append-only rows, each chained to the previous by a hash.
 
 Every state change, amount and permission refusal is recorded through `audit.services.record`.
-Rows are never updated or deleted; `policyhub audit verify` recomputes the chain, so an edit
-made behind the application's back (in the database directly) is detected.
+Rows are never updated or deleted (the ORM and database triggers refuse it, see
+policyhub.appendonly); `policyhub audit verify` recomputes the keyed chain and checks it against
+the anchors written outside the database, so an edit, a deletion or a cut tail made behind the
+application's back (in the database directly) is detected.
 """
 
 from __future__ import annotations
@@ -47,3 +49,5 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    # The id (services.key_id) of the key the last entry was hashed with; blank before the first.
+    key_id = models.CharField(max_length=16, blank=True, default="")

@@ -104,6 +104,17 @@ USE_TZ = True
 # Evidence files (佐证材料). Never served as public media: a view checks permissions first.
 MEDIA_ROOT = Path(envstr("POLICYHUB_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
+# The audit trail (docs/design.md, "Tamper evidence"): its hash chain is an HMAC under this
+# key, which must not be stored with the database; previous keys (comma-separated) stay
+# configured so that the entries hashed before a rotation still verify. The anchors (the
+# chain's head written outside the database by `policyhub audit anchor`) go to an
+# append-only file.
+DEV_AUDIT_KEY = "policyhub-development-audit-key-not-secret"
+AUDIT_KEY = envstr("POLICYHUB_AUDIT_KEY", DEV_AUDIT_KEY)
+AUDIT_PREVIOUS_KEYS = envlist("POLICYHUB_AUDIT_PREVIOUS_KEYS", [])
+AUDIT_ANCHOR_FILE = Path(envstr("POLICYHUB_AUDIT_ANCHOR_FILE",
+                                str(BASE_DIR / "var" / "audit-anchors.jsonl")))
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 # Serve /static/ from the app directories even with DEBUG off (the API docs page needs

@@ -46,6 +46,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 
 from policyhub.accounts.models import Role, RoleAssignment
+from policyhub.appendonly import flush_allowed
 from policyhub.applications import config, screening, services, workflow
 from policyhub.applications.entitlement import organisation_request
 from policyhub.applications.errors import Refused
@@ -295,7 +296,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     _s("withdrawn after approval (released)", Y21, f"{TO_NOTICE} approve withdraw",
        applicant_only=True),
     _s("objection during notice", Y22, f"{TO_NOTICE} object"),
-    _s("objection, reviewed again, in notice", LATE, f"{TO_NOTICE} object review final_review"),
+    _s("objection, reviewed again, in notice", LATE,
+       f"{TO_NOTICE} object reopen review final_review"),
     _s("appeal after refusal", Y22, "submit refuse appeal", applicant_only=True),
 )
 
@@ -310,6 +312,7 @@ REASONS = {
     ("refuse", "notice"): ("公示期间收到实名举报，经核实情况属实",),
     ("refuse", "approved"): ("批准后审计发现申报投资额含关联交易，撤销批准",),
     ("object", "notice"): ("实名异议：该项目部分设备采购发生在政策有效期之前，请核实投资额",),
+    ("reopen", "notice"): ("经核查异议部分属实，退回责任部门重新审核投资额",),
     ("appeal", "refused"): ("园区认定材料不全有误：项目备案证明已于申报时上传，请重新审查",),
     ("withdraw", ""): ("企业决定下一年度再申报", "项目计划调整，主动撤回"),
 }
@@ -372,7 +375,7 @@ class Runner:
             return self.users.get("bureau_officer")
         if role == workflow.FINANCE_OFFICER:
             return self.users.get("finance_officer")
-        # ANYONE: a rival applicant raises the objection during the notice
+        # OBJECTOR: a rival applicant raises the objection during the notice
         return next(u for pk, u in self.users.applicants.items() if pk != app.organisation_id)
 
     # what they do
@@ -602,13 +605,16 @@ def reset_refusal() -> str | None:
 
 def flush() -> None:
     """Empty every table (Django's flush: the audit trail and the ledger go too, so the
-    fresh chain verifies), then put back the units the migrations seed."""
+    fresh chain verifies), then put back the units the migrations seed. The append-only
+    tables' triggers refuse a flush (policyhub.appendonly); this one is allowed because
+    load_demo only resets a database holding nothing but the demo (_refusal)."""
     if connection.vendor == "postgresql" and connection.in_atomic_block:
         # PostgreSQL refuses TRUNCATE while deferred FK checks of this transaction are
         # pending ("pending trigger events"); run them now.
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    call_command("flush", interactive=False, verbosity=0, database=DEFAULT_DB_ALIAS)
+    with flush_allowed(connection):
+        call_command("flush", interactive=False, verbosity=0, database=DEFAULT_DB_ALIAS)
     seed_units()
 
 
