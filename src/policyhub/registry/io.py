@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from policyhub.audit.services import record
 from policyhub.engine import creditcode
@@ -30,6 +31,9 @@ from policyhub.registry.models import (
     Team,
     YearlyFigure,
 )
+from policyhub.registry.reader import ImportFailed as ImportFailed
+from policyhub.registry.reader import RowError as RowError
+from policyhub.registry.reader import Table, read_table, refuse
 from policyhub.registry.validation import parse_event, payload_fields
 from policyhub.units.models import Unit
 
@@ -89,29 +93,6 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {"figures": FIGURE_COLUMNS, "events": 
 ENVELOPE = {"credit_code", "person_id", "team_id", "type", "date", "matter", "source"}
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"第{self.row}行 [{self.column}]: {self.reason}"
-
-
-class ImportFailed(Exception):
-    """Every bad row of a file, by row (a stable sort: a row's problems keep their order);
-    shared with the service-centre imports (centres.common)."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = sorted(errors, key=lambda e: e.row)
-        super().__init__("\n".join(str(e) for e in self.errors))
-
-    @property
-    def bad_rows(self) -> int:
-        return len({e.row for e in self.errors})
-
-
 @dataclass
 class ImportResult:
     kind: Kind
@@ -140,17 +121,13 @@ def _header_key(raw: Any) -> str:
     return text.strip().casefold()
 
 
-def _read_cells(path: Path) -> list[list[Any]]:
-    if path.suffix.lower() == ".csv":
-        with path.open(newline="", encoding="utf-8-sig") as fh:  # Excel's CSV starts with a BOM
-            return [list(r) for r in csv.reader(fh)]
-    if path.suffix.lower() != ".xlsx":
-        raise ImportFailed([RowError(0, "file", f"只支持 .xlsx 和 .csv 文件：{path.name}")])
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()
+def read_file(path: Path, kind: Kind) -> Table:
+    """The file's header and non-blank rows (registry.reader: limits, encodings, bombs)."""
+    limit = int(settings.UPLOAD_MAX_BYTES)
+    size = path.stat().st_size
+    if size > limit:  # before reading it into memory
+        raise refuse(f"文件过大：{size:,} 字节，上限为 {limit:,} 字节")
+    return read_table(path.read_bytes(), path.name, width=len(COLUMNS[kind]))
 
 
 def _map_header(header: list[Any], columns: tuple[Column, ...]) -> dict[int, Column]:
@@ -180,14 +157,10 @@ def _map_header(header: list[Any], columns: tuple[Column, ...]) -> dict[int, Col
 
 def read_rows(path: Path, kind: Kind) -> tuple[list[_Row], list[RowError]]:
     """Parsed cells of every non-blank row, and every cell that did not parse."""
-    table = _read_cells(path)
-    if not table:
-        raise ImportFailed([RowError(1, "header", "文件为空 (empty file)")])
-    mapping = _map_header(table[0], COLUMNS[kind])
+    table = read_file(path, kind)
+    mapping = _map_header(table.header, COLUMNS[kind])
     rows, errors = [], []
-    for number, raw in enumerate(table[1:], start=2):
-        if all(cells.is_blank(v) for v in raw):
-            continue
+    for number, raw in table.rows:
         row = _Row(number)
         for i, col in mapping.items():
             value = raw[i] if i < len(raw) else None
