@@ -20,6 +20,7 @@ from policyhub.centres.migration.records import TERMINALS
 from policyhub.registry.reader import read_table
 from policyhub.registry.services import Refused
 from tests.centres.helpers import adaptation, client_for, csv_bytes, staff, xlsx_bytes
+from tests.registry.test_reader import hostile_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +117,20 @@ def test_the_import_page_lists_the_errors_with_422() -> None:
     response = client.post(reverse("centres_adaptation:adaptations-import"), {"file": bad})
     assert response.status_code == 422
     assert "未导入任何数据" in response.content.decode()
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("x.xlsx", b"not a zip"), ("x.csv", "name,Müller\nÄrger,Öl\n".encode("latin-1")),
+    ("x.csv", b"a,b\n" + b"x" * 140_000 + b",1\n"), ("h.xlsx", hostile_xlsx())])
+def test_the_import_page_names_a_bad_file_never_a_500(name: str, content: bytes) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(staff("hitech"))
+    upload = SimpleUploadedFile(name, content)
+    response = client.post(reverse("centres_adaptation:adaptations-import"), {"file": upload})
+    assert response.status_code == 422
+    assert "文件无法导入，未导入任何数据" in response.content.decode()
+    assert not Adaptation.objects.exists()
 
 
 def test_the_command_imports_a_file(tmp_path: Path) -> None:

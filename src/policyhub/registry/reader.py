@@ -138,6 +138,8 @@ def _collect(records: Iterable[Sequence[Any]], max_columns: int) -> Table | None
 
 def _within(number: int, row: list[Any], max_columns: int) -> list[Any]:
     """The row cut to the template's width; a filled cell beyond it refuses the file."""
+    while row and row[-1] is None:  # a styled but empty cell ends some rows
+        row.pop()
     if len(row) <= max_columns:
         return row
     extra = next((i for i in range(max_columns, len(row)) if not _blank(row[i])), None)
@@ -238,11 +240,11 @@ def _xlsx_records(content: bytes, max_columns: int) -> Iterator[Sequence[Any]]:
             raise refuse("工作簿中没有工作表")
         sheet: Any = book.worksheets[0]
         # The declared <dimension> is not trusted: a file may declare A1:XFD1048576 and
-        # openpyxl would pad every row to it. Without it, rows are as long as their last cell,
-        # and max_col caps them at what a template can have (plus one, to see overflow).
+        # openpyxl would pad every row to it. Without it, each row is as long as its own last
+        # cell, and _collect refuses the first row with a filled cell beyond the template.
         if hasattr(sheet, "reset_dimensions"):
             sheet.reset_dimensions()
-        rows = sheet.iter_rows(min_row=1, max_col=max_columns + 1, values_only=True)
+        rows = sheet.iter_rows(min_row=1, values_only=True)
         while True:
             try:
                 record = next(rows)
