@@ -15,14 +15,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q, QuerySet
 from openpyxl import Workbook
 
 from policyhub.audit.services import record
 from policyhub.engine import creditcode
-from policyhub.registry import cells, permissions, services
+from policyhub.registry import cells, permissions, services, writing
 from policyhub.registry.models import (
     DATE_FIELD,
     Organisation,
@@ -303,27 +302,52 @@ def _check_payload(row: _Row, errors: list[RowError]) -> None:
 
 def import_file(path: Path, kind: Kind, *, actor: services.Actor = None,
                 track: Track = _identity) -> ImportResult:
-    """Validate every row, then import all of them in one transaction, or raise ImportFailed
-    listing every bad row (and import nothing)."""
+    """Validate every row with no transaction open, then write all of them in one short
+    transaction (registry.writing), or raise ImportFailed listing every bad row (and import
+    nothing)."""
     rows, errors = read_rows(path, kind)
     look, seen = _Lookup(), dict[tuple[str, int], int]()
+    unreadable = {e.row for e in errors}
     for row in track(rows, "校验 validating"):
+        before = len(errors)
         if kind == "figures":
             _plan_figure(row, look, actor, errors, seen)
         else:
             _plan_event(row, look, actor, errors)
+        if len(errors) == before and row.number not in unreadable:
+            _model_check(row, kind, errors)
     if errors:
         _refuse(actor, path, kind, errors)
-    result = ImportResult(kind, len(rows))
+    summary = {"kind": kind, "file": path.name, "rows": len(rows)}
+    if kind == "figures":
+        written = writing.write_figures(actor, [r.values for r in rows], summary)
+    else:
+        written = writing.write_events(actor, [r.values["event"] for r in rows],
+                                       [str(r.values["applicant"]) for r in rows], summary)
+    return ImportResult(kind, len(rows), created=written.created, updated=written.updated)
+
+
+def _model_check(row: _Row, kind: Kind, errors: list[RowError]) -> None:
+    """The model's own field checks (lengths, digits), before the write phase: the database's
+    constraints are what the row checks above already cover (one figure per year, amounts
+    not negative, one applicant per event), so they are left to the database."""
+    v = row.values
+    if kind == "figures":
+        obj: YearlyFigure | RegistryEvent = YearlyFigure(
+            organisation=v["organisation"], year=v["year"],
+            **{name: v.get(name) for name in services.FIGURE_FIELDS})
+    else:
+        applicant = v["applicant"]
+        obj = v["event"] = RegistryEvent(
+            type=v["type"], date=v["date"], payload=v["payload"], matter=v.get("matter", ""),
+            source=v.get("source"), **services.applicant_fields(applicant))
     try:
-        with transaction.atomic():
-            for row in track(rows, "导入 importing"):
-                _apply(row, kind, actor, result)
-            record(actor, "registry.import", None, kind=kind, file=path.name, rows=len(rows),
-                   created=result.created, updated=result.updated)
-    except ValidationError as exc:  # a model check the row checks did not foresee
-        raise ImportFailed([RowError(0, "", "; ".join(exc.messages))]) from exc
-    return result
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for name, reasons in exc.message_dict.items():
+            column = (str(obj._meta.get_field(name).verbose_name)
+                      if name != NON_FIELD_ERRORS else "")
+            errors += [RowError(row.number, column, reason) for reason in reasons]
 
 
 def _refuse(actor: services.Actor, path: Path, kind: Kind, errors: list[RowError]) -> None:
@@ -333,23 +357,6 @@ def _refuse(actor: services.Actor, path: Path, kind: Kind, errors: list[RowError
            reason=f"{len(bad_rows)} 行有误，未导入任何数据", kind=kind, file=path.name,
            errors=[str(e) for e in errors[:200]])
     raise ImportFailed(errors)
-
-
-def _apply(row: _Row, kind: Kind, actor: services.Actor, result: ImportResult) -> None:
-    v = row.values
-    if kind == "figures":
-        existed = YearlyFigure.objects.filter(organisation=v["organisation"],
-                                              year=v["year"]).exists()
-        services.record_figure(actor, v["organisation"], v["year"],
-                               main_business_revenue=v["main_business_revenue"],
-                               tax_paid=v.get("tax_paid"), rd_spend=v.get("rd_spend"),
-                               headcount=v.get("headcount"), source=v.get("source"))
-        result.updated += existed
-        result.created += not existed
-        return
-    services.record_event(actor, v["applicant"], v["type"], v["date"], v["payload"],
-                          matter=v.get("matter", ""), source=v.get("source"))
-    result.created += 1
 
 
 # --- exporting -------------------------------------------------------------------------------

@@ -71,6 +71,14 @@ def _money(value: Decimal | None, name: str) -> Decimal | None:
     return value
 
 
+FIGURE_FIELDS = ("main_business_revenue", "tax_paid", "rd_spend", "headcount", "source")
+
+
+def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    """The audited form of some fields (foreign keys as ids, amounts as strings)."""
+    return _snapshot(obj, fields)
+
+
 def _snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
     out = {}
     for f in fields:
@@ -157,7 +165,7 @@ def record_figure(actor: Actor, org: Organisation, year: int, *,
     if figure is None:
         figure = YearlyFigure(organisation=org, year=year)
     ensure(actor, _edit(actor, figure), "registry.figure.record", org, year=year)
-    names = ("main_business_revenue", "tax_paid", "rd_spend", "headcount", "source")
+    names = FIGURE_FIELDS
     before = _snapshot(figure, names) if figure.pk else None
     figure.main_business_revenue = _money(main_business_revenue, "main_business_revenue")  # type: ignore[assignment]
     figure.tax_paid = _money(tax_paid, "tax_paid")
@@ -172,6 +180,11 @@ def record_figure(actor: Actor, org: Organisation, year: int, *,
         record(actor, "registry.figure.record", figure, organisation=org.pk, year=year,
                before=before, after=_snapshot(figure, names))
     return figure
+
+
+def applicant_fields(applicant: Applicant) -> dict[str, Any]:
+    """The event's foreign key that names this applicant."""
+    return _applicant_fields(applicant)
 
 
 def _applicant_fields(applicant: Applicant) -> dict[str, Any]:
