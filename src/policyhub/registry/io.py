@@ -345,7 +345,7 @@ def _model_check(row: _Row, kind: Kind, errors: list[RowError]) -> None:
         obj.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         for name, reasons in exc.message_dict.items():
-            column = (str(obj._meta.get_field(name).verbose_name)
+            column = (str(getattr(obj._meta.get_field(name), "verbose_name", name))
                       if name != NON_FIELD_ERRORS else "")
             errors += [RowError(row.number, column, reason) for reason in reasons]
 
