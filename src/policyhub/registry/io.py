@@ -185,6 +185,23 @@ class _Lookup:
         self.orgs: dict[str, Organisation | None] = {}
         self.units = {u.code: u for u in Unit.objects.all()}
         self.units |= {u.name: u for u in self.units.values()}
+        self.decisions: dict[tuple[str, Any], permissions.Decision] = {}
+
+    def prefetch(self, codes: Iterable[str]) -> None:
+        """The organisations of a whole file in one query, not one per row."""
+        wanted = {str(c).strip().upper() for c in codes}
+        wanted = {c for c in wanted if not creditcode.problem(c)} - set(self.orgs)
+        found = {o.credit_code: o for o in Organisation.objects.filter(credit_code__in=wanted)}
+        self.orgs |= {c: found.get(c) for c in wanted}
+
+    def can_edit(self, actor: services.Actor, rec: permissions.Record) -> permissions.Decision:
+        """permissions.can_edit, once per record of the file (rows repeat organisations)."""
+        if actor is None:
+            return permissions.OK
+        key = (rec._meta.label, rec.pk)
+        if key not in self.decisions:
+            self.decisions[key] = permissions.can_edit(actor, rec)
+        return self.decisions[key]
 
     def organisation(self, code: str) -> Organisation:
         code = code.upper()
@@ -208,11 +225,9 @@ def _col(name: str, kind: Kind) -> str:
     return next(c.zh for c in COLUMNS[kind] if c.name == name)
 
 
-def _permit(actor: services.Actor, rec: permissions.Record, row: int,
+def _permit(look: _Lookup, actor: services.Actor, rec: permissions.Record, row: int,
             errors: list[RowError], column: str) -> None:
-    if actor is None:
-        return
-    allowed, reason = permissions.can_edit(actor, rec)
+    allowed, reason = look.can_edit(actor, rec)
     if not allowed:
         errors.append(RowError(row, column, reason))
 
@@ -242,7 +257,7 @@ def _plan_figure(row: _Row, look: _Lookup, actor: services.Actor,
         except ValueError as exc:
             errors.append(RowError(row.number, "来源单位", str(exc)))
     v["organisation"] = org
-    _permit(actor, org, row.number, errors, _col("credit_code", "figures"))
+    _permit(look, actor, org, row.number, errors, _col("credit_code", "figures"))
 
 
 def _event_applicant(row: _Row, look: _Lookup) -> Organisation | Person | Team:
@@ -274,7 +289,8 @@ def _plan_event(row: _Row, look: _Lookup, actor: services.Actor,
     if "type" in v:
         _check_payload(row, errors)
     if len(errors) == before:
-        _permit(actor, v["applicant"], row.number, errors, "统一社会信用代码/人才编号/团队编号")
+        _permit(look, actor, v["applicant"], row.number, errors,
+                "统一社会信用代码/人才编号/团队编号")
 
 
 def _check_payload(row: _Row, errors: list[RowError]) -> None:
@@ -307,6 +323,8 @@ def import_file(path: Path, kind: Kind, *, actor: services.Actor = None,
     nothing)."""
     rows, errors = read_rows(path, kind)
     look, seen = _Lookup(), dict[tuple[str, int], int]()
+    look.prefetch(r.values["credit_code"] for r in rows if isinstance(
+        r.values.get("credit_code"), str))
     unreadable = {e.row for e in errors}
     for row in track(rows, "校验 validating"):
         before = len(errors)
