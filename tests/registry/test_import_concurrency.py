@@ -105,3 +105,20 @@ def test_an_import_holds_the_audit_lock_only_while_it_writes(tmp_path: Path) -> 
     assert isinstance(results[0], ImportResult) and results[0].created == 20
     assert len(waited) >= 10 and max(waited) < 1.0, waited
     assert verify().ok
+
+
+def test_the_same_new_year_recorded_twice_at_once_is_one_figure() -> None:
+    from django.core.exceptions import ValidationError
+
+    from policyhub.registry.services import record_figure
+
+    org = _orgs(1)[0]
+    for round_ in range(10):
+        year = 2030 + round_
+        results = _in_threads(*(lambda n=n: record_figure(None, org, year,  # noqa: B023
+                                                          main_business_revenue=Decimal(n))
+                                for n in (1000, 2000)))
+        # each call replaced the other's row or was refused as a duplicate; never a crash
+        assert all(isinstance(r, YearlyFigure | ValidationError) for r in results), results
+        assert YearlyFigure.objects.filter(organisation=org, year=year).count() == 1
+    assert verify().ok

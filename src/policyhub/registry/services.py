@@ -20,7 +20,7 @@ from django.core.files.base import File
 from django.db import transaction
 
 from policyhub.accounts.roles import AnyUser
-from policyhub.audit.services import record
+from policyhub.audit.services import hold_lock, record
 from policyhub.registry import permissions
 from policyhub.registry.models import (
     EvidenceFile,
@@ -176,6 +176,15 @@ def record_figure(actor: Actor, org: Organisation, year: int, *,
         figure.recorded_by_id = actor.pk
     figure.full_clean()
     with transaction.atomic():
+        # The head lock first, then the row, as imports take them (registry.writing): the
+        # same year recorded twice at once is then one create and one replace, never an
+        # IntegrityError on one_figure_per_year.
+        hold_lock()
+        current = YearlyFigure.objects.select_for_update().filter(
+            organisation=org, year=year).first()
+        if current is not None and figure.pk != current.pk:  # recorded meanwhile
+            before = _snapshot(current, names)
+            figure.pk, figure._state.adding = current.pk, False
         figure.save()
         record(actor, "registry.figure.record", figure, organisation=org.pk, year=year,
                before=before, after=_snapshot(figure, names))
