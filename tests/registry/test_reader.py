@@ -162,6 +162,11 @@ def test_latin1_text_is_refused_with_the_encodings_named(text: str) -> None:
     assert "UTF-8 或 GB18030" in refusal(text.encode("latin-1"), "x.csv")
 
 
+def test_a_utf8_file_with_a_stray_byte_is_named_as_damaged_not_read_as_gbk() -> None:
+    content = "统一社会信用代码,年度\n甲,2020\n".encode() + b"\xe9t\xe9,2021\n"
+    assert "第3行附近有不属于 UTF-8 编码的字节" in refusal(content, "x.csv")
+
+
 def test_a_field_over_the_csv_limit_is_refused() -> None:
     content = b"a,b\n" + b"x" * 140_000 + b",1\n"
     assert "131,072 个字符" in refusal(content, "x.csv")

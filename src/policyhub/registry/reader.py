@@ -193,8 +193,11 @@ def _csv_reason(exc: csv.Error) -> str:
 def _decode(content: bytes) -> str:
     try:
         return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if _utf8_chinese(content[:exc.start]):  # real UTF-8 Chinese before: a damaged file
+            line = content[:exc.start].count(b"\n") + 1
+            raise refuse(f"第{line}行附近有不属于 UTF-8 编码的字节：文件可能已损坏，"
+                         "或混用了两种编码") from None
     unreadable = refuse("无法识别文件的文字编码：CSV 应为 UTF-8 或 GB18030/GBK 编码"
                         "（Excel 中“另存为 → CSV UTF-8”）")
     try:
@@ -204,6 +207,15 @@ def _decode(content: bytes) -> str:
     if not _mostly_chinese(text):
         raise unreadable
     return text
+
+
+def _utf8_chinese(prefix: bytes) -> bool:
+    """Whether the (valid UTF-8) bytes before a decoding error hold Chinese text, not a few
+    GBK byte pairs that happen to be valid UTF-8 too."""
+    text = prefix.decode("utf-8-sig", errors="ignore")
+    wide = [ch for ch in text if ch >= "\x80"]
+    chinese = sum(1 for ch in wide if "\u4e00" <= ch <= "\u9fff")
+    return chinese >= 2 and chinese * 2 >= len(wide)
 
 
 def _mostly_chinese(text: str) -> bool:
