@@ -100,7 +100,7 @@ def read_table(content: bytes, filename: str, *, width: int) -> Table:
     if suffix == "csv":
         records: Iterable[Sequence[Any]] = _csv_records(content)
     elif suffix == "xlsx":
-        records = _xlsx_records(content, width + SPARE_COLUMNS)
+        records = _xlsx_records(content)
     else:
         raise refuse(f"只支持 .xlsx 和 .csv 文件：{filename}")
     table = _collect(records, width + SPARE_COLUMNS)
@@ -240,7 +240,7 @@ def _mostly_chinese(text: str) -> bool:
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-def _xlsx_records(content: bytes, max_columns: int) -> Iterator[Sequence[Any]]:
+def _xlsx_records(content: bytes) -> Iterator[Sequence[Any]]:
     _check_archive(content)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
