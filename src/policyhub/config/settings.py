@@ -113,10 +113,6 @@ SERVE_STATIC = envbool("POLICYHUB_SERVE_STATIC", True)
 
 # The largest request body read; larger ones get 413. Django's default is 2.5 MiB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("POLICYHUB_MAX_BODY_BYTES", 2_621_440, minimum=1024)
-# Imports (registry and service centres, registry.reader): the largest file and the most data
-# rows read; larger is refused with a message before it is parsed.
-UPLOAD_MAX_BYTES = envint("POLICYHUB_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
-IMPORT_MAX_ROWS = envint("POLICYHUB_IMPORT_MAX_ROWS", 100_000, minimum=1)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -133,3 +129,8 @@ LOGGING = {
     # message is printed once, by the root handler.
     "loggers": {"django": {"handlers": [], "level": LOG_LEVEL}},
 }
+
+# Imports (registry and service centres, registry.reader): the largest file and the most data
+# rows read; larger is refused with a message before it is parsed.
+UPLOAD_MAX_BYTES = envint("POLICYHUB_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_ROWS = envint("POLICYHUB_IMPORT_MAX_ROWS", 100_000, minimum=1)
