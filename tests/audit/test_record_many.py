@@ -1,4 +1,4 @@
-"""audit.services.record_many: many entries under one hold of the head lock, chained exactly
+"""audit.bulk.record_many: many entries under one hold of the head lock, chained exactly
 as `record` chains them one by one (imports write their audit entries with it)."""
 
 from __future__ import annotations
@@ -7,8 +7,9 @@ from itertools import pairwise
 
 import pytest
 
+from policyhub.audit.bulk import record_many
 from policyhub.audit.models import AuditEntry, AuditHead
-from policyhub.audit.services import record, record_many, verify
+from policyhub.audit.services import record, verify
 from policyhub.units.models import Unit
 from tests.personas import ensure_units, user
 

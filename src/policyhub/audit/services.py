@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,44 +54,6 @@ def record(actor: AbstractBaseUser | AnonymousUser | None, action: str,
         entry.save()
         AuditHead.objects.filter(id=1).update(seq=entry.seq, hash=entry.hash)
     return entry
-
-
-def hold_lock() -> None:
-    """Take the chain's head lock for the rest of the caller's transaction (PostgreSQL; on
-    SQLite the IMMEDIATE transaction already holds the database's write lock). A bulk writer
-    that takes it first is serialised with every audited change, so it reads the rows it is
-    about to replace after any concurrent writer has committed."""
-    AuditHead.objects.select_for_update().get_or_create(id=1)
-
-
-def record_many(actor: AbstractBaseUser | AnonymousUser | None,
-                items: Sequence[tuple[str, models.Model | None, dict[str, Any]]],
-                *, batch: int = 500) -> int:
-    """Append one entry per (action, object, payload), exactly as `record` would one by one,
-    under one hold of the head lock and inserted `batch` rows at a time; for imports, whose
-    entries would otherwise take one lock-and-insert round trip each. Runs inside the
-    caller's transaction like `record`. Returns the number of entries."""
-    if not items:
-        return 0
-    authenticated = actor is not None and actor.is_authenticated
-    with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
-        seq, prev, entries = head.seq, head.hash, []
-        for action, obj, payload in items:
-            object_type, object_id = _describe(obj)
-            seq += 1
-            entry = AuditEntry(
-                seq=seq, at=timezone.now(),
-                actor_id=actor.pk if authenticated else None,  # type: ignore[union-attr]
-                actor_label=actor.get_username() if authenticated else "system",  # type: ignore[union-attr]
-                action=action, object_type=object_type, object_id=object_id, allowed=None,
-                reason="", payload=json.loads(json.dumps(payload, default=str)),
-                prev_hash=prev)
-            entry.hash = prev = _digest(prev, _fields(entry))
-            entries.append(entry)
-        AuditEntry.objects.bulk_create(entries, batch_size=batch)
-        AuditHead.objects.filter(id=1).update(seq=seq, hash=prev)
-    return len(entries)
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from django.core.files.base import File
 from django.db import transaction
 
 from policyhub.accounts.roles import AnyUser
-from policyhub.audit.services import hold_lock, record
+from policyhub.audit.bulk import hold_lock
+from policyhub.audit.services import record
 from policyhub.registry import permissions
 from policyhub.registry.models import (
     EvidenceFile,

@@ -4,14 +4,14 @@ registry.io reads and validates the whole file with no transaction open and no l
 file of thousands of rows takes seconds to check; nobody waits for that). Only then does
 `write_figures` or `write_events` open one transaction which
 
-1. takes the audit chain's head lock first (audit.services.hold_lock), so an import is
+1. takes the audit chain's head lock first (audit.bulk.hold_lock), so an import is
    serialised with every other audited change, including another import of the same file;
 2. reads, under that lock, which yearly figures already exist, so two imports of the same new
    year's figures at once do not both insert them: the second finds the first's rows and
    replaces them (the result is the same as importing the two files one after the other:
    a department's later file corrects an earlier one);
 3. writes with bulk inserts and updates of BATCH rows, and the audit entries (one per record,
-   with what it replaced, and the import's summary) with audit.services.record_many.
+   with what it replaced, and the import's summary) with audit.bulk.record_many.
 
 Everything is in that one transaction, so a failure part-way (a concurrent change the
 checks did not foresee) rolls back every batch: nothing is imported, as when a row is bad.
@@ -29,7 +29,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from policyhub.audit.services import hold_lock, record_many
+from policyhub.audit.bulk import hold_lock, record_many
 from policyhub.registry.models import RegistryEvent, YearlyFigure
 from policyhub.registry.reader import refuse
 from policyhub.registry.services import FIGURE_FIELDS, Actor, snapshot
