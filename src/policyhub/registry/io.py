@@ -360,7 +360,10 @@ def _model_check(row: _Row, kind: Kind, errors: list[RowError]) -> None:
             type=v["type"], date=v["date"], payload=v["payload"], matter=v.get("matter", ""),
             source=v.get("source"), **services.applicant_fields(applicant))
     try:
-        obj.full_clean(validate_unique=False, validate_constraints=False)
+        # Foreign keys excluded: they are the objects the look-ups above just found, and
+        # checking them again costs one query per row.
+        obj.full_clean(exclude=["organisation", "person", "team", "source"],
+                       validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         for name, reasons in exc.message_dict.items():
             column = (str(getattr(obj._meta.get_field(name), "verbose_name", name))
