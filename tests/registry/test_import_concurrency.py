@@ -122,3 +122,18 @@ def test_the_same_new_year_recorded_twice_at_once_is_one_figure() -> None:
         assert all(isinstance(r, YearlyFigure | ValidationError) for r in results), results
         assert YearlyFigure.objects.filter(organisation=org, year=year).count() == 1
     assert verify().ok
+
+
+def test_the_same_events_imported_twice_at_once_are_recorded_once(tmp_path: Path) -> None:
+    from policyhub.registry.models import RegistryEvent
+
+    orgs = _orgs(30)
+    rows = [["统一社会信用代码", "事件类型", "日期", "事项编号", "级别"],
+            *([o.credit_code, "standard_led", "2020-05-10", f"std-{i}", "national"]
+              for i, o in enumerate(orgs))]
+    paths = [write_csv(tmp_path / f"e{n}.csv", rows) for n in range(2)]
+    results = _in_threads(*(lambda f=f: import_file(f, "events") for f in paths))
+    assert all(isinstance(r, ImportResult) for r in results), results
+    assert sorted((r.created, r.unchanged) for r in results) == [(0, 30), (30, 0)]
+    assert RegistryEvent.objects.count() == 30
+    assert verify().ok

@@ -98,6 +98,7 @@ class ImportResult:
     rows: int
     created: int = 0
     updated: int = 0
+    unchanged: int = 0  # events already on the registry, not recorded twice
 
 
 @dataclass
@@ -334,6 +335,8 @@ def import_file(path: Path, kind: Kind, *, actor: services.Actor = None,
             _plan_event(row, look, actor, errors)
         if len(errors) == before and row.number not in unreadable:
             _model_check(row, kind, errors)
+    if kind == "events" and not errors:
+        _same_events(rows, errors)
     if errors:
         _refuse(actor, path, kind, errors)
     summary = {"kind": kind, "file": path.name, "rows": len(rows)}
@@ -342,7 +345,20 @@ def import_file(path: Path, kind: Kind, *, actor: services.Actor = None,
     else:
         written = writing.write_events(actor, [r.values["event"] for r in rows],
                                        [str(r.values["applicant"]) for r in rows], summary)
-    return ImportResult(kind, len(rows), created=written.created, updated=written.updated)
+    return ImportResult(kind, len(rows), created=written.created, updated=written.updated,
+                        unchanged=written.unchanged)
+
+
+def _same_events(rows: list[_Row], errors: list[RowError]) -> None:
+    """Two rows of one file for the same event (the same applicant, type, date, matter and
+    payload) are one fact written twice: refused like a figure's year given twice."""
+    seen: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        key = writing.event_key(row.values["event"])
+        if key in seen:
+            errors.append(RowError(row.number, "事件类型",
+                                   f"与第{seen[key]}行是同一事件：同一事件只能有一行"))
+        seen.setdefault(key, row.number)
 
 
 def _model_check(row: _Row, kind: Kind, errors: list[RowError]) -> None:

@@ -21,12 +21,13 @@ retried ATTEMPTS times, then refused with a message; never a server error.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from policyhub.audit.bulk import hold_lock, record_many
@@ -44,6 +45,7 @@ AuditItems = list[tuple[str, Model | None, dict[str, Any]]]
 class Written:
     created: int = 0
     updated: int = 0
+    unchanged: int = 0  # events already on the registry
 
 
 def _retrying(write: Callable[[], T]) -> T:
@@ -120,9 +122,17 @@ def _in_order(rows: Sequence[Mapping[str, Any]], figures: list[YearlyFigure | No
     return [f if f is not None else next(created) for f in figures]
 
 
+def event_key(e: RegistryEvent) -> tuple[Any, ...]:
+    """What makes two events the same fact: applicant, type, date, matter and payload."""
+    return (e.organisation_id, e.person_id, e.team_id, e.type, e.date, e.matter,
+            json.dumps(e.payload, sort_keys=True, default=str))
+
+
 def write_events(actor: Actor, events: Sequence[RegistryEvent], applicants: Sequence[str],
                  summary: dict[str, Any]) -> Written:
-    """Record the (validated, canonical) events, each audited as registry.event.record."""
+    """Record the (validated, canonical) events, each audited as registry.event.record; an
+    event already on the registry (the same applicant, type, date, matter and payload) is not
+    recorded twice, so the same file imported again, or twice at once, adds nothing."""
     return _retrying(lambda: _events_once(actor, events, applicants, summary))
 
 
@@ -134,13 +144,26 @@ def _events_once(actor: Actor, events: Sequence[RegistryEvent], applicants: Sequ
         e.recorded_by_id = recorder
     with transaction.atomic():
         hold_lock()
-        RegistryEvent.objects.bulk_create(events, batch_size=BATCH)
+        known = _known_events(events)
+        new = [(e, who) for e, who in zip(events, applicants, strict=True)
+               if event_key(e) not in known]
+        RegistryEvent.objects.bulk_create([e for e, _ in new], batch_size=BATCH)
         items = AuditItems(
             ("registry.event.record", e, {"type": e.type, "date": e.date.isoformat(),
                                           "matter": e.matter, "payload": e.payload,
                                           "applicant": who})
-            for e, who in zip(events, applicants, strict=True))
-        items.append(("registry.import", None, {**summary, "created": len(events),
-                                                "updated": 0}))
+            for e, who in new)
+        done = Written(created=len(new), unchanged=len(events) - len(new))
+        items.append(("registry.import", None, {**summary, "created": done.created,
+                                                "updated": 0, "unchanged": done.unchanged}))
         record_many(actor, items, batch=BATCH)
-    return Written(created=len(events))
+    return done
+
+
+def _known_events(events: Sequence[RegistryEvent]) -> set[tuple[Any, ...]]:
+    who = Q(organisation_id__in={e.organisation_id for e in events if e.organisation_id})
+    who |= Q(person_id__in={e.person_id for e in events if e.person_id})
+    who |= Q(team_id__in={e.team_id for e in events if e.team_id})
+    found = RegistryEvent.objects.filter(who, type__in={e.type for e in events},
+                                         date__in={e.date for e in events})
+    return {event_key(e) for e in found}
