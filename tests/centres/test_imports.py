@@ -12,13 +12,15 @@ from django.urls import reverse
 from policyhub.audit.models import AuditEntry
 from policyhub.centres.adaptation.models import Adaptation
 from policyhub.centres.adaptation.records import ADAPTATIONS
-from policyhub.centres.common import ImportFailed, export_table, import_table, read_table
+from policyhub.centres.common import ImportFailed, export_table, import_table
 from policyhub.centres.emergency.models import Notification
 from policyhub.centres.emergency.records import INCIDENTS, NOTIFICATIONS
 from policyhub.centres.migration.models import TerminalReplacement
 from policyhub.centres.migration.records import TERMINALS
+from policyhub.registry.reader import read_table
 from policyhub.registry.services import Refused
 from tests.centres.helpers import adaptation, client_for, csv_bytes, staff, xlsx_bytes
+from tests.registry.test_reader import hostile_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -100,9 +102,11 @@ def test_an_import_by_someone_who_may_not_create_is_refused() -> None:
 
 def test_export_reads_back_as_an_import() -> None:
     adaptation("A")
-    table = read_table(export_table(ADAPTATIONS, Adaptation.objects.all()), "x.xlsx")
+    table = read_table(export_table(ADAPTATIONS, Adaptation.objects.all()), "x.xlsx",
+                       width=len(ADAPTATIONS.columns))
     Adaptation.objects.all().delete()
-    assert import_table(ADAPTATIONS, xlsx_bytes(table), "x.xlsx", actor=None) == 1
+    rows = [table.header, *(r for _, r in table.rows)]
+    assert import_table(ADAPTATIONS, xlsx_bytes(rows), "x.xlsx", actor=None) == 1
 
 
 def test_the_import_page_lists_the_errors_with_422() -> None:
@@ -113,6 +117,20 @@ def test_the_import_page_lists_the_errors_with_422() -> None:
     response = client.post(reverse("centres_adaptation:adaptations-import"), {"file": bad})
     assert response.status_code == 422
     assert "未导入任何数据" in response.content.decode()
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("x.xlsx", b"not a zip"), ("x.csv", "name,Müller\nÄrger,Öl\n".encode("latin-1")),
+    ("x.csv", b"a,b\n" + b"x" * 140_000 + b",1\n"), ("h.xlsx", hostile_xlsx())])
+def test_the_import_page_names_a_bad_file_never_a_500(name: str, content: bytes) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(staff("hitech"))
+    upload = SimpleUploadedFile(name, content)
+    response = client.post(reverse("centres_adaptation:adaptations-import"), {"file": upload})
+    assert response.status_code == 422
+    assert "文件无法导入，未导入任何数据" in response.content.decode()
+    assert not Adaptation.objects.exists()
 
 
 def test_the_command_imports_a_file(tmp_path: Path) -> None:

@@ -104,6 +104,23 @@ def test_it_defaults_to_sqlite_under_var(tmp_path: Path) -> None:
     assert (tmp_path / "var").is_dir()
 
 
+def test_every_sqlite_connection_is_in_wal_mode_with_normal_sync(tmp_path: Path) -> None:
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    config = database(tmp_path)
+    config.update({"TIME_ZONE": None, "CONN_MAX_AGE": 0, "CONN_HEALTH_CHECKS": False,
+                   "AUTOCOMMIT": True, "ATOMIC_REQUESTS": False, "TEST": {}})
+    for _ in range(2):  # journal_mode is kept in the file; synchronous must be set each time
+        wrapper = DatabaseWrapper(config)
+        raw = wrapper.get_new_connection(wrapper.get_connection_params())
+        try:
+            assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert raw.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+            assert raw.execute("PRAGMA busy_timeout").fetchone()[0] == 20_000
+        finally:
+            raw.close()
+
+
 def test_policyhub_db_moves_the_sqlite_file(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

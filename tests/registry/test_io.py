@@ -208,3 +208,26 @@ def test_a_revised_standard_imports_with_its_revision_and_round_trips(
     export_file(out, "events")
     exported = read_rows(out, "events")[0]
     assert [r.values.get("revision") for r in exported] == [True, None]
+
+
+def test_the_same_events_file_imported_again_adds_nothing(p: Personas, tmp_path: Path) -> None:
+    person = Person.objects.create(name="王芳")
+    path = write_csv(tmp_path / "e.csv", _events_rows(p.org, person))
+    first = import_file(path, "events", actor=p.bureau_officer)
+    again = import_file(path, "events", actor=p.bureau_officer)
+    assert (first.created, first.unchanged) == (4, 0)
+    assert (again.rows, again.created, again.unchanged) == (4, 0, 4)
+    assert RegistryEvent.objects.count() == 4
+    assert AuditEntry.objects.filter(action="registry.event.record").count() == 4
+    summary = AuditEntry.objects.filter(action="registry.import").order_by("seq").last()
+    assert summary is not None and summary.payload["unchanged"] == 4
+
+
+def test_one_event_written_twice_in_a_file_is_refused(p: Personas, tmp_path: Path) -> None:
+    rows = _events_rows(p.org, Person.objects.create(name="王芳"))
+    path = write_csv(tmp_path / "e.csv", [*rows, rows[1]])
+    with pytest.raises(ImportFailed) as info:
+        import_file(path, "events", actor=p.bureau_officer)
+    assert [(e.row, e.column) for e in info.value.errors] == [(6, "事件类型")]
+    assert "与第2行是同一事件" in info.value.errors[0].reason
+    assert not RegistryEvent.objects.exists()

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
+from policyhub import locks
 from policyhub.applications.entitlement import applicant_request
 from policyhub.applications.models import Applicant, Application, Proposal, of_applicant
 from policyhub.audit.services import record
@@ -38,36 +39,63 @@ class Summary:
     problems: tuple[str, ...]
     people: int = 0
     teams: int = 0
+    waited: float = 0.0  # seconds spent waiting for another run to finish
+    skipped: bool = False  # another run was in progress and wait=False
 
     def line(self) -> str:
+        if self.skipped:
+            return f"run {self.run}: skipped, another screening run is in progress"
+        waited = (f" (waited {self.waited:.1f} s for another screening run to finish)"
+                  if self.waited else "")
         return (f"run {self.run}: {self.organisations} organisations, {self.people} people and "
                 f"{self.teams} teams screened, {self.created} proposals created, "
                 f"{self.already_known} already applied for or proposed, "
-                f"{len(self.problems)} applicants with bad facts")
+                f"{len(self.problems)} applicants with bad facts{waited}")
 
 
-def screen(as_of: dt.date, *, run: str | None = None) -> Summary:
-    """Screen every organisation, person and team as of `as_of`; returns what was created."""
+def screen(as_of: dt.date, *, run: str | None = None, wait: bool = True) -> Summary:
+    """Screen every organisation, person and team as of `as_of`; returns what was created.
+
+    Runs are serialised (policyhub.locks: an advisory lock on PostgreSQL, a file lock beside
+    an SQLite database): a second run started during one waits for it (then finds what it
+    proposed already known) or, with wait=False, is skipped. The summary audit entry is
+    written on every exit: done, skipped, or stopped by an error (then with the error)."""
     run = run or f"{as_of.isoformat()}-{uuid.uuid4().hex[:8]}"
+    with locks.exclusive("screening", wait=wait) as held:
+        if not held.acquired:
+            record(None, "applications.screening", None, run=run, as_of=as_of, skipped=True,
+                   reason="another screening run is in progress")
+            return Summary(run, 0, 0, 0, (), skipped=True)
+        return _screen_all(as_of, run, held.waited if held.contended else 0.0)
+
+
+def _screen_all(as_of: dt.date, run: str, waited: float) -> Summary:
     created = known = 0
     counts = {Organisation: 0, Person: 0, Team: 0}
     problems: list[str] = []
-    for applicant in _applicants():
-        counts[type(applicant)] += 1
-        try:
-            new, old = _screen_one(applicant, as_of, run)
-        except InputError as exc:  # one applicant's bad facts must not stop the run
-            label = (applicant.credit_code if isinstance(applicant, Organisation)
-                     else applicant_id(applicant))
-            problems.append(f"{label}: {exc}")
-            continue
-        created, known = created + new, known + old
-    summary = Summary(run, counts[Organisation], created, known, tuple(problems),
-                      people=counts[Person], teams=counts[Team])
-    record(None, "applications.screening", None, run=run, as_of=as_of,
-           organisations=counts[Organisation], people=counts[Person], teams=counts[Team],
-           created=created, already_known=known, problems=problems)
-    return summary
+    stopped_by = ""
+    try:
+        for applicant in _applicants():
+            counts[type(applicant)] += 1
+            try:
+                new, old = _screen_one(applicant, as_of, run)
+            except InputError as exc:  # one applicant's bad facts must not stop the run
+                label = (applicant.credit_code if isinstance(applicant, Organisation)
+                         else applicant_id(applicant))
+                problems.append(f"{label}: {exc}")
+                continue
+            created, known = created + new, known + old
+    except BaseException as exc:
+        stopped_by = f"{type(exc).__name__}: {exc}"[:500]
+        raise
+    finally:
+        extra: dict[str, Any] = {"stopped_by": stopped_by} if stopped_by else {}
+        record(None, "applications.screening", None, run=run, as_of=as_of,
+               organisations=counts[Organisation], people=counts[Person],
+               teams=counts[Team], created=created, already_known=known,
+               problems=problems, waited_seconds=round(waited, 1), **extra)
+    return Summary(run, counts[Organisation], created, known, tuple(problems),
+                   people=counts[Person], teams=counts[Team], waited=waited)
 
 
 def _applicants() -> Iterator[Applicant]:
@@ -81,15 +109,19 @@ def _screen_one(applicant: Applicant, as_of: dt.date, run: str) -> tuple[int, in
     request = applicant_request(applicant, [], as_of)
     decision = evaluate(request)
     created = known = 0
-    with transaction.atomic():
-        for award in decision["awards"]:
-            if award["status"] != "granted":
-                continue
-            if _known(applicant, award["rule"], award["matter"]):
-                known += 1
-                continue
-            _propose(applicant, award, request, decision, run)
-            created += 1
+    for award in decision["awards"]:
+        if award["status"] != "granted":
+            continue
+        try:
+            with transaction.atomic():
+                if _known(applicant, award["rule"], award["matter"]):
+                    known += 1
+                    continue
+                _propose(applicant, award, request, decision, run)
+        except IntegrityError:  # proposed (or applied for) by someone else meanwhile
+            known += 1
+            continue
+        created += 1
     return created, known
 
 

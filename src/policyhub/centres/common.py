@@ -12,9 +12,7 @@ file is saved in one transaction, each record through the type's `save` service 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,15 +32,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
-from openpyxl import load_workbook
 
 from policyhub.accounts.models import Role
 from policyhub.accounts.roles import AnyUser, assignments
 from policyhub.audit.services import record
 from policyhub.plan.indicators import SourceRef
 from policyhub.registry import cells
-from policyhub.registry.io import ImportFailed, RowError
 from policyhub.registry.models import Organisation
+from policyhub.registry.reader import ImportFailed, RowError, oversized_upload, read_table
 from policyhub.registry.services import Refused
 from policyhub.units.models import Unit
 from policyhub.web.excel import Cell, write_table
@@ -251,21 +248,6 @@ def _no_progress(rows: Sequence[Any], desc: str) -> Iterable[Any]:
     return rows
 
 
-def read_table(content: bytes, filename: str) -> list[list[Any]]:
-    """The cells of a .csv (UTF-8, with or without BOM) or of an .xlsx's first sheet."""
-    suffix = filename.lower().rsplit(".", 1)[-1]
-    if suffix == "csv":
-        text = content.decode("utf-8-sig")
-        return [list(r) for r in csv.reader(io.StringIO(text))]
-    if suffix != "xlsx":
-        raise ImportFailed([RowError(0, "文件", f"只支持 .xlsx 和 .csv 文件：{filename}")])
-    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
 def _header(header: list[Any], columns: Sequence[Column]) -> dict[int, Column]:
     keys = {k.casefold(): c for c in columns if not c.readonly for k in (c.name, c.zh)}
     found: dict[int, Column] = {}
@@ -382,14 +364,10 @@ def import_table(spec: RecordType[M], content: bytes, filename: str, *, actor: A
     if not allowed:
         record(actor, spec.audit_name("import"), None, allowed=False, reason=reason)
         raise Refused(reason)
-    table = read_table(content, filename)
-    if not table:
-        raise ImportFailed([RowError(1, "表头", "文件为空 (empty file)")])
-    mapping, look = _header(table[0], spec.columns), _Lookup(spec.model)
+    table = read_table(content, filename, width=len(spec.columns))
+    mapping, look = _header(table.header, spec.columns), _Lookup(spec.model)
     planned, errors = [], []
-    numbered = [(n, r) for n, r in enumerate(table[1:], start=2)
-                if not all(cells.is_blank(v) for v in r)]
-    for number, raw in track(numbered, "校验 validating"):
+    for number, raw in track(table.rows, "校验 validating"):
         obj, problems = _parse_row(number, raw, mapping, look, spec)
         planned.append((number, obj))
         errors += problems
@@ -503,6 +481,11 @@ def import_page(request: HttpRequest, spec: RecordType[Any]) -> HttpResponse:
     allowed, reason = spec.can_create(request.user)
     if not allowed:
         return refused(request, reason, action=spec.audit_name("import"))
+    too_large = oversized_upload(request.META.get("CONTENT_LENGTH"))
+    if request.method == "POST" and too_large is not None:  # refused before the body is read
+        return render(request, "centres/import.html", {
+            "spec": spec, "form": ImportForm(), "urls": _urls(request, spec),
+            "errors": too_large.errors, "bad_rows": too_large.bad_rows}, status=413)
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"spec": spec, "form": form, "urls": _urls(request, spec)}
     status = 200

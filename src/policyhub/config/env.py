@@ -18,6 +18,7 @@ TRUE = frozenset({"1", "true", "yes", "on"})
 FALSE = frozenset({"0", "false", "no", "off"})
 POSTGRES_SCHEMES = frozenset({"postgres", "postgresql"})
 PG_PREFIX = "POLICYHUB_PG_"
+SQLITE_PRAGMAS = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"
 
 
 def envstr(name: str, default: str) -> str:
@@ -79,11 +80,16 @@ def database(base_dir: Path) -> dict[str, Any]:
     path = path if path.is_absolute() else base_dir / path
     path.parent.mkdir(parents=True, exist_ok=True)
     # IMMEDIATE: a writer takes the lock when its transaction starts, so concurrent
-    # workers wait (up to `timeout` seconds) instead of failing with "database is locked".
+    # workers wait (up to `timeout` seconds, the busy timeout) instead of failing with
+    # "database is locked". WAL: readers never block the writer nor wait for it, and a commit
+    # does not wait for readers to finish; synchronous=NORMAL is WAL's safe setting (a power
+    # cut may lose the last commits, never corrupt the file). journal_mode is stored in the
+    # file, synchronous is per connection: both are set on every new connection.
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
-        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+        "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20,
+                    "init_command": SQLITE_PRAGMAS},
     }
 
 

@@ -140,3 +140,8 @@ LOGGING = {
     # message is printed once, by the root handler.
     "loggers": {"django": {"handlers": [], "level": LOG_LEVEL}},
 }
+
+# Imports (registry and service centres, registry.reader): the largest file and the most data
+# rows read; larger is refused with a message before it is parsed.
+UPLOAD_MAX_BYTES = envint("POLICYHUB_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_ROWS = envint("POLICYHUB_IMPORT_MAX_ROWS", 100_000, minimum=1)

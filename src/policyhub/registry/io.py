@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q, QuerySet
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from policyhub.audit.services import record
 from policyhub.engine import creditcode
-from policyhub.registry import cells, permissions, services
+from policyhub.registry import cells, permissions, services, writing
 from policyhub.registry.models import (
     DATE_FIELD,
     Organisation,
@@ -30,6 +30,9 @@ from policyhub.registry.models import (
     Team,
     YearlyFigure,
 )
+from policyhub.registry.reader import ImportFailed as ImportFailed
+from policyhub.registry.reader import RowError as RowError
+from policyhub.registry.reader import Table, read_table, refuse
 from policyhub.registry.validation import parse_event, payload_fields
 from policyhub.units.models import Unit
 
@@ -90,35 +93,13 @@ COLUMNS: dict[Kind, tuple[Column, ...]] = {"figures": FIGURE_COLUMNS, "events": 
 ENVELOPE = {"credit_code", "person_id", "team_id", "type", "date", "matter", "source"}
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"第{self.row}行 [{self.column}]: {self.reason}"
-
-
-class ImportFailed(Exception):
-    """Every bad row of a file, by row (a stable sort: a row's problems keep their order);
-    shared with the service-centre imports (centres.common)."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = sorted(errors, key=lambda e: e.row)
-        super().__init__("\n".join(str(e) for e in self.errors))
-
-    @property
-    def bad_rows(self) -> int:
-        return len({e.row for e in self.errors})
-
-
 @dataclass
 class ImportResult:
     kind: Kind
     rows: int
     created: int = 0
     updated: int = 0
+    unchanged: int = 0  # events already on the registry, not recorded twice
 
 
 @dataclass
@@ -141,17 +122,13 @@ def _header_key(raw: Any) -> str:
     return text.strip().casefold()
 
 
-def _read_cells(path: Path) -> list[list[Any]]:
-    if path.suffix.lower() == ".csv":
-        with path.open(newline="", encoding="utf-8-sig") as fh:  # Excel's CSV starts with a BOM
-            return [list(r) for r in csv.reader(fh)]
-    if path.suffix.lower() != ".xlsx":
-        raise ImportFailed([RowError(0, "file", f"只支持 .xlsx 和 .csv 文件：{path.name}")])
-    book = load_workbook(path, read_only=True, data_only=True)
-    try:
-        return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()
+def read_file(path: Path, kind: Kind) -> Table:
+    """The file's header and non-blank rows (registry.reader: limits, encodings, bombs)."""
+    limit = int(settings.UPLOAD_MAX_BYTES)
+    size = path.stat().st_size
+    if size > limit:  # before reading it into memory
+        raise refuse(f"文件过大：{size:,} 字节，上限为 {limit:,} 字节")
+    return read_table(path.read_bytes(), path.name, width=len(COLUMNS[kind]))
 
 
 def _map_header(header: list[Any], columns: tuple[Column, ...]) -> dict[int, Column]:
@@ -181,14 +158,10 @@ def _map_header(header: list[Any], columns: tuple[Column, ...]) -> dict[int, Col
 
 def read_rows(path: Path, kind: Kind) -> tuple[list[_Row], list[RowError]]:
     """Parsed cells of every non-blank row, and every cell that did not parse."""
-    table = _read_cells(path)
-    if not table:
-        raise ImportFailed([RowError(1, "header", "文件为空 (empty file)")])
-    mapping = _map_header(table[0], COLUMNS[kind])
+    table = read_file(path, kind)
+    mapping = _map_header(table.header, COLUMNS[kind])
     rows, errors = [], []
-    for number, raw in enumerate(table[1:], start=2):
-        if all(cells.is_blank(v) for v in raw):
-            continue
+    for number, raw in table.rows:
         row = _Row(number)
         for i, col in mapping.items():
             value = raw[i] if i < len(raw) else None
@@ -214,6 +187,23 @@ class _Lookup:
         self.orgs: dict[str, Organisation | None] = {}
         self.units = {u.code: u for u in Unit.objects.all()}
         self.units |= {u.name: u for u in self.units.values()}
+        self.decisions: dict[tuple[str, Any], permissions.Decision] = {}
+
+    def prefetch(self, codes: Iterable[str]) -> None:
+        """The organisations of a whole file in one query, not one per row."""
+        wanted = {str(c).strip().upper() for c in codes}
+        wanted = {c for c in wanted if not creditcode.problem(c)} - set(self.orgs)
+        found = {o.credit_code: o for o in Organisation.objects.filter(credit_code__in=wanted)}
+        self.orgs |= {c: found.get(c) for c in wanted}
+
+    def can_edit(self, actor: services.Actor, rec: permissions.Record) -> permissions.Decision:
+        """permissions.can_edit, once per record of the file (rows repeat organisations)."""
+        if actor is None:
+            return permissions.OK
+        key = (rec._meta.label, rec.pk)
+        if key not in self.decisions:
+            self.decisions[key] = permissions.can_edit(actor, rec)
+        return self.decisions[key]
 
     def organisation(self, code: str) -> Organisation:
         code = code.upper()
@@ -237,11 +227,9 @@ def _col(name: str, kind: Kind) -> str:
     return next(c.zh for c in COLUMNS[kind] if c.name == name)
 
 
-def _permit(actor: services.Actor, rec: permissions.Record, row: int,
+def _permit(look: _Lookup, actor: services.Actor, rec: permissions.Record, row: int,
             errors: list[RowError], column: str) -> None:
-    if actor is None:
-        return
-    allowed, reason = permissions.can_edit(actor, rec)
+    allowed, reason = look.can_edit(actor, rec)
     if not allowed:
         errors.append(RowError(row, column, reason))
 
@@ -271,7 +259,7 @@ def _plan_figure(row: _Row, look: _Lookup, actor: services.Actor,
         except ValueError as exc:
             errors.append(RowError(row.number, "来源单位", str(exc)))
     v["organisation"] = org
-    _permit(actor, org, row.number, errors, _col("credit_code", "figures"))
+    _permit(look, actor, org, row.number, errors, _col("credit_code", "figures"))
 
 
 def _event_applicant(row: _Row, look: _Lookup) -> Organisation | Person | Team:
@@ -303,7 +291,8 @@ def _plan_event(row: _Row, look: _Lookup, actor: services.Actor,
     if "type" in v:
         _check_payload(row, errors)
     if len(errors) == before:
-        _permit(actor, v["applicant"], row.number, errors, "统一社会信用代码/人才编号/团队编号")
+        _permit(look, actor, v["applicant"], row.number, errors,
+                "统一社会信用代码/人才编号/团队编号")
 
 
 def _check_payload(row: _Row, errors: list[RowError]) -> None:
@@ -331,27 +320,72 @@ def _check_payload(row: _Row, errors: list[RowError]) -> None:
 
 def import_file(path: Path, kind: Kind, *, actor: services.Actor = None,
                 track: Track = _identity) -> ImportResult:
-    """Validate every row, then import all of them in one transaction, or raise ImportFailed
-    listing every bad row (and import nothing)."""
+    """Validate every row with no transaction open, then write all of them in one short
+    transaction (registry.writing), or raise ImportFailed listing every bad row (and import
+    nothing)."""
     rows, errors = read_rows(path, kind)
     look, seen = _Lookup(), dict[tuple[str, int], int]()
+    look.prefetch(r.values["credit_code"] for r in rows if isinstance(
+        r.values.get("credit_code"), str))
+    unreadable = {e.row for e in errors}
     for row in track(rows, "校验 validating"):
+        before = len(errors)
         if kind == "figures":
             _plan_figure(row, look, actor, errors, seen)
         else:
             _plan_event(row, look, actor, errors)
+        if len(errors) == before and row.number not in unreadable:
+            _model_check(row, kind, errors)
+    if kind == "events" and not errors:
+        _same_events(rows, errors)
     if errors:
         _refuse(actor, path, kind, errors)
-    result = ImportResult(kind, len(rows))
+    summary = {"kind": kind, "file": path.name, "rows": len(rows)}
+    if kind == "figures":
+        written = writing.write_figures(actor, [r.values for r in rows], summary)
+    else:
+        written = writing.write_events(actor, [r.values["event"] for r in rows],
+                                       [str(r.values["applicant"]) for r in rows], summary)
+    return ImportResult(kind, len(rows), created=written.created, updated=written.updated,
+                        unchanged=written.unchanged)
+
+
+def _same_events(rows: list[_Row], errors: list[RowError]) -> None:
+    """Two rows of one file for the same event (the same applicant, type, date, matter and
+    payload) are one fact written twice: refused like a figure's year given twice."""
+    seen: dict[tuple[Any, ...], int] = {}
+    for row in rows:
+        key = writing.event_key(row.values["event"])
+        if key in seen:
+            errors.append(RowError(row.number, "事件类型",
+                                   f"与第{seen[key]}行是同一事件：同一事件只能有一行"))
+        seen.setdefault(key, row.number)
+
+
+def _model_check(row: _Row, kind: Kind, errors: list[RowError]) -> None:
+    """The model's own field checks (lengths, digits), before the write phase: the database's
+    constraints are what the row checks above already cover (one figure per year, amounts
+    not negative, one applicant per event), so they are left to the database."""
+    v = row.values
+    if kind == "figures":
+        obj: YearlyFigure | RegistryEvent = YearlyFigure(
+            organisation=v["organisation"], year=v["year"],
+            **{name: v.get(name) for name in services.FIGURE_FIELDS})
+    else:
+        applicant = v["applicant"]
+        obj = v["event"] = RegistryEvent(
+            type=v["type"], date=v["date"], payload=v["payload"], matter=v.get("matter", ""),
+            source=v.get("source"), **services.applicant_fields(applicant))
     try:
-        with transaction.atomic():
-            for row in track(rows, "导入 importing"):
-                _apply(row, kind, actor, result)
-            record(actor, "registry.import", None, kind=kind, file=path.name, rows=len(rows),
-                   created=result.created, updated=result.updated)
-    except ValidationError as exc:  # a model check the row checks did not foresee
-        raise ImportFailed([RowError(0, "", "; ".join(exc.messages))]) from exc
-    return result
+        # Foreign keys excluded: they are the objects the look-ups above just found, and
+        # checking them again costs one query per row.
+        obj.full_clean(exclude=["organisation", "person", "team", "source"],
+                       validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for name, reasons in exc.message_dict.items():
+            column = (str(getattr(obj._meta.get_field(name), "verbose_name", name))
+                      if name != NON_FIELD_ERRORS else "")
+            errors += [RowError(row.number, column, reason) for reason in reasons]
 
 
 def _refuse(actor: services.Actor, path: Path, kind: Kind, errors: list[RowError]) -> None:
@@ -361,23 +395,6 @@ def _refuse(actor: services.Actor, path: Path, kind: Kind, errors: list[RowError
            reason=f"{len(bad_rows)} 行有误，未导入任何数据", kind=kind, file=path.name,
            errors=[str(e) for e in errors[:200]])
     raise ImportFailed(errors)
-
-
-def _apply(row: _Row, kind: Kind, actor: services.Actor, result: ImportResult) -> None:
-    v = row.values
-    if kind == "figures":
-        existed = YearlyFigure.objects.filter(organisation=v["organisation"],
-                                              year=v["year"]).exists()
-        services.record_figure(actor, v["organisation"], v["year"],
-                               main_business_revenue=v["main_business_revenue"],
-                               tax_paid=v.get("tax_paid"), rd_spend=v.get("rd_spend"),
-                               headcount=v.get("headcount"), source=v.get("source"))
-        result.updated += existed
-        result.created += not existed
-        return
-    services.record_event(actor, v["applicant"], v["type"], v["date"], v["payload"],
-                          matter=v.get("matter", ""), source=v.get("source"))
-    result.created += 1
 
 
 # --- exporting -------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.core.files.base import File
 from django.db import transaction
 
 from policyhub.accounts.roles import AnyUser
+from policyhub.audit.bulk import hold_lock
 from policyhub.audit.services import record
 from policyhub.registry import permissions
 from policyhub.registry.models import (
@@ -69,6 +70,14 @@ def _money(value: Decimal | None, name: str) -> Decimal | None:
     if value is not None and not isinstance(value, Decimal):
         raise TypeError(f"{name} must be a Decimal, got {type(value).__name__}")
     return value
+
+
+FIGURE_FIELDS = ("main_business_revenue", "tax_paid", "rd_spend", "headcount", "source")
+
+
+def snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
+    """The audited form of some fields (foreign keys as ids, amounts as strings)."""
+    return _snapshot(obj, fields)
 
 
 def _snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:
@@ -157,7 +166,7 @@ def record_figure(actor: Actor, org: Organisation, year: int, *,
     if figure is None:
         figure = YearlyFigure(organisation=org, year=year)
     ensure(actor, _edit(actor, figure), "registry.figure.record", org, year=year)
-    names = ("main_business_revenue", "tax_paid", "rd_spend", "headcount", "source")
+    names = FIGURE_FIELDS
     before = _snapshot(figure, names) if figure.pk else None
     figure.main_business_revenue = _money(main_business_revenue, "main_business_revenue")  # type: ignore[assignment]
     figure.tax_paid = _money(tax_paid, "tax_paid")
@@ -168,10 +177,24 @@ def record_figure(actor: Actor, org: Organisation, year: int, *,
         figure.recorded_by_id = actor.pk
     figure.full_clean()
     with transaction.atomic():
+        # The head lock first, then the row, as imports take them (registry.writing): the
+        # same year recorded twice at once is then one create and one replace, never an
+        # IntegrityError on one_figure_per_year.
+        hold_lock()
+        current = YearlyFigure.objects.select_for_update().filter(
+            organisation=org, year=year).first()
+        if current is not None and figure.pk != current.pk:  # recorded meanwhile
+            before = _snapshot(current, names)
+            figure.pk, figure._state.adding = current.pk, False
         figure.save()
         record(actor, "registry.figure.record", figure, organisation=org.pk, year=year,
                before=before, after=_snapshot(figure, names))
     return figure
+
+
+def applicant_fields(applicant: Applicant) -> dict[str, Any]:
+    """The event's foreign key that names this applicant."""
+    return _applicant_fields(applicant)
 
 
 def _applicant_fields(applicant: Applicant) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 
 from policyhub.audit.services import record
 from policyhub.engine import InputError, evaluate
-from policyhub.registry import facts, io, permissions
+from policyhub.registry import facts, io, permissions, reader
 from policyhub.registry.models import Organisation, RegistryEvent, YearlyFigure
 from policyhub.units.models import Unit
 from policyhub.web import decision
@@ -150,6 +150,11 @@ def _import(upload: UploadedFile[Any], kind: io.Kind, request: HttpRequest) -> d
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
+    too_large = reader.oversized_upload(request.META.get("CONTENT_LENGTH"))
+    if request.method == "POST" and too_large is not None:  # refused before the body is read
+        return render(request, "registry/import.html",
+                      {"form": ImportForm(), "columns": io.COLUMNS, "errors": too_large.errors,
+                       "bad_rows": too_large.bad_rows}, status=413)
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form, "columns": io.COLUMNS}
     status = 200

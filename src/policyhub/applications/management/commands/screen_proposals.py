@@ -1,4 +1,6 @@
-"""`manage.py screen_proposals [--as-of DATE]`: a 免申即享 screening run over the registry."""
+"""`manage.py screen_proposals [--as-of DATE] [--skip-if-running]`: a 免申即享 screening run over
+the registry. Runs are serialised: one started while another is running waits for it (and
+says how long it waited), or with --skip-if-running stops at once and says so."""
 
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--as-of", default=None, help="decision day (default: today)")
+        parser.add_argument("--skip-if-running", action="store_true",
+                            help="when another screening run is in progress, skip this one "
+                                 "(default: wait for it to finish, then run)")
 
     def handle(self, *args: Any, **options: Any) -> str:
         try:
@@ -23,7 +28,7 @@ class Command(BaseCommand):
                      else timezone.localdate())
         except ValueError as exc:
             raise CommandError(f"--as-of: {exc}") from exc
-        summary = screen(as_of)
+        summary = screen(as_of, wait=not options["skip_if_running"])
         for problem in summary.problems:
             self.stderr.write(problem)
         return summary.line()

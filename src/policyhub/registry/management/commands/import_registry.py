@@ -32,5 +32,6 @@ class Command(BaseCommand):
                                  track=progress(options["no_progress"]))
         except ImportFailed as exc:
             raise refused_file(self, path.name, exc) from exc
+        unchanged = f"，已登记未重复导入 {result.unchanged}" if result.unchanged else ""
         self.stdout.write(f"{path.name}: 导入 {result.rows} 行（新增 {result.created}，"
-                          f"更新 {result.updated}）")
+                          f"更新 {result.updated}{unchanged}）")
