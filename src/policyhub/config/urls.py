@@ -11,6 +11,9 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from policyhub.config.api import api
 from policyhub.config.views import home
 
+# A 400 (bad parameter, NUL in the request…) is a Chinese page, or JSON under /api/.
+handler400 = "policyhub.web.edges.bad_request"
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", home, name="home"),
     path(
