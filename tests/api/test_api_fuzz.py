@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 import schemathesis
 from django.contrib.auth.models import User
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
@@ -39,6 +41,17 @@ def _session(user: User) -> dict[str, str]:
     client = Client()
     client.force_login(user)
     return {"sessionid": client.cookies["sessionid"].value, "csrftoken": CSRF}
+
+
+@pytest.fixture(autouse=True)
+def keep_the_connection() -> Iterator[None]:
+    """As Django's test client does: a request must not close the test's connection (it
+    holds the test's transaction; on PostgreSQL closing it ends the test)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
