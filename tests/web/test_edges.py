@@ -55,6 +55,13 @@ def test_a_nul_in_a_json_body_is_a_400_with_a_detail(login, people: Personas) ->
     assert (Application.objects.count(), AuditEntry.objects.count()) == before
 
 
+def test_a_nul_in_json_sent_as_another_type_is_refused_too(login, people: Personas) -> None:  # type: ignore[no-untyped-def]
+    body = {"organisation_id": people.org.pk, "rule": "P7.project", "matter": "x\u0000"}
+    response = login("applicant").post("/api/v1/applications/", json.dumps(body),
+                                       content_type="text/plain")
+    assert response.status_code == 400
+
+
 def test_evaluate_refuses_a_nul_too(client: Client) -> None:
     body = json.dumps({"schema": "policyhub.evaluate/1", "as_of": "2021-06-30\u0000"})
     response = client.post("/api/v1/evaluate", body, content_type="application/json")
