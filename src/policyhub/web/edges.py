@@ -3,7 +3,7 @@
 A NUL character (U+0000) cannot be stored by PostgreSQL in a text column (DataError: a
 500, and a refusal that should have been audited is lost), so it is refused wherever a
 person can put one: the path, the query string, a form body and any other body but a
-multipart one (the API reads it as JSON whatever its declared type). Uploaded files
+multipart one (evaluate reads its body as JSON whatever its declared type). Uploaded files
 are not looked into (an .xlsx is binary); the form fields beside them go through Django's
 form fields, which refuse NUL themselves.
 
@@ -103,7 +103,7 @@ def has_nul(request: HttpRequest) -> bool:
             _has_nul(v for _, values in request.POST.lists() for v in values)
     if kind.startswith("multipart/"):
         return False  # uploads: see the module's docstring
-    # Any other body is read as JSON by the API, whatever its declared type.
+    # Any other body may be read as JSON (evaluate reads it whatever its declared type).
     body = _body(request)
     if not any(m in body for m in JSON_MARKERS):
         return False  # the hot path (evaluate) pays two byte searches
