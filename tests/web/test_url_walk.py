@@ -101,6 +101,7 @@ def test_no_url_gives_a_5xx_to_an_anonymous_caller(people: Personas) -> None:
     _assert_no_5xx(Client())
 
 
+@pytest.mark.slow  # about 650 requests per persona
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_no_url_gives_a_5xx_to_a_signed_in_persona(people: Personas, persona: str) -> None:
     client, user = Client(), getattr(people, persona)
