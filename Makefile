@@ -32,6 +32,7 @@ run: venv ## migrate the SQLite database, load the demo into an empty one (docs/
 
 serve: venv ## run the production server (gunicorn, src/policyhub/config/gunicorn.conf.py)
 	$(MANAGE) migrate --no-input
+	$(MANAGE) collectstatic --no-input --verbosity 0
 	$(BIN)/gunicorn -c $(GUNICORN_CONF)
 
 test: lint typecheck migrations-check pytest pytest-pg ## everything CI runs: ruff, mypy, migrations check, the suite on SQLite then PostgreSQL (browser tests in Chromium)

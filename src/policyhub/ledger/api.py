@@ -2,7 +2,9 @@
 
 Read-only: the writes are services called by the application workflow. Amounts are strings of
 yuan with two decimals, so no client reads them through a float. Readers are listed in
-permissions.READERS; anyone else gets 403 with the reason, and the refusal is audited.
+permissions.READERS; any other signed-in user gets 403 with the reason, and the refusal is
+audited. An anonymous caller gets 401 from the API's session auth before any of this runs
+(config/api.py), so it writes nothing; reads that are allowed are not audited.
 """
 
 from __future__ import annotations

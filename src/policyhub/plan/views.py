@@ -21,16 +21,15 @@ from policyhub.plan.forms import ReportForm
 from policyhub.plan.models import Report, Target, Task
 from policyhub.plan.progress import grouped, progress_of, progress_report
 from policyhub.units.models import Unit
+from policyhub.web.edges import day_param
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def as_of_param(request: HttpRequest) -> dt.date:
-    """?as_of=YYYY-MM-DD, or today when absent or not a date."""
-    try:
-        return dt.date.fromisoformat(request.GET.get("as_of", ""))
-    except ValueError:
-        return dt.date.today()
+    """?as_of=YYYY-MM-DD, or today when absent; a 400 page (web.edges.BadInput) when it is
+    not a date or lies outside 2019-01-01 … 2100-12-31."""
+    return day_param(request.GET.get("as_of", ""), "统计日期") or dt.date.today()
 
 
 def _refused(request: HttpRequest, reason: str, what: str) -> HttpResponse:

@@ -22,9 +22,11 @@ from policyhub.engine import evaluate
 from policyhub.registry.facts import request_for
 from policyhub.registry.models import Organisation, RegistryEvent, YearlyFigure
 from policyhub.registry.permissions import can_view, visible_organisations
+from policyhub.web.edges import day_problem
 
 router = Router(auth=django_auth, tags=["registry"])
 HTTP_FORBIDDEN = 403
+HTTP_UNPROCESSABLE = 422
 
 
 class RegistryOrganisation(Schema):
@@ -127,11 +129,15 @@ def organisation_events(request: HttpRequest, org_id: int) -> Any:
 
 @router.get("/organisations/{org_id}/entitlement",
             summary="按登记事实核定（policyhub.evaluate/1 决定）",
-            response={200: dict[str, Any], HTTP_FORBIDDEN: RegistryRefusal})
+            response={200: dict[str, Any], HTTP_FORBIDDEN: RegistryRefusal,
+                      HTTP_UNPROCESSABLE: RegistryRefusal})
 def organisation_entitlement(request: HttpRequest, org_id: int,
                              as_of: dt.date | None = None) -> Any:
     """The engine's decision on the registry's facts as they stand, on `as_of` (default
     today)."""
+    problem = day_problem(as_of, "核定日期") if as_of else None
+    if problem:
+        return Status(HTTP_UNPROCESSABLE, {"detail": problem})
     found = _visible(request, org_id, "registry.entitlement.view")
     if isinstance(found, Status):
         return found

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from policyhub.engine.money import MAX_AMOUNT
+from policyhub.web.formulas import unescape
 
 Cell = Any
 PLAIN = re.compile(r"\A[0-9]+(\.[0-9]+)?\Z")
@@ -33,7 +34,8 @@ def is_blank(value: Cell) -> bool:
 def text(value: Cell) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # a code typed into a number cell
-    return str(value).strip()
+    # Our exports quote text a spreadsheet would run (`'=…`, web.formulas): read it back as is.
+    return unescape(str(value).strip())
 
 
 def money(value: Cell) -> Decimal:

@@ -35,6 +35,7 @@ from policyhub.registry.reader import RowError as RowError
 from policyhub.registry.reader import Table, read_table, refuse
 from policyhub.registry.validation import parse_event, payload_fields
 from policyhub.units.models import Unit
+from policyhub.web.formulas import escape
 
 Kind = Literal["figures", "events"]
 KINDS: tuple[Kind, ...] = ("figures", "events")
@@ -436,7 +437,9 @@ def export_file(path: Path, kind: Kind,
     returns the number of rows. People and teams go with the organisation they work for."""
     data = figure_rows(orgs) if kind == "figures" else event_rows(orgs)
     columns = COLUMNS[kind]
-    table = [[cells.to_cell(c.kind, r.get(c.name)) for c in columns] for r in data]
+    # Text a spreadsheet would run as a formula gets a leading apostrophe (web.formulas);
+    # cells.text takes it off again on import, so the file round-trips.
+    table = [[escape(cells.to_cell(c.kind, r.get(c.name))) for c in columns] for r in data]
     header = [c.zh for c in columns]
     if path.suffix.lower() == ".csv":
         with path.open("w", newline="", encoding="utf-8-sig") as fh:

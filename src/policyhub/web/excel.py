@@ -4,6 +4,8 @@ Money is written as a number (so Excel can sum it) with the format #,##0.00. An 
 holds an IEEE double, which keeps every amount of up to 15 significant digits exact when
 read back through its shortest repr (49,999,999.99 included). `write_table` refuses an
 amount that would not come back as the same Decimal instead of silently losing a fen.
+Text that a spreadsheet would run as a formula is written with a leading apostrophe
+(web.formulas, OWASP's CSV-injection guidance).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from policyhub.web.formulas import escape
 
 Cell = str | int | Decimal | dt.date | dt.datetime | bool | None
 
@@ -65,7 +69,7 @@ def _prepare(value: Cell) -> tuple[object, str | None]:
         return local.replace(tzinfo=None), DATETIME_FORMAT  # xlsx has no time zones
     if isinstance(value, dt.date):
         return value, DATE_FORMAT
-    return value, None
+    return escape(value), None  # text a spreadsheet would run as a formula: quoted
 
 
 def write_table(headers: Sequence[str], rows: Iterable[Sequence[Cell]], title: str) -> bytes:
@@ -75,7 +79,7 @@ def write_table(headers: Sequence[str], rows: Iterable[Sequence[Cell]], title: s
     assert sheet is not None  # a new Workbook always has one sheet
     sheet.title = sheet_title(title)
     book.properties.title = title
-    sheet.append(list(headers))
+    sheet.append([escape(h) for h in headers])
     widths = [_display_width(h) for h in headers]
     for row_number, row in enumerate(rows, start=2):
         for col, value in enumerate(row, start=1):
