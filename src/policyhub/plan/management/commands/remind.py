@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from policyhub.accounts.models import RoleAssignment
 from policyhub.plan import schedule
@@ -48,7 +49,7 @@ class Command(BaseCommand):
 
     def _as_of(self, raw: str | None) -> dt.date:
         if not raw:
-            return dt.date.today()
+            return timezone.localdate()
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
