@@ -88,7 +88,7 @@ def pages(pdf: bytes) -> list[Page]:
                         continue
                     if not any(cell and _inside(ch, cell, whole=True) for cell in table.cells):
                         outside_cells.append(ch["text"])
-            rows = [[(cell or "").replace("\n", "") for cell in row]
+            rows = [[cell or "" for cell in row]
                     for table in tables for row in table.extract()]
             out.append(Page(page.extract_text() or "", outside_cells, outside_page,
                             len(tables), rows))
