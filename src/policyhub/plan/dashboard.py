@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -31,7 +31,14 @@ from policyhub.audit.services import record
 from policyhub.centres.adaptation.models import Adaptation, Result
 from policyhub.ledger import reports as ledger_reports
 from policyhub.plan.progress import Status, TargetProgress, grouped, progress_report
-from policyhub.plan.registry_indicators import YUAN_PER_YI, enterprises
+from policyhub.plan.registry_indicators import (
+    YUAN_PER_YI,
+    closed_year,
+    end_of,
+    enterprises,
+    latest_figures,
+    scales,
+)
 from policyhub.plan.views import as_of_param
 from policyhub.registry.models import YearlyFigure
 
@@ -110,7 +117,7 @@ class Dashboard:
     revenue: list[YearPoint]
     adaptations: list[MonthPoint]
     fund: list[FundPoint]
-    revenue_year: int | None  # the fiscal year of the area tables' revenue
+    revenue_year: int | None  # the last closed fiscal year: the area tables' revenue up to it
     districts: list[AreaRow]
     parks: list[AreaRow]
 
@@ -131,15 +138,26 @@ def status_counts(rows: Iterable[TargetProgress]) -> list[tuple[str, str, int]]:
     return [found[s] for s in STATUS_ORDER if s in found]
 
 
+def year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
 def revenue_series(as_of: dt.date) -> list[YearPoint]:
-    """Per fiscal year up to as_of's: total main-business revenue (亿元) and the number of
-    in-scope enterprises (plan.registry_indicators.enterprises) with figures that year."""
-    rows = (YearlyFigure.objects.filter(organisation__in=enterprises(as_of), year__lte=as_of.year)
-            .values("year")
-            .annotate(revenue=Sum("main_business_revenue"),
-                      n=Count("organisation_id", distinct=True))
-            .order_by("year"))
-    return [YearPoint(r["year"], _yi(r["revenue"]), r["n"]) for r in rows]
+    """Per closed fiscal year Y up to as_of: what the target pages say as of 31 December of Y
+    — the industry scale (亿元, each in-scope enterprise's latest closed year, as
+    registry_indicators.industry_scale) and the number of in-scope enterprises in the
+    registry then (registry_indicators.gathered); from the first to the last closed year with
+    any figure. Three queries whatever the records."""
+    span = (YearlyFigure.objects
+            .filter(organisation__in=enterprises(as_of), year__lte=closed_year(as_of))
+            .aggregate(first=Min("year"), last=Max("year")))
+    if span["first"] is None:
+        return []
+    years = list(range(span["first"], span["last"] + 1))
+    found = scales([year_end(y) for y in years])
+    counts = enterprises(as_of).aggregate(**{
+        f"y{y}": Count("pk", filter=Q(created_at__lt=end_of(year_end(y)))) for y in years})
+    return [YearPoint(y, _yi(found[year_end(y)].revenue), counts[f"y{y}"]) for y in years]
 
 
 def adaptation_series(as_of: dt.date) -> list[MonthPoint]:
@@ -171,21 +189,24 @@ def fund_series() -> list[FundPoint]:
             for r in ledger_reports.by_year() if r.key.isdigit()]
 
 
-def area_sums(as_of: dt.date, year: int | None) -> list[dict[str, Any]]:
-    """Per (district, park) pair: enterprises, revenue of `year`, applications, paid awards.
-    Two queries whatever the number of records; both tables are rolled up from them."""
-    figures = Q(figures__year=year if year is not None else 0)  # no year: no revenue
+def area_sums(as_of: dt.date) -> list[dict[str, Any]]:
+    """Per (district, park) pair: enterprises, revenue (each one's latest closed fiscal year,
+    as the industry scale), applications, paid awards. Three queries whatever the number of
+    records; both tables are rolled up from them."""
     orgs = (enterprises(as_of).values("district", "park__name")
-            .annotate(n=Count("pk", distinct=True),
-                      revenue=Sum("figures__main_business_revenue", filter=figures)))
+            .annotate(n=Count("pk")))
+    revenue = (latest_figures(as_of)
+               .values("organisation__district", "organisation__park__name")
+               .annotate(revenue=Sum("main_business_revenue")))
     apps = (Application.objects.exclude(state__in=NOT_FILED)  # talents and teams: no area
             .filter(created_at__date__lte=as_of, organisation__isnull=False)
             .values("organisation__district", "organisation__park__name")
             .annotate(apps=Count("pk"), paid=Count("pk", filter=Q(state="paid")),
                       amount=Sum("approved_amount", filter=Q(state="paid"))))
     out: list[dict[str, Any]] = [
-        {"district": r["district"], "park": r["park__name"], "n": r["n"],
-         "revenue": r["revenue"]} for r in orgs]
+        {"district": r["district"], "park": r["park__name"], "n": r["n"]} for r in orgs]
+    out += [{"district": r["organisation__district"], "park": r["organisation__park__name"],
+             "revenue": r["revenue"]} for r in revenue]
     out += [{"district": r["organisation__district"], "park": r["organisation__park__name"],
              "apps": r["apps"], "paid": r["paid"], "amount": r["amount"]} for r in apps]
     return out
@@ -204,9 +225,9 @@ def roll_up(sums: Iterable[dict[str, Any]], dimension: Dimension) -> list[AreaRo
     return out
 
 
-def area_table(as_of: dt.date, dimension: Dimension, year: int | None) -> list[AreaRow]:
+def area_table(as_of: dt.date, dimension: Dimension) -> list[AreaRow]:
     """One of the two tables on its own (build() computes the sums once for both)."""
-    return roll_up(area_sums(as_of, year), dimension)
+    return roll_up(area_sums(as_of), dimension)
 
 
 def _area_row(name: str, v: dict[str, Any]) -> AreaRow:
@@ -227,8 +248,8 @@ def build(as_of: dt.date) -> Dashboard:
     """Everything the page shows, as of a date."""
     rows = progress_report(as_of, with_sources=False)  # the page links to them instead
     revenue = revenue_series(as_of)
-    year = revenue[-1].year if revenue else None
-    sums = area_sums(as_of, year)
+    year = closed_year(as_of) if revenue else None
+    sums = area_sums(as_of)
     return Dashboard(
         as_of=as_of, rows=rows, lagging=lagging(rows), groups=grouped(rows),
         counts=status_counts(rows), revenue=revenue, adaptations=adaptation_series(as_of),
