@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -33,14 +33,15 @@ from policyhub.ledger import reports as ledger_reports
 from policyhub.plan.progress import Status, TargetProgress, grouped, progress_report
 from policyhub.plan.registry_indicators import (
     YUAN_PER_YI,
+    area_revenue,
     closed_year,
     end_of,
     enterprises,
-    latest_figures,
+    figure_years,
     scales,
+    sharing,
 )
 from policyhub.plan.views import as_of_param
-from policyhub.registry.models import YearlyFigure
 
 YUAN_PER_WAN = Decimal(10_000)  # 1 万元; money on the page is in 万元, revenue in 亿元
 CENT = Decimal("0.01")
@@ -138,6 +139,10 @@ def status_counts(rows: Iterable[TargetProgress]) -> list[tuple[str, str, int]]:
     return [found[s] for s in STATUS_ORDER if s in found]
 
 
+FIRST_YEAR = 2010  # the chart's year ends computed in build()'s one shared query; earlier
+# years, if any figure had them, are computed on their own
+
+
 def year_end(year: int) -> dt.date:
     return dt.date(year, 12, 31)
 
@@ -147,13 +152,11 @@ def revenue_series(as_of: dt.date) -> list[YearPoint]:
     — the industry scale (亿元, each in-scope enterprise's latest closed year, as
     registry_indicators.industry_scale) and the number of in-scope enterprises in the
     registry then (registry_indicators.gathered); from the first to the last closed year with
-    any figure. Three queries whatever the records."""
-    span = (YearlyFigure.objects
-            .filter(organisation__in=enterprises(as_of), year__lte=closed_year(as_of))
-            .aggregate(first=Min("year"), last=Max("year")))
-    if span["first"] is None:
+    any figure. Two queries and the grouped figures, whatever the records."""
+    present = figure_years(as_of)
+    if not present:
         return []
-    years = list(range(span["first"], span["last"] + 1))
+    years = list(range(present[0], present[-1] + 1))
     found = scales([year_end(y) for y in years])
     counts = enterprises(as_of).aggregate(**{
         f"y{y}": Count("pk", filter=Q(created_at__lt=end_of(year_end(y)))) for y in years})
@@ -191,22 +194,20 @@ def fund_series() -> list[FundPoint]:
 
 def area_sums(as_of: dt.date) -> list[dict[str, Any]]:
     """Per (district, park) pair: enterprises, revenue (each one's latest closed fiscal year,
-    as the industry scale), applications, paid awards. Three queries whatever the number of
-    records; both tables are rolled up from them."""
+    as the industry scale: registry_indicators.area_revenue), applications, paid awards. Two
+    queries and the grouped figures, whatever the number of records; both tables are rolled
+    up from them."""
     orgs = (enterprises(as_of).values("district", "park__name")
             .annotate(n=Count("pk")))
-    revenue = (latest_figures(as_of)
-               .values("organisation__district", "organisation__park__name")
-               .annotate(revenue=Sum("main_business_revenue")))
     apps = (Application.objects.exclude(state__in=NOT_FILED)  # talents and teams: no area
-            .filter(created_at__date__lte=as_of, organisation__isnull=False)
+            .filter(created_at__lt=end_of(as_of), organisation__isnull=False)
             .values("organisation__district", "organisation__park__name")
             .annotate(apps=Count("pk"), paid=Count("pk", filter=Q(state="paid")),
                       amount=Sum("approved_amount", filter=Q(state="paid"))))
     out: list[dict[str, Any]] = [
         {"district": r["district"], "park": r["park__name"], "n": r["n"]} for r in orgs]
-    out += [{"district": r["organisation__district"], "park": r["organisation__park__name"],
-             "revenue": r["revenue"]} for r in revenue]
+    out += [{"district": district, "park": park, "revenue": revenue}
+            for (district, park), revenue in area_revenue(as_of).items()]
     out += [{"district": r["organisation__district"], "park": r["organisation__park__name"],
              "apps": r["apps"], "paid": r["paid"], "amount": r["amount"]} for r in apps]
     return out
@@ -246,10 +247,12 @@ def area_total(rows: Iterable[AreaRow]) -> AreaRow:
 
 def build(as_of: dt.date) -> Dashboard:
     """Everything the page shows, as of a date."""
-    rows = progress_report(as_of, with_sources=False)  # the page links to them instead
-    revenue = revenue_series(as_of)
+    ends = [year_end(y) for y in range(FIRST_YEAR, closed_year(as_of) + 1)]
+    with sharing([as_of, *ends], cached=True):
+        rows = progress_report(as_of, with_sources=False)  # the page links to them instead
+        revenue = revenue_series(as_of)
+        sums = area_sums(as_of)
     year = closed_year(as_of) if revenue else None
-    sums = area_sums(as_of)
     return Dashboard(
         as_of=as_of, rows=rows, lagging=lagging(rows), groups=grouped(rows),
         counts=status_counts(rows), revenue=revenue, adaptations=adaptation_series(as_of),
