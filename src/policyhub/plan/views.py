@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from policyhub.audit.services import record
 from policyhub.plan import exports, permissions, schedule, services
@@ -35,7 +34,7 @@ def as_of_param(request: HttpRequest) -> dt.date:
     try:
         return dt.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
-        return timezone.localdate()
+        return dt.date.today()
 
 
 def _refused(request: HttpRequest, reason: str, what: str) -> HttpResponse:

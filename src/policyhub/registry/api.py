@@ -14,7 +14,6 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
@@ -136,4 +135,4 @@ def organisation_entitlement(request: HttpRequest, org_id: int,
     found = _visible(request, org_id, "registry.entitlement.view")
     if isinstance(found, Status):
         return found
-    return evaluate(request_for(found, as_of=as_of or timezone.localdate()))
+    return evaluate(request_for(found, as_of=as_of or dt.date.today()))

@@ -9,7 +9,6 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from policyhub.accounts.models import RoleAssignment
 from policyhub.plan import schedule
@@ -49,7 +48,7 @@ class Command(BaseCommand):
 
     def _as_of(self, raw: str | None) -> dt.date:
         if not raw:
-            return timezone.localdate()
+            return dt.date.today()
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
