@@ -38,7 +38,7 @@ def _together(n: int, work: Callable[[int], T]) -> list[T | BaseException]:
             barrier.wait()
             with transaction.atomic():  # as inside transition()
                 results[i] = work(i)
-        except BaseException as exc:  # noqa: BLE001 — reported by the assertions
+        except BaseException as exc:
             results[i] = exc
         finally:
             connection.close()
