@@ -22,9 +22,9 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 # Every PDF template, compiled by warm() so a first request finds them in the template cache.
 PDF_TEMPLATES = ("web/pdf/notice.html", "applications/pdf/notice.html",
                  "applications/pdf/letter.html", "plan/report_pdf.html")
-# Sans and serif, regular and bold, CJK, Latin and digits: the faces the templates use.
+# Regular and bold, CJK, Latin and digits: the faces the templates use (all Noto Sans CJK SC).
 WARM_HTML = ("<html lang='zh-Hans'><body style='font-family: \"Noto Sans CJK SC\"'>"
-             "<h1 style='font-family: \"Noto Serif CJK SC\"'>长沙市网络安全产业专项资金公示</h1>"
+             "<h1>长沙市网络安全产业专项资金公示</h1>"
              "<p>第 1 页 共 1 页 1,234,567.89 <b>进度正常</b> ABC abc （一）〔2022〕</p>"
              "<table><tr><th>申报主体</th><td>长沙星盾网络安全有限公司</td></tr></table>"
              "</body></html>")
