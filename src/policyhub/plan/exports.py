@@ -34,7 +34,7 @@ def row(p: TargetProgress) -> list[Cell]:
 
 
 def excel(as_of: dt.date) -> bytes:
-    rows = [row(p) for p in progress_report(as_of)]
+    rows = [row(p) for p in progress_report(as_of, with_sources=False)]
     return write_table(HEADERS, rows, f"目标进展{as_of:%Y%m%d}")
 
 
@@ -46,7 +46,7 @@ def summary(rows: list[TargetProgress]) -> list[tuple[str, int]]:
 
 
 def pdf_context(as_of: dt.date) -> dict[str, Any]:
-    rows = progress_report(as_of)
+    rows = progress_report(as_of, with_sources=False)  # the report shows values, not lists
     tasks = Task.objects.prefetch_related("lead_units", "responsible_units").order_by("order")
     today = timezone.localdate()
     return {"title": TITLE, "as_of": as_of, "groups": grouped(rows), "summary": summary(rows),
