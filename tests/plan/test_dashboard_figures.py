@@ -116,3 +116,14 @@ def test_the_target_page_paginates_its_source_records(client: Client, db: None) 
 
 def _sources(page: str) -> str:
     return page.split('<ul class="sources">', 1)[1].split("</ul>", 1)[0]
+
+
+def test_the_page_is_recomputed_as_soon_as_a_figure_is_saved(
+        city: list[Organisation], client: Client) -> None:
+    p = personas()
+    client.force_login(p.auditor)
+    url = f"/dashboard/?as_of={dt.date(2022, 12, 31).isoformat()}"
+    assert '"revenue": [120.0, 128.3, 137.49]' in client.get(url).text.replace("\n", "")
+    figure(city[2], 2022, "0.45")  # saved through the ORM: the cached page is dropped
+    page = client.get(url).text
+    assert "137.54" in page and "数据计算于" in page

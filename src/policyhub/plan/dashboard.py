@@ -13,6 +13,7 @@ the page costs the same number of queries whatever the number of records.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,8 +22,10 @@ from typing import Any, Literal
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from policyhub.accounts.models import Role
 from policyhub.accounts.roles import AnyUser, assignments
@@ -245,6 +248,38 @@ def area_total(rows: Iterable[AreaRow]) -> AreaRow:
                    sum((a.paid_wan for a in listed), Decimal(0)))
 
 
+# The page kept PAGE_SECONDS per process and as-of date: its figures change by imports and
+# decisions, not by the second, and computing them reads the whole registry (seconds at ×100).
+# Any save or delete of any model in this process (signals below) recomputes it at once; a
+# change made by another worker shows within PAGE_SECONDS. The page says when it was computed.
+PAGE_SECONDS = 60.0
+_PAGES: dict[tuple[dt.date, int], tuple[float, Dashboard, dt.datetime]] = {}
+_WRITES = [0]
+
+
+def _written(**_: Any) -> None:
+    _WRITES[0] += 1
+
+
+post_save.connect(_written, dispatch_uid="dashboard-page-save")
+post_delete.connect(_written, dispatch_uid="dashboard-page-delete")
+
+
+def cached_build(as_of: dt.date) -> tuple[Dashboard, dt.datetime]:
+    """build(as_of) and when it was computed, from the page cache described above."""
+    key = (as_of, _WRITES[0])
+    now = time.monotonic()
+    hit = _PAGES.get(key)
+    if hit is not None and now - hit[0] < PAGE_SECONDS:
+        return hit[1], hit[2]
+    if len(_PAGES) > 16:
+        _PAGES.clear()
+    found = build(as_of)
+    computed_at = timezone.localtime()
+    _PAGES[key] = (now, found, computed_at)
+    return found, computed_at
+
+
 def build(as_of: dt.date) -> Dashboard:
     """Everything the page shows, as of a date."""
     ends = [year_end(y) for y in range(FIRST_YEAR, closed_year(as_of) + 1)]
@@ -310,7 +345,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not allowed:
         record(request.user, "plan.dashboard.read", allowed=False, reason=reason)
         return render(request, "web/refused.html", {"reason": reason}, status=403)
-    d = build(as_of_param(request))
+    d, computed_at = cached_build(as_of_param(request))
     return render(request, "plan/dashboard.html", {
-        "d": d, "as_of": d.as_of, "charts": chart_data(d),
+        "d": d, "as_of": d.as_of, "charts": chart_data(d), "computed_at": computed_at,
         "district_total": area_total(d.districts), "park_total": area_total(d.parks)})
