@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -47,7 +48,10 @@ def summary(rows: list[TargetProgress]) -> list[tuple[str, int]]:
 
 def pdf_context(as_of: dt.date) -> dict[str, Any]:
     rows = progress_report(as_of, with_sources=False)  # the report shows values, not lists
-    tasks = Task.objects.prefetch_related("lead_units", "responsible_units").order_by("order")
+    tasks = list(Task.objects.prefetch_related("lead_units", "responsible_units")
+                 .order_by("order"))
+    for t in tasks:  # the section names the document once; each row its clause number
+        t.short_citation = re.sub(r"^《[^》]*》", "", t.citation)  # type: ignore[attr-defined]
     today = timezone.localdate()
     return {"title": TITLE, "as_of": as_of, "groups": grouped(rows), "summary": summary(rows),
             "issuer": str(settings.DOCUMENT_ISSUER),
