@@ -127,3 +127,29 @@ def test_the_page_is_recomputed_as_soon_as_a_figure_is_saved(
     figure(city[2], 2022, "0.45")  # saved through the ORM: the cached page is dropped
     page = client.get(url).text
     assert "137.54" in page and "数据计算于" in page
+
+
+def test_the_fund_chart_equals_the_ledger_page_by_year(client: Client, db: None) -> None:
+    from policyhub.ledger import services as ledger
+    from tests.personas import unit
+
+    p = personas()
+    ledger.contribute("zone", 2021, Decimal("1234567.89"), p.finance, reference="长高新财1号")
+    ledger.contribute("city", 2021, Decimal("1234567.89"), p.finance, reference="长财企指1号")
+    ledger.commit("award-1", 2021, Decimal("500000.55"), p.finance, clause="政策/二/(七)",
+                  department=unit("miit"), district="岳麓区", payee="长沙星盾")
+    ledger.pay("award-1", Decimal("200000.25"), p.finance, idempotency_key="pay-1")
+    client.force_login(p.auditor)
+    page = client.get("/ledger/").text
+    table = page.split('<table class="data ledger-years">', 1)[1].split("</table>", 1)[0]
+    rows = {}
+    for row in re.findall(r"<tr[^>]*><td>(\d{4})</td>(.*?)</tr>", table, re.S):
+        cells = re.findall(r'<td class="num"[^>]*>([\d,.]+)</td>', row[1])
+        rows[int(row[0])] = [Decimal(c.replace(",", "")) for c in cells]
+    charts = dashboard.chart_data(dashboard.build(DEMO_TODAY))["fund"]
+    assert [int(x) for x in charts["x"]] == sorted(rows)
+    for i, year in enumerate(charts["x"]):
+        budget, committed, paid, _ = rows[int(year)]
+        wan = [(v / 10_000).quantize(Decimal("0.01")) for v in (budget, committed, paid)]
+        assert [Decimal(str(charts[k][i])) for k in ("budget", "committed", "paid")] == wan
+    assert rows[2021][2] == Decimal("200000.25")  # the page itself, to the fen
