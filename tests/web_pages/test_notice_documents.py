@@ -68,6 +68,7 @@ def test_one_document_per_batch_with_its_own_period_and_number(
     page = login("outsider").get(reverse("applications:notice")).text
     assert "长工信公示〔2021〕1号" in page and "长工信公示〔2021〕2号" in page
     assert "2021年6月7日至2021年6月15日" in page and "2021年6月8日至2021年6月16日" in page
+    assert "异议截止：2021年6月15日" in page and "受理单位：长沙市工业和信息化局" in page
     client = login("outsider")
     text = "".join(p.text for p in pages(client.get(
         reverse("applications:notice_pdf", args=[first.notice_batch.pk])).content))

@@ -537,7 +537,8 @@ def batches(apps: list[Application]) -> list[BatchRows]:
 @login_required
 def notice(request: HttpRequest) -> HttpResponse:
     return render(request, "applications/notice.html",
-                  {"batches": batches(in_notice(request.user))})
+                  {"batches": batches(in_notice(request.user)),
+                   "channel": notices.objection_channel()})
 
 
 def _batch_items(request: HttpRequest, pk: int) -> tuple[NoticeBatch, list[Application]]:
