@@ -59,9 +59,11 @@ def application(org: Organisation, creator: User, state: str, amount: str = "0",
 
 
 def test_revenue_series_sums_in_scope_enterprises_per_year(people: Personas) -> None:
-    # people.org is an in-scope enterprise without figures: it has no year to count in.
-    a = organisation("长沙甲网络安全有限公司")
-    b = organisation("长沙乙网络安全有限公司", park="yuelu", district="岳麓区")
+    # Each year's point is the registry as of 31 December: who had entered by then, with
+    # its latest closed fiscal year (tests/plan/test_dashboard_figures.py for the rule).
+    a = _entered(organisation("长沙甲网络安全有限公司"), dt.date(2018, 5, 1))
+    b = _entered(organisation("长沙乙网络安全有限公司", park="yuelu", district="岳麓区"),
+                 dt.date(2020, 2, 1))
     outside = organisation("长沙丙有限公司", taxed_in_changsha=False)
     institute = organisation("长沙丁研究院", kind=Organisation.Kind.INSTITUTE)
     figure(a, 2019, "1.5")
@@ -72,7 +74,15 @@ def test_revenue_series_sums_in_scope_enterprises_per_year(people: Personas) -> 
     series = dashboard.revenue_series(TODAY)
     assert series == [dashboard.YearPoint(2019, Decimal("1.50"), 1),
                       dashboard.YearPoint(2020, Decimal("2.25"), 2)]
-    assert dashboard.revenue_series(dt.date(2019, 12, 31)) == []  # nobody registered yet
+    assert dashboard.revenue_series(dt.date(2019, 12, 30)) == []  # 2019 not yet closed
+
+
+def _entered(org: Organisation, day: dt.date) -> Organisation:
+    from django.utils import timezone
+
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+    Organisation.objects.filter(pk=org.pk).update(created_at=moment)
+    return org
 
 
 def test_adaptation_series_counts_per_month_and_fills_gaps(db: None) -> None:
@@ -115,12 +125,12 @@ def test_area_table_by_district_and_park(people: Personas) -> None:
     application(people.org, people.applicant, "submitted", n=1)
     application(people.org, people.applicant, "draft", n=2)  # not filed: not counted
     application(yuelu, people.applicant, "paid", "100000")
-    districts = dashboard.area_table(TODAY, "district", 2020)
+    districts = dashboard.area_table(TODAY, "district")
     assert districts[0] == dashboard.AreaRow("岳麓区", 2, Decimal("4.00"), 3, 2,
                                              Decimal("40.00"))
     assert districts[1] == dashboard.AreaRow(dashboard.NO_DISTRICT, 1, Decimal("0.00"), 0, 0,
                                              Decimal("0.00"))
-    parks = {a.name: a for a in dashboard.area_table(TODAY, "park", 2020)}
+    parks = {a.name: a for a in dashboard.area_table(TODAY, "park")}
     assert parks[people.org.park.name].paid_wan == Decimal("30.00")  # type: ignore[union-attr]
     assert parks[people.org.park.name].applications == 2  # type: ignore[union-attr]
     assert parks[dashboard.NO_PARK].enterprises == 1
@@ -140,6 +150,7 @@ def test_lagging_puts_behind_before_at_risk_in_text_order(db: None) -> None:
 
 
 def test_chart_data_is_plain_json(people: Personas) -> None:
+    _entered(people.org, dt.date(2019, 1, 1))
     figure(people.org, 2020, "1.25")
     adaptation("甲", tested_on=dt.date(2020, 1, 5))
     data = dashboard.chart_data(dashboard.build(TODAY))
@@ -239,6 +250,7 @@ def test_queries_do_not_grow_with_the_records(people: Personas,
 
 
 def test_the_embedded_chart_data_matches_the_records(people: Personas) -> None:
+    _entered(people.org, dt.date(2019, 1, 1))
     figure(people.org, 2020, "2")
     page = client_for(people.auditor).get(URL).content.decode()
     start = page.index('<script id="dashboard-data" type="application/json">')

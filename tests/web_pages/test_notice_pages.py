@@ -41,8 +41,9 @@ def test_drafts_are_not_on_the_notice_list(login: Login, people: Personas) -> No
 @needs_font
 def test_the_notice_pdf_embeds_the_cjk_font_and_lists_the_application(
         login: Login, people: Personas, today: object) -> None:
-    in_notice(people, AMOUNT)
-    response = login("outsider").get(reverse("applications:notice_pdf"))
+    app = in_notice(people, AMOUNT)
+    response = login("outsider").get(reverse("applications:notice_pdf",
+                                             args=[app.notice_batch_id]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     pdf = inflated(response.content)
     assert re.search(rb"/FontName\s*/[A-Z]{6}\+Noto-?Sans-?CJK", pdf)
@@ -79,7 +80,8 @@ def pdf_text(pdf: bytes) -> str:
 def test_the_notice_excel_round_trips_the_amounts(
         login: Login, people: Personas, today: object) -> None:
     app = in_notice(people, AMOUNT)
-    response = login("applicant").get(reverse("applications:notice_xlsx"))
+    response = login("applicant").get(reverse("applications:notice_xlsx",
+                                              args=[app.notice_batch_id]))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None

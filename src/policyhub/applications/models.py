@@ -126,6 +126,31 @@ class ApplicationQuerySet(models.QuerySet["Application"]):
             pk=app.pk)
 
 
+class NoticeBatch(models.Model):
+    """一批公示: the applications put into public notice on one day, with one period and one
+    文号 (year and number in the year, Beijing time). `documents.notice_batch` finds or makes it
+    when final review opens a notice; the unique constraints keep concurrent reviews of one
+    day in one batch and give every batch of a year its own number."""
+
+    starts_on = models.DateField(_("公示开始"))
+    ends_on = models.DateField(_("公示截止"))
+    year = models.PositiveIntegerField(_("文号年度"))
+    number = models.PositiveIntegerField(_("文号序号"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-starts_on", "-id")
+        verbose_name = _("公示批次")
+        verbose_name_plural = _("公示批次")
+        constraints = (
+            models.UniqueConstraint(fields=["starts_on", "ends_on"], name="one_batch_per_period"),
+            models.UniqueConstraint(fields=["year", "number"], name="unique_notice_number"),
+        )
+
+    def __str__(self) -> str:
+        return f"公示〔{self.year}〕{self.number}号 {self.starts_on}—{self.ends_on}"
+
+
 class Application(HasApplicant):
     # 申报主体: exactly one of an organisation, a talent or a team (exactly_one_applicant).
     organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT,
@@ -167,6 +192,10 @@ class Application(HasApplicant):
                                    verbose_name=_("责任部门"))
     notice_starts_on = models.DateField(_("公示开始"), null=True, blank=True)
     notice_ends_on = models.DateField(_("公示截止"), null=True, blank=True)
+    # The batch of its latest notice (kept after the notice ends: the published list).
+    notice_batch = models.ForeignKey(NoticeBatch, on_delete=models.PROTECT, null=True,
+                                     blank=True, related_name="applications",
+                                     verbose_name=_("公示批次"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -237,6 +266,25 @@ class TransitionRecord(AppendOnly):
         ordering = ("at", "id")
         verbose_name = _("流转记录")
         verbose_name_plural = _("流转记录")
+
+
+class LetterNumber(AppendOnly):
+    """The 文号 of an application's 核定通知书, given once at approval: numbered per calendar
+    year of the approval day in Beijing time; unique (year, number) under concurrency."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT,
+                                       related_name="letter_number")
+    year = models.PositiveIntegerField(_("文号年度"))
+    number = models.PositiveIntegerField(_("文号序号"))
+    issued_on = models.DateField(_("核定日期"))  # the approval day, Beijing time
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("核定通知书文号")
+        verbose_name_plural = _("核定通知书文号")
+        constraints = (
+            models.UniqueConstraint(fields=["year", "number"], name="unique_letter_number"),
+        )
 
 
 class CommitteeDecision(AppendOnly):

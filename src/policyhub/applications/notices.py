@@ -8,23 +8,36 @@ the applications' own Decimals, never recomputed here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
 
 from policyhub import policytext
-from policyhub.applications.models import Application
+from policyhub.applications.models import Application, LetterNumber, NoticeBatch
 from policyhub.engine import meta
+from policyhub.registry.models import EVENT_TYPE_LABELS, RegistryEvent
 from policyhub.web import display
 from policyhub.web.excel import Cell, write_table
 from policyhub.web.pdf import render_pdf
 
-ISSUER = "长沙市工业和信息化局"
 NOTICE_TITLE = "长沙市网络安全产业专项资金拟支持项目公示"
+NOTICE_PREFIX = "长工信公示"  # 文号 长工信公示〔2022〕3号
+LETTER_PREFIX = "长工信核"  # 文号 长工信核〔2022〕12号
 NOTICE_HEADERS = ("申报编号", "申报主体", "统一社会信用代码/证件号码", "支持事项", "政策条款",
-                  "事项", "拟支持金额（元）", "公示截止")
+                  "项目/事项", "拟支持金额（元）")
 LETTER_STATES = ("approved", "paid")
 AMOUNT_COLUMN = NOTICE_HEADERS.index("拟支持金额（元）")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_REVENUE = re.compile(r"revenue-(\d{4})")
+
+
+def issuer() -> str:
+    return str(settings.DOCUMENT_ISSUER)
 
 
 def rule_label(rule_id: str) -> str:
@@ -41,45 +54,123 @@ def cite(app: Application) -> str:
         return app.clause
 
 
-def notice_row(app: Application) -> list[Cell]:
-    return [app.pk, app.applicant_name, app.applicant_code, rule_label(app.rule),
-            app.clause, app.matter, app.approved_amount, app.notice_ends_on]
+def clause_name(app: Application) -> str:
+    """二(七)支持重大项目建设: the clause number and its heading as printed in the policy."""
+    try:
+        heading = policytext.clause(app.reference).heading
+    except KeyError:
+        return app.clause
+    return app.clause + re.sub(r"^[(（][一二三四五六七八九十]+[)）]", "", heading)
 
 
-def notice_rows(apps: Iterable[Application]) -> list[list[Cell]]:
-    return [notice_row(a) for a in apps]
-
-
-def _period(apps: Sequence[Application]) -> str:
-    starts = [a.notice_starts_on for a in apps if a.notice_starts_on]
-    ends = [a.notice_ends_on for a in apps if a.notice_ends_on]
-    if not starts or not ends:
-        return ""
-    return f"{_zh_date(min(starts))}至{_zh_date(max(ends))}"
-
-
-def _zh_date(day: dt.date) -> str:
+def zh_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def notice_pdf(apps: Sequence[Application], today: dt.date) -> bytes:
-    """The 公示名单 in the shared notice layout (web/pdf/notice.html)."""
-    return render_pdf("web/pdf/notice.html", {
+def _event_matter(raw: dict[str, Any]) -> str | None:
+    kind = raw.get("type")
+    day = raw.get("date") or raw.get("operation_start")
+    if kind not in EVENT_TYPE_LABELS:
+        return None
+    when = f"（{zh_date(dt.date.fromisoformat(day))}）" if isinstance(day, str) else ""
+    return f"{EVENT_TYPE_LABELS[kind]}{when}"
+
+
+def matter_label(app: Application, registry: dict[tuple[str, str], RegistryEvent]) -> str:
+    """The matter as a person reads it: its own words when it has Chinese in it, the revenue
+    year of a 二(四) milestone, else the kind and date of the fact it rests on (the
+    application's own events, then the registry's) — never an id such as platform-966388."""
+    if _CJK.search(app.matter):
+        return app.matter
+    year = _REVENUE.fullmatch(app.matter)
+    if year:
+        return f"{year.group(1)}年度营业收入"
+    for raw in app.events:
+        if isinstance(raw, dict) and raw.get("matter") == app.matter:
+            found = _event_matter(raw)
+            if found:
+                return found
+    event = registry.get((app.applicant_kind + str(app.applicant.pk), app.matter))
+    if event is not None:
+        return _event_matter(event.to_engine()) or rule_label(app.rule)
+    return rule_label(app.rule)
+
+
+def registry_events(apps: Sequence[Application]) -> dict[tuple[str, str], RegistryEvent]:
+    """The first registry event of each applicant's matter, in one query."""
+    matters = {a.matter for a in apps}
+    out: dict[tuple[str, str], RegistryEvent] = {}
+    for e in RegistryEvent.objects.filter(matter__in=matters).order_by("date", "id"):
+        kind = "organisation" if e.organisation_id else "person" if e.person_id else "team"
+        owner = e.organisation_id or e.person_id or e.team_id
+        out.setdefault((kind + str(owner), e.matter), e)
+    return out
+
+
+def notice_rows(apps: Sequence[Application]) -> list[list[Cell]]:
+    """One row per application, in NOTICE_HEADERS' order: the PDF and the Excel file share
+    them."""
+    registry = registry_events(apps)
+    return [[a.pk, a.applicant_name, a.applicant_code, rule_label(a.rule), clause_name(a),
+             matter_label(a, registry), a.approved_amount] for a in apps]
+
+
+def batch_number(batch: NoticeBatch) -> str:
+    return f"{NOTICE_PREFIX}〔{batch.year}〕{batch.number}号"
+
+
+def period(batch: NoticeBatch) -> str:
+    return f"{zh_date(batch.starts_on)}至{zh_date(batch.ends_on)}"
+
+
+def objection_channel() -> list[tuple[str, str]]:
+    """受理单位, and the telephone, address and e-mail that are set (docs/api.md)."""
+    found = [("受理单位", str(settings.OBJECTION_UNIT)),
+             ("联系电话", str(settings.OBJECTION_PHONE)),
+             ("通讯地址", str(settings.OBJECTION_ADDRESS)),
+             ("电子邮箱", str(settings.OBJECTION_EMAIL))]
+    return [(label, value) for label, value in found if value]
+
+
+def current(batch: NoticeBatch, apps: Sequence[Application], today: dt.date) -> list[Application]:
+    """The batch's applications still in notice on `today` (an objection, a withdrawal or
+    the end of the period takes an item off the list)."""
+    if today > batch.ends_on:
+        return []
+    return [a for a in apps if a.state == "notice" and a.notice_batch_id == batch.pk]
+
+
+def notice_context(batch: NoticeBatch, apps: Sequence[Application]) -> dict[str, Any]:
+    rows = notice_rows(apps)
+    total = sum((a.approved_amount or Decimal(0) for a in apps), Decimal(0))
+    return {
         "title": NOTICE_TITLE,
+        "number": batch_number(batch),
         "intro": ("根据《长沙市加快网络安全产业发展若干政策》（长政办发〔2019〕30号），"
                   "经申报、园区受理、责任部门初审和市工业和信息化局复核，"
-                  "现将拟支持项目予以公示。"),
+                  f"现将拟支持的{len(rows)}个项目予以公示，"
+                  f"拟支持金额合计{display.money(total)}元。"),
         "headers": list(NOTICE_HEADERS),
-        "rows": notice_rows(apps),
+        "rows": rows,
         "money_columns": [AMOUNT_COLUMN],
-        "period": _period(apps),
-        "issuer": ISSUER,
-        "date": _zh_date(today),
-    })
+        "period": period(batch),
+        "deadline": zh_date(batch.ends_on),
+        "channel": objection_channel(),
+        "objection_unit": str(settings.OBJECTION_UNIT),
+        "issuer": issuer(),
+        "date": zh_date(batch.starts_on),
+    }
 
 
-def notice_xlsx(apps: Iterable[Application]) -> bytes:
-    return write_table(NOTICE_HEADERS, notice_rows(apps), "公示名单")
+def notice_pdf(batch: NoticeBatch, apps: Sequence[Application], today: dt.date) -> bytes:
+    """The 公示名单 of one batch: the items of `apps` still in notice on `today`."""
+    return render_pdf("applications/pdf/notice.html",
+                      notice_context(batch, current(batch, apps, today)))
+
+
+def notice_xlsx(batch: NoticeBatch, apps: Sequence[Application], today: dt.date) -> bytes:
+    rows = notice_rows(current(batch, apps, today))
+    return write_table(NOTICE_HEADERS, rows, f"公示名单{batch.year}-{batch.number}")
 
 
 @dataclass(frozen=True)
@@ -108,18 +199,27 @@ ADDRESSEES = {"organisation": "你单位", "person": "你", "team": "你团队"}
 
 
 def letter(app: Application) -> Letter:
-    """The letter of an approved (or paid) application; ValueError when it is not approved."""
+    """The letter of an approved (or paid) application; ValueError when it is not approved.
+
+    Its date and 文号 are the approval day's in Beijing time (numbering.letter_number)."""
     if app.state not in LETTER_STATES:
         raise ValueError(f"申报{app.pk}当前状态为“{app.state_label}”，尚未批准，不能出具核定通知书")
-    approval = app.history.filter(name="approve").order_by("-at", "-id").first()
-    if approval is None or app.approved_amount is None:
+    if app.approved_amount is None:
         raise ValueError(f"application {app.pk} has not been approved")
-    approved_on = approval.at.date()
+    number = LetterNumber.objects.filter(application=app).first()
+    if number is None:  # approved before letters were numbered: the approval's Beijing day
+        approval = app.history.filter(name="approve").order_by("-at", "-id").first()
+        if approval is None:
+            raise ValueError(f"application {app.pk} has not been approved")
+        from policyhub.applications.numbering import letter_number
+
+        number = letter_number(app, timezone.localdate(approval.at))
     return Letter(
-        number=f"长工信核〔{approved_on.year}〕{app.pk}号", organisation=app.applicant_name,
-        credit_code=app.applicant_code, rule=rule_label(app.rule),
-        citation=cite(app), matter=app.matter, amount=app.approved_amount,
-        amount_text=display.money(app.approved_amount), approved_on=approved_on,
+        number=f"{LETTER_PREFIX}〔{number.year}〕{number.number}号",
+        organisation=app.applicant_name, credit_code=app.applicant_code,
+        rule=rule_label(app.rule), citation=cite(app),
+        matter=matter_label(app, registry_events([app])), amount=app.approved_amount,
+        amount_text=display.money(app.approved_amount), approved_on=number.issued_on,
         explanation=app.explanation, id_label=ID_LABELS[app.applicant_kind],
         addressee=ADDRESSEES[app.applicant_kind],
         objected=app.history.filter(name="dismiss_objection").exists())
@@ -128,5 +228,5 @@ def letter(app: Application) -> Letter:
 def letter_pdf(app: Application) -> bytes:
     found = letter(app)
     return render_pdf("applications/pdf/letter.html", {
-        "letter": found, "issuer": ISSUER, "date": _zh_date(found.approved_on),
+        "letter": found, "issuer": issuer(), "date": zh_date(found.approved_on),
         "title": "专项资金核定通知书"})

@@ -20,7 +20,7 @@ from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from policyhub import policytext
-from policyhub.applications import competition, concurrency, config, funds, workflow
+from policyhub.applications import competition, concurrency, config, funds, numbering, workflow
 from policyhub.applications.entitlement import Entitlement, entitlement, kind_refusal, snapshot
 from policyhub.applications.errors import Refused
 from policyhub.applications.models import (
@@ -340,6 +340,7 @@ def _effects(app: Application, move: workflow.Move, actor: User, text: str,
     if move.name == "final_review":
         app.notice_starts_on = day
         app.notice_ends_on = config.notice_end(day, notice_days)
+        app.notice_batch = numbering.notice_batch(app.notice_starts_on, app.notice_ends_on)
     elif move.name == "object":
         Objection.objects.create(application=app, raised_by_id=_uid(actor), text=text)
     elif move.name == "reopen":
@@ -348,6 +349,7 @@ def _effects(app: Application, move: workflow.Move, actor: User, text: str,
         Appeal.objects.create(application=app, raised_by_id=_uid(actor), reason=text)
     elif move.name == "approve":
         _commit(app, money, day, actor)
+        numbering.letter_number(app, day)
     elif move.name == "pay" and money is not None:
         _fund_call(funds.pay, app, money, actor)
     if move.source in workflow.COMMITTED_STATES and move.target != "paid":

@@ -18,6 +18,6 @@ urlpatterns: list[URLPattern] = [
     path("proposals/", views.proposals, name="proposals"),
     path("proposals/<int:pk>/confirm/", views.confirm_proposal, name="confirm_proposal"),
     path("notice/", views.notice, name="notice"),
-    path("notice.pdf", views.notice_pdf, name="notice_pdf"),
-    path("notice.xlsx", views.notice_xlsx, name="notice_xlsx"),
+    path("notice/<int:batch>.pdf", views.notice_pdf, name="notice_pdf"),
+    path("notice/<int:batch>.xlsx", views.notice_xlsx, name="notice_xlsx"),
 ]

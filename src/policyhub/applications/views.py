@@ -32,6 +32,7 @@ from policyhub.applications.models import (
     Applicant,
     Application,
     CommitteeDecision,
+    NoticeBatch,
     Proposal,
     applicant_field,
 )
@@ -504,26 +505,65 @@ def confirm_proposal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def in_notice(user: Any) -> list[Application]:
-    qs = permissions.visible(user).filter(state="notice")
-    return list(qs.select_related(*RELATED).order_by("notice_ends_on", "pk"))
+    """The applications `user` sees that are in a notice still running today."""
+    qs = permissions.visible(user).filter(state="notice", notice_ends_on__gte=services.today())
+    return list(qs.select_related(*RELATED, "notice_batch")
+                .order_by("notice_batch__starts_on", "notice_batch_id", "pk"))
+
+
+@dataclass(frozen=True)
+class BatchRows:
+    batch: NoticeBatch
+    number: str
+    period: str
+    rows: list[tuple[Application, str, str, str]]  # application, 支持事项, 条款, 事项
+
+
+def batches(apps: list[Application]) -> list[BatchRows]:
+    """The running notices, one per batch, each with its rows in the documents' words."""
+    out: dict[int, list[Application]] = {}
+    found: dict[int, NoticeBatch] = {}
+    for app in apps:
+        if app.notice_batch is not None:
+            found[app.notice_batch.pk] = app.notice_batch
+            out.setdefault(app.notice_batch.pk, []).append(app)
+    result = []
+    for pk, members in out.items():
+        registry = notices.registry_events(members)
+        rows = [(a, notices.rule_label(a.rule), notices.clause_name(a),
+                 notices.matter_label(a, registry)) for a in members]
+        batch = found[pk]
+        result.append(BatchRows(batch, notices.batch_number(batch), notices.period(batch), rows))
+    return result
 
 
 @login_required
 def notice(request: HttpRequest) -> HttpResponse:
-    apps = in_notice(request.user)
-    rows = [(a, notices.rule_label(a.rule)) for a in apps]
-    return render(request, "applications/notice.html", {"rows": rows})
+    return render(request, "applications/notice.html",
+                  {"batches": batches(in_notice(request.user)),
+                   "channel": notices.objection_channel()})
+
+
+def _batch_items(request: HttpRequest, pk: int) -> tuple[NoticeBatch, list[Application]]:
+    batch = get_object_or_404(NoticeBatch, pk=pk)
+    apps = [a for a in in_notice(request.user) if a.notice_batch_id == batch.pk]
+    if not apps:
+        raise Http404("该批公示已结束，或其中已无公示中的项目")
+    return batch, apps
 
 
 @login_required
-def notice_pdf(request: HttpRequest) -> HttpResponse:
-    body = notices.notice_pdf(in_notice(request.user), services.today())
-    return _attachment(body, "application/pdf", "notice.pdf")
+def notice_pdf(request: HttpRequest, batch: int) -> HttpResponse:
+    found, apps = _batch_items(request, batch)
+    body = notices.notice_pdf(found, apps, services.today())
+    return _attachment(body, "application/pdf", f"notice-{found.year}-{found.number}.pdf")
 
 
 @login_required
-def notice_xlsx(request: HttpRequest) -> HttpResponse:
-    return _attachment(notices.notice_xlsx(in_notice(request.user)), XLSX, "notice.xlsx")
+def notice_xlsx(request: HttpRequest, batch: int) -> HttpResponse:
+    found, apps = _batch_items(request, batch)
+    body = notices.notice_xlsx(found, apps, services.today())
+    return _attachment(body, XLSX, f"notice-{found.year}-{found.number}.xlsx")
 
 
 @login_required

@@ -146,6 +146,15 @@ LOGIN_REDIRECT_URL = "home"
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
 
+# The documents' issuing unit (落款) and where objections to a public notice go (公示异议受理).
+# Telephone, address and e-mail are the bureau's own: empty by default (nothing invented is
+# printed), and a notice then names the unit, writing and the platform's objection form.
+DOCUMENT_ISSUER = envstr("POLICYHUB_DOC_ISSUER", "长沙市工业和信息化局")
+OBJECTION_UNIT = envstr("POLICYHUB_OBJECTION_UNIT", DOCUMENT_ISSUER)
+OBJECTION_PHONE = envstr("POLICYHUB_OBJECTION_PHONE", "")
+OBJECTION_ADDRESS = envstr("POLICYHUB_OBJECTION_ADDRESS", "")
+OBJECTION_EMAIL = envstr("POLICYHUB_OBJECTION_EMAIL", "")
+
 # Evidence files (佐证材料). Never served as public media: a view checks permissions first.
 MEDIA_ROOT = Path(envstr("POLICYHUB_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 

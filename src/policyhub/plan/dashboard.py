@@ -13,6 +13,7 @@ the page costs the same number of queries whatever the number of records.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,8 +22,10 @@ from typing import Any, Literal
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from policyhub.accounts.models import Role
 from policyhub.accounts.roles import AnyUser, assignments
@@ -31,9 +34,17 @@ from policyhub.audit.services import record
 from policyhub.centres.adaptation.models import Adaptation, Result
 from policyhub.ledger import reports as ledger_reports
 from policyhub.plan.progress import Status, TargetProgress, grouped, progress_report
-from policyhub.plan.registry_indicators import YUAN_PER_YI, enterprises
+from policyhub.plan.registry_indicators import (
+    YUAN_PER_YI,
+    area_revenue,
+    closed_year,
+    end_of,
+    enterprises,
+    figure_years,
+    scales,
+    sharing,
+)
 from policyhub.plan.views import as_of_param
-from policyhub.registry.models import YearlyFigure
 
 YUAN_PER_WAN = Decimal(10_000)  # 1 万元; money on the page is in 万元, revenue in 亿元
 CENT = Decimal("0.01")
@@ -110,7 +121,7 @@ class Dashboard:
     revenue: list[YearPoint]
     adaptations: list[MonthPoint]
     fund: list[FundPoint]
-    revenue_year: int | None  # the fiscal year of the area tables' revenue
+    revenue_year: int | None  # the last closed fiscal year: the area tables' revenue up to it
     districts: list[AreaRow]
     parks: list[AreaRow]
 
@@ -131,15 +142,28 @@ def status_counts(rows: Iterable[TargetProgress]) -> list[tuple[str, str, int]]:
     return [found[s] for s in STATUS_ORDER if s in found]
 
 
+FIRST_YEAR = 2010  # the chart's year ends computed in build()'s one shared query; earlier
+# years, if any figure had them, are computed on their own
+
+
+def year_end(year: int) -> dt.date:
+    return dt.date(year, 12, 31)
+
+
 def revenue_series(as_of: dt.date) -> list[YearPoint]:
-    """Per fiscal year up to as_of's: total main-business revenue (亿元) and the number of
-    in-scope enterprises (plan.registry_indicators.enterprises) with figures that year."""
-    rows = (YearlyFigure.objects.filter(organisation__in=enterprises(as_of), year__lte=as_of.year)
-            .values("year")
-            .annotate(revenue=Sum("main_business_revenue"),
-                      n=Count("organisation_id", distinct=True))
-            .order_by("year"))
-    return [YearPoint(r["year"], _yi(r["revenue"]), r["n"]) for r in rows]
+    """Per closed fiscal year Y up to as_of: what the target pages say as of 31 December of Y
+    — the industry scale (亿元, each in-scope enterprise's latest closed year, as
+    registry_indicators.industry_scale) and the number of in-scope enterprises in the
+    registry then (registry_indicators.gathered); from the first to the last closed year with
+    any figure. Two queries and the grouped figures, whatever the records."""
+    present = figure_years(as_of)
+    if not present:
+        return []
+    years = list(range(present[0], present[-1] + 1))
+    found = scales([year_end(y) for y in years])
+    counts = enterprises(as_of).aggregate(**{
+        f"y{y}": Count("pk", filter=Q(created_at__lt=end_of(year_end(y)))) for y in years})
+    return [YearPoint(y, _yi(found[year_end(y)].revenue), counts[f"y{y}"]) for y in years]
 
 
 def adaptation_series(as_of: dt.date) -> list[MonthPoint]:
@@ -171,21 +195,22 @@ def fund_series() -> list[FundPoint]:
             for r in ledger_reports.by_year() if r.key.isdigit()]
 
 
-def area_sums(as_of: dt.date, year: int | None) -> list[dict[str, Any]]:
-    """Per (district, park) pair: enterprises, revenue of `year`, applications, paid awards.
-    Two queries whatever the number of records; both tables are rolled up from them."""
-    figures = Q(figures__year=year if year is not None else 0)  # no year: no revenue
+def area_sums(as_of: dt.date) -> list[dict[str, Any]]:
+    """Per (district, park) pair: enterprises, revenue (each one's latest closed fiscal year,
+    as the industry scale: registry_indicators.area_revenue), applications, paid awards. Two
+    queries and the grouped figures, whatever the number of records; both tables are rolled
+    up from them."""
     orgs = (enterprises(as_of).values("district", "park__name")
-            .annotate(n=Count("pk", distinct=True),
-                      revenue=Sum("figures__main_business_revenue", filter=figures)))
+            .annotate(n=Count("pk")))
     apps = (Application.objects.exclude(state__in=NOT_FILED)  # talents and teams: no area
-            .filter(created_at__date__lte=as_of, organisation__isnull=False)
+            .filter(created_at__lt=end_of(as_of), organisation__isnull=False)
             .values("organisation__district", "organisation__park__name")
             .annotate(apps=Count("pk"), paid=Count("pk", filter=Q(state="paid")),
                       amount=Sum("approved_amount", filter=Q(state="paid"))))
     out: list[dict[str, Any]] = [
-        {"district": r["district"], "park": r["park__name"], "n": r["n"],
-         "revenue": r["revenue"]} for r in orgs]
+        {"district": r["district"], "park": r["park__name"], "n": r["n"]} for r in orgs]
+    out += [{"district": district, "park": park, "revenue": revenue}
+            for (district, park), revenue in area_revenue(as_of).items()]
     out += [{"district": r["organisation__district"], "park": r["organisation__park__name"],
              "apps": r["apps"], "paid": r["paid"], "amount": r["amount"]} for r in apps]
     return out
@@ -204,9 +229,9 @@ def roll_up(sums: Iterable[dict[str, Any]], dimension: Dimension) -> list[AreaRo
     return out
 
 
-def area_table(as_of: dt.date, dimension: Dimension, year: int | None) -> list[AreaRow]:
+def area_table(as_of: dt.date, dimension: Dimension) -> list[AreaRow]:
     """One of the two tables on its own (build() computes the sums once for both)."""
-    return roll_up(area_sums(as_of, year), dimension)
+    return roll_up(area_sums(as_of), dimension)
 
 
 def _area_row(name: str, v: dict[str, Any]) -> AreaRow:
@@ -223,12 +248,46 @@ def area_total(rows: Iterable[AreaRow]) -> AreaRow:
                    sum((a.paid_wan for a in listed), Decimal(0)))
 
 
+# The page kept PAGE_SECONDS per process and as-of date: its figures change by imports and
+# decisions, not by the second, and computing them reads the whole registry (seconds at ×100).
+# Any save or delete of any model in this process (signals below) recomputes it at once; a
+# change made by another worker shows within PAGE_SECONDS. The page says when it was computed.
+PAGE_SECONDS = 60.0
+_PAGES: dict[tuple[dt.date, int], tuple[float, Dashboard, dt.datetime]] = {}
+_WRITES = [0]
+
+
+def _written(**_: Any) -> None:
+    _WRITES[0] += 1
+
+
+post_save.connect(_written, dispatch_uid="dashboard-page-save")
+post_delete.connect(_written, dispatch_uid="dashboard-page-delete")
+
+
+def cached_build(as_of: dt.date) -> tuple[Dashboard, dt.datetime]:
+    """build(as_of) and when it was computed, from the page cache described above."""
+    key = (as_of, _WRITES[0])
+    now = time.monotonic()
+    hit = _PAGES.get(key)
+    if hit is not None and now - hit[0] < PAGE_SECONDS:
+        return hit[1], hit[2]
+    if len(_PAGES) > 16:
+        _PAGES.clear()
+    found = build(as_of)
+    computed_at = timezone.localtime()
+    _PAGES[key] = (now, found, computed_at)
+    return found, computed_at
+
+
 def build(as_of: dt.date) -> Dashboard:
     """Everything the page shows, as of a date."""
-    rows = progress_report(as_of, with_sources=False)  # the page links to them instead
-    revenue = revenue_series(as_of)
-    year = revenue[-1].year if revenue else None
-    sums = area_sums(as_of, year)
+    ends = [year_end(y) for y in range(FIRST_YEAR, closed_year(as_of) + 1)]
+    with sharing([as_of, *ends], cached=True):
+        rows = progress_report(as_of, with_sources=False)  # the page links to them instead
+        revenue = revenue_series(as_of)
+        sums = area_sums(as_of)
+    year = closed_year(as_of) if revenue else None
     return Dashboard(
         as_of=as_of, rows=rows, lagging=lagging(rows), groups=grouped(rows),
         counts=status_counts(rows), revenue=revenue, adaptations=adaptation_series(as_of),
@@ -286,7 +345,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not allowed:
         record(request.user, "plan.dashboard.read", allowed=False, reason=reason)
         return render(request, "web/refused.html", {"reason": reason}, status=403)
-    d = build(as_of_param(request))
+    d, computed_at = cached_build(as_of_param(request))
     return render(request, "plan/dashboard.html", {
-        "d": d, "as_of": d.as_of, "charts": chart_data(d),
+        "d": d, "as_of": d.as_of, "charts": chart_data(d), "computed_at": computed_at,
         "district_total": area_total(d.districts), "park_total": area_total(d.parks)})

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
 
 from policyhub import policytext
 from policyhub.plan import schedule
 from policyhub.plan.models import Task
-from policyhub.plan.progress import TargetProgress, grouped, progress_report
+from policyhub.plan.progress import STATUS_LABELS, TargetProgress, grouped, progress_report
 from policyhub.web.excel import Cell, write_table
 from policyhub.web.pdf import render_pdf
 
@@ -31,21 +35,27 @@ def row(p: TargetProgress) -> list[Cell]:
 
 
 def excel(as_of: dt.date) -> bytes:
-    rows = [row(p) for p in progress_report(as_of)]
+    rows = [row(p) for p in progress_report(as_of, with_sources=False)]
     return write_table(HEADERS, rows, f"目标进展{as_of:%Y%m%d}")
 
 
 def summary(rows: list[TargetProgress]) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for p in rows:
-        counts[p.status_label] = counts.get(p.status_label, 0) + 1
-    return sorted(counts.items())
+    """How many targets have each status, in the statuses' own order (已完成 first), every
+    status listed even at 0 so meetings compare like with like."""
+    return [(label, sum(1 for p in rows if p.status == status))
+            for status, label in STATUS_LABELS.items()]
 
 
 def pdf_context(as_of: dt.date) -> dict[str, Any]:
-    rows = progress_report(as_of)
-    tasks = Task.objects.prefetch_related("lead_units", "responsible_units").order_by("order")
+    rows = progress_report(as_of, with_sources=False)  # the report shows values, not lists
+    tasks = list(Task.objects.prefetch_related("lead_units", "responsible_units")
+                 .order_by("order"))
+    for t in tasks:  # the section names the document once; each row its clause number
+        t.short_citation = re.sub(r"^《[^》]*》", "", t.citation)  # type: ignore[attr-defined]
+    today = timezone.localdate()
     return {"title": TITLE, "as_of": as_of, "groups": grouped(rows), "summary": summary(rows),
+            "issuer": str(settings.DOCUMENT_ISSUER),
+            "generated_on": f"{today.year}年{today.month}月{today.day}日",
             "total": len(rows), "tasks": tasks,
             "overdue": schedule.by_unit(schedule.obligations(as_of))}
 

@@ -22,8 +22,12 @@ from policyhub.plan.models import Report, Target, Task
 from policyhub.plan.progress import grouped, progress_of, progress_report
 from policyhub.units.models import Unit
 from policyhub.web.edges import day_param
+from policyhub.web.tables import paginate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+SOURCES_PER_PAGE = 50  # a target's source records, one page at a time
 
 
 def as_of_param(request: HttpRequest) -> dt.date:
@@ -60,8 +64,10 @@ def target_detail(request: HttpRequest, code: str) -> HttpResponse:
         return refused
     target = get_object_or_404(Target.objects.select_related("lead_unit", "task"), code=code)
     as_of = as_of_param(request)
+    progress = progress_of(target, as_of)
     return render(request, "plan/target.html", {
-        "as_of": as_of, "target": target, "p": progress_of(target, as_of),
+        "as_of": as_of, "target": target, "p": progress,
+        "sources": paginate(request, progress.sources, SOURCES_PER_PAGE),
         "reports": target.reports.select_related("unit", "reporter").latest_first()})
 
 

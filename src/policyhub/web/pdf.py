@@ -10,14 +10,24 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 
 CJK_FONT = "Noto Sans CJK SC"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+# Every PDF template, compiled by warm() so a first request finds them in the template cache.
+PDF_TEMPLATES = ("web/pdf/notice.html", "applications/pdf/notice.html",
+                 "applications/pdf/letter.html", "plan/report_pdf.html")
+# Regular and bold, CJK, Latin and digits: the faces the templates use (all Noto Sans CJK SC).
+WARM_HTML = ("<html lang='zh-Hans'><body style='font-family: \"Noto Sans CJK SC\"'>"
+             "<h1>长沙市网络安全产业专项资金公示</h1>"
+             "<p>第 1 页 共 1 页 1,234,567.89 <b>进度正常</b> ABC abc （一）〔2022〕</p>"
+             "<table><tr><th>申报主体</th><td>长沙星盾网络安全有限公司</td></tr></table>"
+             "</body></html>")
 
 
 class ForbiddenResource(ValueError):
@@ -57,6 +67,20 @@ def render_pdf(template_name: str, context: dict[str, Any] | None = None) -> byt
     document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_fetcher())
     pdf: bytes = document.write_pdf()
     return pdf
+
+
+def warm() -> float:
+    """Import WeasyPrint, load the CJK fonts (fontconfig, HarfBuzz faces, the subsetter) and
+    compile the PDF templates, so that the first PDF a worker serves costs what any later one
+    does (2.5–2.7 s cold before, issue 15). Called once at start-up by config/wsgi.py (in
+    gunicorn's master, before the workers fork); returns the seconds it took."""
+    started = time.perf_counter()
+    from weasyprint import HTML
+
+    for name in PDF_TEMPLATES:
+        get_template(name)
+    HTML(string=WARM_HTML, url_fetcher=_fetcher()).write_pdf()
+    return time.perf_counter() - started
 
 
 def cjk_font_installed() -> bool:

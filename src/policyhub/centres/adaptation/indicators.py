@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
+
+from django.db.models import QuerySet
 
 from policyhub.centres.adaptation.models import SOFTWARE, Adaptation, DemoNetwork
 from policyhub.centres.common import source
@@ -24,11 +27,21 @@ def software_packages(day: dt.date) -> Measure:
     """计划/二/(三)/2#5: 配套应用软件500种 — distinct software products (vendor + product,
     whatever the version or platform) with at least one passing adaptation by `day`."""
     passed = Adaptation.objects.passed().filter(tested_on__lte=day, category__in=SOFTWARE)
-    first: dict[tuple[str, str], Adaptation] = {}
+    # Counted from (vendor, product) pairs; the model rows are read only when the sources are
+    # listed (the dashboard does not list them: 0.67 s of its time at ×100 before).
+    count = len({(v.strip(), p.strip()) for v, p in passed.values_list("vendor", "product")})
+    return Measure(Decimal(count), listed(_first_of_each(passed), source),
+                   note="按厂商+产品名称去重，不区分版本与平台")
+
+
+def _first_of_each(passed: QuerySet[Adaptation]) -> Iterator[Adaptation]:
+    """The first passing test of each (vendor, product), in test order."""
+    seen: set[tuple[str, str]] = set()
     for a in passed.order_by("tested_on", "id"):
-        first.setdefault((a.vendor.strip(), a.product.strip()), a)
-    return Measure(Decimal(len(first)), listed(first.values(), source),
-                 note="按厂商+产品名称去重，不区分版本与平台")
+        key = (a.vendor.strip(), a.product.strip())
+        if key not in seen:
+            seen.add(key)
+            yield a
 
 
 @indicator("adaptation.demo_machines", label="联网演示整机", unit="台")
