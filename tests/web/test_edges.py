@@ -11,6 +11,7 @@ from django.test import Client
 
 from policyhub.applications import workflow
 from policyhub.applications.models import Application
+from policyhub.applications.permissions import NOT_YOURS
 from policyhub.audit.models import AuditEntry
 from policyhub.registry.models import RegistryEvent
 from policyhub.web.edges import NUL_MESSAGE
@@ -116,5 +117,5 @@ def test_a_refused_move_does_not_name_the_state_of_an_unseen_application(
                                           content_type="application/json")
         assert response.status_code == 403
         assert label not in response.json()["detail"]
-        assert "仅限负责该申报、可以查看它的用户办理" in response.json()["detail"]
+        assert response.json()["detail"] == NOT_YOURS  # the same words whatever the state
     assert RegistryEvent.objects.count() == 1
