@@ -25,6 +25,7 @@ def run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
 
 def production(**env: str) -> dict[str, str]:
     return {"POLICYHUB_ALLOWED_HOSTS": HOST, "POLICYHUB_SECRET_KEY": secrets.token_urlsafe(50),
+            "POLICYHUB_AUDIT_KEY": secrets.token_urlsafe(32),
             **env}
 
 

@@ -36,9 +36,11 @@ def assert_quoted(data: bytes) -> None:
 
 def test_the_notice_excel_quotes_an_organisation_name(
         login: Login, people: Personas, today: object) -> None:
-    in_notice(people)
+    app = in_notice(people)
     Organisation.objects.filter(pk=people.org.pk).update(name=EVIL)
-    response = login("outsider").get(reverse("applications:notice_xlsx"))
+    assert app.notice_batch is not None  # the batch final review put it in
+    response = login("outsider").get(reverse("applications:notice_xlsx",
+                                             args=[app.notice_batch.pk]))
     assert response.status_code == 200
     assert_quoted(response.content)
 
