@@ -19,9 +19,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
 
-from policyhub import policytext
+from policyhub import clock, policytext
 from policyhub.applications import competition, config, funds, workflow
 from policyhub.applications.entitlement import Entitlement, entitlement, snapshot
 from policyhub.applications.errors import Refused
@@ -62,8 +61,9 @@ def _uid(actor: User) -> int:
 
 
 def today() -> dt.date:
-    """The decision day (tests freeze it by patching this function)."""
-    return timezone.localdate()
+    """The decision day: the application's today (policyhub.clock; tests freeze it by
+    patching this function)."""
+    return clock.today()
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from policyhub.config.env import database, envbool, envchoice, envint, envlist, envstr
+from policyhub.config.env import database, envbool, envchoice, envdate, envint, envlist, envstr
 
 CONFIG_DIR = Path(__file__).resolve().parent
 _CHECKOUT = CONFIG_DIR.parents[2]  # src/policyhub/config -> the repository root
@@ -99,6 +99,9 @@ LOCALE_PATHS = [CONFIG_DIR.parent / "locale"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 TIME_ZONE = "Asia/Shanghai"
+# The demo clock (policyhub.clock): a fixed "today" for the whole application, or None for
+# the real day in Beijing time. `make run` sets it inside the fund's budget years.
+DEMO_TODAY = envdate("POLICYHUB_TODAY")
 USE_TZ = True
 
 # Evidence files (佐证材料). Never served as public media: a view checks permissions first.

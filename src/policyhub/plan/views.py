@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from policyhub import clock
 from policyhub.audit.services import record
 from policyhub.plan import exports, permissions, schedule, services
 from policyhub.plan.forms import ReportForm
@@ -30,7 +31,7 @@ def as_of_param(request: HttpRequest) -> dt.date:
     try:
         return dt.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
-        return dt.date.today()
+        return clock.today()
 
 
 def _refused(request: HttpRequest, reason: str, what: str) -> HttpResponse:

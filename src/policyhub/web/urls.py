@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from policyhub.web.views import evaluate, policy
+from policyhub.web.views import centres, evaluate, policy, todo
 
 app_name = "web"
 
@@ -11,4 +11,6 @@ urlpatterns: list[URLPattern] = [
     path("policy/rules/", policy.rule_list, name="rules"),
     path("policy/rules/<str:rule_id>/", policy.rule_detail, name="rule"),
     path("evaluate/", evaluate.evaluate_page, name="evaluate"),
+    path("todo/", todo.todo_page, name="todo"),
+    path("centres/", centres.index, name="centres"),
 ]

@@ -8,8 +8,9 @@ from typing import Any
 from django import template
 from django.http import HttpRequest
 
+from policyhub import clock
 from policyhub.accounts.roles import assignments
-from policyhub.web import display, nav
+from policyhub.web import access, display, nav
 
 register = template.Library()
 
@@ -33,12 +34,25 @@ def cite(clause_id: str) -> str:
 def web_nav(context: template.Context) -> dict[str, Any]:
     request: HttpRequest | None = context.get("request")
     path = request.path if request is not None else ""
-    items = [
-        (link.label, url, nav.is_active(url, path))
-        for link in nav.NAVIGATION
-        for url in [link.url()]
-    ]
+    user = request.user if request is not None else None
+    links = nav.navigation(user) if user is not None else list(nav.NAVIGATION)
+    items = [(link.label, url, nav.is_active(url, path)) for link in links
+             for url in [link.url()] if url is not None]
     return {"items": items}
+
+
+@register.simple_tag
+def demo_day() -> str:
+    """The fixed demo day (POLICYHUB_TODAY) as YYYY-MM-DD, or "" when the real day is used."""
+    day = clock.fixed_day()
+    return day.isoformat() if day is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def may_apply(context: template.Context) -> bool:
+    """Whether the signed-in user may start an application (新建申报 shown only then)."""
+    request: HttpRequest | None = context.get("request")
+    return request is not None and access.may_apply(request.user)
 
 
 @register.inclusion_tag("web/includes/role_badges.html", takes_context=True)
