@@ -12,7 +12,7 @@ from django.urls import reverse
 from policyhub.web import examples
 
 CONTRACT_EXAMPLES = Path(__file__).resolve().parents[1] / "contract" / "examples"
-URL = "/evaluate/"
+URL = "/evaluate/json/"
 
 
 @pytest.fixture

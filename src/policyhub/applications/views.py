@@ -41,6 +41,7 @@ from policyhub.registry.models import Organisation, Person, Team
 from policyhub.registry.permissions import visible_organisations
 from policyhub.units.models import Unit
 from policyhub.web import decision
+from policyhub.web.labels import matter_label
 from policyhub.web.refusals import refused as web_refused
 from policyhub.web.tables import paginate
 
@@ -386,11 +387,13 @@ def candidates(applicant: Applicant) -> list[tuple[str, str]]:
         word = "上限" if award["ceiling"] else "核定"
         basis = _events_text(request["events"], list(award.get("events", [])))
         out.append((f"{award['rule']}|{award['matter']}",
-                    f"{notices.rule_label(award['rule'])}（{award['clause']}）· 事项 "
-                    f"{award['matter']} · {word}{award['amount']}元 · 依据：{basis}"))
+                    f"{notices.rule_label(award['rule'])}（{award['clause']}）· "
+                    f"{matter_label(award['matter'], request['events'])} · "
+                    f"{word}{award['amount']}元 · 依据：{basis}"))
     for item in result["discretionary"]:
         out.append((f"{item['rule']}|{item['matter']}",
-                    f"{notices.rule_label(item['rule'])}（一事一议）· 事项 {item['matter']}"))
+                    f"{notices.rule_label(item['rule'])}（一事一议）· "
+                    f"{matter_label(item['matter'], request['events'])}"))
     return out
 
 
@@ -443,6 +446,8 @@ def new(request: HttpRequest) -> HttpResponse:
         data = request.POST.copy()
         data["applicant"] = facts.applicant_id(chosen)
     form = ApplyForm(data, applicants, chosen)
+    if data is None and request.GET.get("award"):  # 申报此项 from 政策试算
+        form.initial["award"] = request.GET["award"]
     context: dict[str, Any] = {"form": form, "chosen": chosen,
                                "chosen_id": facts.applicant_id(chosen),
                                "org": chosen if isinstance(chosen, Organisation)

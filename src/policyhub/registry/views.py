@@ -101,7 +101,8 @@ def _as_of(request: HttpRequest) -> dt.date:
 def engine_decision(org: Organisation, as_of: dt.date) -> dict[str, Any]:
     """The result panel's context: the decision on the registry's facts, or its problems."""
     try:
-        return {"decision": decision.view(evaluate(facts.request_for(org, as_of=as_of)))}
+        request = facts.request_for(org, as_of=as_of)
+        return {"decision": decision.view(evaluate(request), request["events"])}
     except InputError as exc:
         return {"problems": exc.problems}
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from policyhub import clock
 from policyhub.accounts.roles import assignments
-from policyhub.web import access, display, nav
+from policyhub.web import access, display, labels, nav
 
 register = template.Library()
 
@@ -18,6 +18,52 @@ register = template.Library()
 @register.filter
 def money(value: object) -> str:
     return display.money(value)
+
+
+@register.filter
+def matter_label(value: object) -> str:
+    """An engine matter ("event-7", "revenue-2020") as a person names it (web.labels)."""
+    return labels.matter_label(str(value or ""))
+
+
+@register.filter
+def readable(value: object) -> str:
+    """An engine or workflow text without option names and rule ids (web.labels)."""
+    return labels.readable(str(value or ""))
+
+
+# Moves that cannot be undone ask first (issue 14); the page colours them as dangerous.
+CONFIRMATIONS = {
+    "withdraw": "撤回后这项申报即告终止，不能恢复。确定撤回吗？",
+    "refuse": "不予支持后这项申报即告终止，并通知申报主体。确定不予支持吗？",
+    "pay": "拨付将记入专项资金台账，不能撤销。确定拨付吗？",
+    "confirm": "确认后这项免申即享建议直接进入审核。确定确认吗？",
+}
+
+
+@register.filter
+def confirm_text(move: object) -> str:
+    """The question an irreversible move asks before it is sent, or "" for the others."""
+    return CONFIRMATIONS.get(str(move), "")
+
+
+@register.filter
+def money_input(value: object) -> str:
+    """A money field's value with thousands separators ("1200000" → "1,200,000"); what
+    cannot be read as a number is given back as typed."""
+    text = str(value or "")
+    try:
+        number = Decimal(text.replace(",", ""))
+    except ArithmeticError:
+        return text
+    return f"{number:,f}" if text else ""
+
+
+@register.filter
+def lookup(mapping: object, key: object) -> object:
+    """mapping[key], or "" when it is not there (a template cannot index a dict by a
+    variable)."""
+    return mapping.get(key, "") if isinstance(mapping, dict) else ""
 
 
 @register.filter

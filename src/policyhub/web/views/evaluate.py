@@ -39,7 +39,9 @@ def run(text: str) -> dict[str, Any]:
     """The template context for one request text: a decision or the problems per field."""
     try:
         raw = loads(text)
-        return {"decision": decision.view(evaluate(raw, today=clock.today()))}
+        events = raw.get("events") if isinstance(raw, dict) else None
+        return {"decision": decision.view(evaluate(raw, today=clock.today()),
+                                          events if isinstance(events, list) else None)}
     except InputError as exc:
         return {"problems": exc.problems}
     except (ValueError, RecursionError) as exc:  # not JSON at all
