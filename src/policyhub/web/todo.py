@@ -53,10 +53,18 @@ def queues(user: AnyUser, today: dt.date) -> list[Queue]:
     held = assignments(user)
     roles = {a.role for a in held}
     if Role.APPLICANT in roles:
+        # Its own applications only: notices are public, the queue is not.
+        orgs = [a.organisation_id for a in held if a.role == Role.APPLICANT]
+        own = (Q(organisation_id__in=orgs) | Q(person__organisation_id__in=orgs)
+               | Q(team__leader__organisation_id__in=orgs))
+
+        def mine(**where: Any) -> QuerySet[Application]:
+            return _apps(user, **where).filter(own)
+
         out.append(_queue("退回补正，待修改后重新提交",
                           "园区或部门退回的申报，请按退回原因补正后重新提交。",
-                          _apps(user, state="returned"), "returned"))
-        out.append(_queue("草稿，待提交", "已创建但尚未提交的申报。", _apps(user, state="draft"),
+                          mine(state="returned"), "returned"))
+        out.append(_queue("草稿，待提交", "已创建但尚未提交的申报。", mine(state="draft"),
                           "draft"))
         proposals = (permissions.visible_proposals(user)
                      .filter(status=Proposal.Status.OPEN)
@@ -65,9 +73,9 @@ def queues(user: AnyUser, today: dt.date) -> list[Queue]:
                          "系统根据登记信息主动发现的扶持，确认后直接进入审核。",
                          proposals=list(proposals[:SHOWN]), count=proposals.count()))
         out.append(_queue("公示中", "公示期内的申报；公示期满无异议后批准。",
-                          _apps(user, state="notice"), "notice"))
+                          mine(state="notice"), "notice"))
         out.append(_queue("已批准，待拨付（可下载核定通知书）", "批准后由市财政局拨付。",
-                          _apps(user, state="approved"), "approved"))
+                          mine(state="approved"), "approved"))
     if Role.PARK_OFFICER in roles:
         parks = [a.unit_id for a in held if a.role == Role.PARK_OFFICER]
         out.append(_queue("待受理：本园区已提交的申报", "核对材料后受理，或写明原因退回补正。",

@@ -93,9 +93,25 @@ def _apply_keys(request: HttpRequest, org: Organisation | None) -> set[str]:
     """rule|matter of what `org` could apply for on its registry facts, when the user may."""
     if org is None or not app_permissions.can_apply(request.user, org)[0]:
         return set()
+    from policyhub.applications.models import Application
     from policyhub.applications.views import candidates
 
-    return {key for key, _label in candidates(org)}
+    # Not what it already applied for and is still being handled or was paid.
+    taken = {f"{rule}|{matter}" for rule, matter in Application.objects.filter(
+        organisation=org).exclude(state__in=("withdrawn", "refused"))
+        .values_list("rule", "matter")}
+    return {key for key, _label in candidates(org)} - taken
+
+
+def _help_once(rows: list[Row]) -> list[Row]:
+    """The clause's words under the first row of each type only (five revenue years, one
+    quotation)."""
+    seen: set[str] = set()
+    for row in rows:
+        if row.kind in seen:
+            row.help = ""
+        seen.add(row.kind)
+    return rows
 
 
 @login_required
@@ -112,7 +128,7 @@ def trial_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "org": org, "applicant": _applicant(posted, org), "kinds": KINDS, "flags": FLAGS,
         "on_file": [(e, event_label(e.to_engine()), e.pk in chosen_ids) for e in on_file],
-        "rows": rows, "types": [(k, trial.type_label(k)) for k in trial.EVENT_TYPES],
+        "rows": _help_once(rows), "types": [(k, trial.type_label(k)) for k in trial.EVENT_TYPES],
         "options": options, "as_of": as_of, "option_choices": OPTION_READINGS,
         "organisations": (visible_organisations(request.user).order_by("name")[:300]
                           if not organisation_ids(request.user) else []),
