@@ -6,6 +6,7 @@ build/screenshots/journeys/. Every page is checked to be no wider than a 390 px 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -159,4 +160,27 @@ def test_an_enterprise_tries_the_policies_in_a_form_and_applies_from_a_result_ro
     shoot(page, "applicant-apply-from-trial")
     page.click("text=创建申报草稿")
     page.wait_for_selector("#app-state[data-state=draft]")
-    assert Application.objects.filter(state="draft", organisation__name=org_name).exists()
+    app = Application.objects.get(state="draft", organisation__name=org_name)
+
+    # 申报材料: what the clause asks for is listed; a PDF is attached and downloadable.
+    section = page.locator("#materials")
+    assert "○ 营业执照或登记证书复印件" in section.inner_text()
+    page.set_input_files("#materials input[type=file]", files=[{
+        "name": "营业执照.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7 test"}])
+    page.click("#materials button[type=submit]")
+    page.wait_for_selector("#materials table.materials a")
+    assert "✔ 营业执照或登记证书复印件" in page.inner_text("#materials")
+    assert app.materials.get().sha256 == hashlib.sha256(b"%PDF-1.7 test").hexdigest()
+    with page.expect_download() as got:
+        page.click("#materials table.materials a")
+    assert got.value.suggested_filename == "营业执照.pdf"
+    shoot(page, "applicant-materials")
+
+    # Withdrawing asks first; dismissing the question changes nothing.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.locator("form[data-transition=withdraw] button").click()
+    page.wait_for_timeout(500)
+    assert Application.objects.get(pk=app.pk).state == "draft"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("form[data-transition=withdraw] button").click()
+    page.wait_for_selector("#app-state[data-state=withdrawn]")

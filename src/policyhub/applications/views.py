@@ -159,7 +159,7 @@ def history(app: Application) -> list[HistoryRow]:
     return [HistoryRow(r.at, move_label(r.name, r.source),
                        workflow.state(r.source).zh if r.source else "",
                        workflow.state(r.target).zh,
-                       r.actor.get_username() if r.actor else "系统",
+                       (r.actor.get_full_name() or r.actor.get_username()) if r.actor else "系统",
                        workflow.ROLE_LABELS.get(r.role, r.role), r.reason, r.amount)
             for r in app.history.select_related("actor")]
 

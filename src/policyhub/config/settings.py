@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "policyhub.audit",
     "policyhub.ledger",
     "policyhub.applications",
+    "policyhub.materials",
     "policyhub.centres",
     "policyhub.centres.adaptation",
     "policyhub.centres.testing",
@@ -106,6 +107,9 @@ USE_TZ = True
 
 # Evidence files (佐证材料). Never served as public media: a view checks permissions first.
 MEDIA_ROOT = Path(envstr("POLICYHUB_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+
+# 申报材料 (policyhub.materials): the largest file accepted, stored under MEDIA_ROOT.
+MATERIAL_MAX_BYTES = envint("POLICYHUB_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, minimum=1024)
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
