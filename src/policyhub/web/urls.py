@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from policyhub.web.views import centres, evaluate, policy, todo, trial
+from policyhub.web.views import centres, evaluate, policy, screening, todo, trial
 
 app_name = "web"
 
@@ -14,4 +14,8 @@ urlpatterns: list[URLPattern] = [
     path("evaluate/json/", evaluate.evaluate_page, name="evaluate_json"),
     path("todo/", todo.todo_page, name="todo"),
     path("centres/", centres.index, name="centres"),
+    path("todo/screening/", screening.screening_page, name="screening"),
+    path("todo/screening/start/", screening.screening_start, name="screening_start"),
+    path("todo/screening/<int:pk>/", screening.screening_job, name="screening_job"),
+    path("todo/reminders/", screening.reminders, name="reminders"),
 ]

@@ -49,7 +49,8 @@ def todo_page(request: HttpRequest) -> HttpResponse:
     if not held:
         return refused(request, "您的账号尚未分配角色，没有待办事项。请联系系统管理员。")
     today = clock.today()
-    context: dict[str, Any] = {"queues": todo.queues(request.user, today), "today": today}
+    context: dict[str, Any] = {"queues": todo.queues(request.user, today), "today": today,
+                               "bureau": any(a.role == Role.BUREAU_OFFICER for a in held)}
     if {a.role for a in held} & CITY_WIDE:
         form = SearchForm(request.GET or None)
         context["form"] = form
