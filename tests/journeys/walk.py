@@ -76,6 +76,13 @@ class _Page(HTMLParser):
             self.text.append(data)
 
 
+def visible_text(html: str) -> str:
+    """The text a person reads on a page: no tags, scripts, styles or attribute values."""
+    page = _Page()
+    page.feed(html)
+    return " ".join(page.text)
+
+
 @dataclass
 class Visit:
     url: str

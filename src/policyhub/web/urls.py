@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from policyhub.web.views import centres, evaluate, policy, screening, todo, trial
+from policyhub.web.views import audit, centres, evaluate, policy, screening, todo, trial
 
 app_name = "web"
 
@@ -18,4 +18,5 @@ urlpatterns: list[URLPattern] = [
     path("todo/screening/start/", screening.screening_start, name="screening_start"),
     path("todo/screening/<int:pk>/", screening.screening_job, name="screening_job"),
     path("todo/reminders/", screening.reminders, name="reminders"),
+    path("audit/", audit.audit_page, name="audit"),
 ]
