@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from policyhub.applications.models import Application
+from policyhub.applications.models import Application, Proposal
 from policyhub.audit.services import verify
 from policyhub.web.demo import PASSWORD
 from tests.browser.conftest import SCREENSHOTS
@@ -184,3 +184,61 @@ def test_an_enterprise_tries_the_policies_in_a_form_and_applies_from_a_result_ro
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator("form[data-transition=withdraw] button").click()
     page.wait_for_selector("#app-state[data-state=withdrawn]")
+
+
+def test_the_bureau_screens_from_the_web_and_the_auditor_verifies_the_trail(
+        page: Any, live_server: Any, demo: None) -> None:
+    base = live_server.url
+    page.on("dialog", lambda dialog: dialog.accept())
+    sign_in(page, base, "bureau_officer")
+    page.click("nav.site-nav >> text=待办")
+    page.click("text=免申即享筛查")
+    page.click("text=开始筛查")
+    page.wait_for_selector("#progress[data-state=done]", timeout=120_000)  # background run
+    first = page.inner_text("#progress")
+    assert "新生成建议" in first
+    shoot(page, "bureau-screening")
+    proposals = Proposal.objects.count()
+    page.goto(f"{base}/todo/screening/")
+    page.click("text=开始筛查")
+    page.wait_for_selector("#progress[data-state=done]", timeout=120_000)
+    assert "新生成建议 0 条" in page.inner_text("#progress")
+    assert Proposal.objects.count() == proposals  # a rerun never duplicates
+
+    sign_in(page, base, "auditor")
+    labels = nav_labels(page)
+    assert "审计追踪" in labels and "新建申报" not in page.inner_text("body")
+    page.click("nav.site-nav >> text=审计追踪")
+    page.select_option("select[name=action]", "applications.screening.start")
+    page.click("form.filter-form button[type=submit]")
+    assert page.locator("table.audit tbody tr").count() == 2
+    page.click("text=校验审计链")
+    page.wait_for_selector("#verification[data-ok='1']")
+    shoot(page, "auditor-audit-trail")
+    page.goto(f"{base}/applications/")
+    page.locator("table.applications a").first.click()
+    assert page.locator("form.transition-form").count() == 0  # read-only: no move buttons
+
+
+PAGES_BY_ROLE = {
+    "admin": ["/", "/todo/", "/dashboard/", "/plan/", "/ledger/", "/registry/", "/applications/",
+              "/applications/proposals/", "/applications/notice/", "/centres/",
+              "/centres/adaptation/demo-network/", "/centres/events/prizes/",
+              "/policy/rules/", "/audit/", "/evaluate/"],
+}
+
+
+def test_every_main_page_fits_a_phone(page: Any, live_server: Any, demo: None) -> None:
+    """At 390 px no page is wider than the screen; wide tables scroll inside their box."""
+    base = live_server.url
+    sign_in(page, base, "admin")
+    page.set_viewport_size({"width": 390, "height": 800})
+    too_wide = []
+    for path in PAGES_BY_ROLE["admin"]:
+        page.goto(base + path)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        if wide > 390:
+            too_wide.append((path, wide))
+    assert too_wide == []
+    page.goto(f"{base}/dashboard/")
+    shoot(page, "leader-dashboard")

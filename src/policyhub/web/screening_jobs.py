@@ -6,13 +6,16 @@ proposal (the step skips what was applied for or proposed before)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
+import time
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import close_old_connections
+from django.db import OperationalError, close_old_connections
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -25,6 +28,8 @@ from policyhub.web.labels import rule_label
 from policyhub.web.models import ScreeningJob
 
 PROGRESS_EVERY = 10  # applicants between two progress writes
+RETRIES = 100
+T = TypeVar("T")
 
 
 def running() -> ScreeningJob | None:
@@ -59,25 +64,39 @@ def run(pk: int) -> None:
     try:
         for applicant in screening._applicants():
             try:
-                new, old = screening._screen_one(applicant, job.as_of, job.run)
-            except InputError as exc:  # one applicant's bad facts must not stop the run
+                new, old = _retrying(functools.partial(
+                    screening._screen_one, applicant, job.as_of, job.run))
+            except InputError:  # one applicant's bad facts must not stop the run
                 job.problems = [*job.problems, f"{getattr(applicant, 'name', '')}：登记数据有误"]
                 new, old = 0, 0
-                del exc
             job.done += 1
             job.created += new
             job.known += old
             if job.done % PROGRESS_EVERY == 0:
-                job.save(update_fields=["done", "created", "known", "problems"])
+                _retrying(lambda: job.save(update_fields=["done", "created", "known",
+                                                          "problems"]))
         job.state = ScreeningJob.State.DONE
     except Exception:
         job.state = ScreeningJob.State.FAILED
         raise
     finally:
         job.finished_at = timezone.now()
-        job.save()
+        _retrying(job.save)
         record(None, "applications.screening", None, run=job.run, as_of=job.as_of,
                created=job.created, already_known=job.known, state=job.state)
+
+
+def _retrying(step: Callable[[], T]) -> T:
+    """`step`, tried again while SQLite says the database is busy (a page reading the
+    progress at that moment); each step is its own transaction, so a retry repeats nothing."""
+    for attempt in range(RETRIES):
+        try:
+            return step()
+        except OperationalError:
+            if attempt == RETRIES - 1:
+                raise
+            time.sleep(0.05)
+    raise AssertionError("unreachable")
 
 
 def by_clause(job: ScreeningJob) -> list[dict[str, Any]]:

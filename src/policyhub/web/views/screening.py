@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -64,11 +65,19 @@ def screening_start(request: HttpRequest) -> HttpResponse:
 def screening_job(request: HttpRequest, pk: int) -> HttpResponse:
     if (no := _guard(request, "applications.screening.view")) is not None:
         return no
-    job = get_object_or_404(ScreeningJob, pk=pk)
-    context: dict[str, Any] = {"job": job, "clauses": screening_jobs.by_clause(job)}
-    template = ("web/screening/_progress.html" if request.headers.get("HX-Request") == "true"
-                else "web/screening/job.html")
-    return render(request, template, context)
+    polled = request.headers.get("HX-Request") == "true"
+    try:
+        job = get_object_or_404(ScreeningJob, pk=pk)
+        context: dict[str, Any] = {
+            "job": job,
+            "clauses": screening_jobs.by_clause(job) if job.state != "running" else []}
+        return render(request, "web/screening/_progress.html" if polled
+                      else "web/screening/job.html", context)
+    except OperationalError:
+        if not polled:
+            raise
+        # SQLite busy with the run's own write: keep what is shown, ask again next second.
+        return HttpResponse(status=204)
 
 
 @login_required
