@@ -1,7 +1,9 @@
 """An engine decision (`policyhub.evaluate/1` response) shaped for display.
 
 The engine's dict stays the single source of amounts and wording; this only adds what a
-reader needs beside it: the rule's Chinese label and the clause to link to.
+reader needs beside it: the rule's Chinese label, the clause to link to, and Chinese names for
+the reason codes, matters and options (rules.yaml, web.labels), so no internal code reaches the
+page.
 """
 
 from __future__ import annotations
@@ -54,7 +56,8 @@ class DiscretionRow:
 class RefusalRow:
     event_index: int
     rule: RuleRef
-    reason_code: str  # kept for code; pages show `reason`, the engine's Chinese wording
+    reason_code: str  # kept for code; pages show reason_name and reason, never the code
+    reason_name: str  # the code's short Chinese name (rules.yaml reason_names)
     reason: str
     event: str = ""  # the event as a person names it
 
@@ -119,6 +122,7 @@ def _refusal(raw: dict[str, Any], events: Events = None) -> RefusalRow:
         index,
         rule_ref(str(raw["rule"])),
         str(raw["reason_code"]),
+        meta.reason_name(str(raw["reason_code"])),
         readable(str(raw["reason"])),
         matter_label(f"event-{index}", events),
     )
@@ -132,7 +136,7 @@ def view(decision: dict[str, Any], events: Events = None) -> DecisionView:
         applicant_name=str(applicant.get("name") or ""),
         as_of=str(decision.get("as_of", "")),
         options=options,
-        option_readings=[r for k, v in options.items() if (r := option_reading(k, v))],
+        option_readings=[option_reading(k, v) for k, v in options.items()],
         awards=[_award(a, events) for a in decision.get("awards", [])],
         discretionary=[_discretion(d, events) for d in decision.get("discretionary", [])],
         ineligible=[_refusal(r, events) for r in decision.get("ineligible", [])],

@@ -11,6 +11,7 @@ from typing import Any
 from policyhub.engine import meta
 from policyhub.registry.models import EVENT_TYPE_LABELS
 
+# The trial form's choices; the decision names them with the engine's own words (meta).
 OPTION_READINGS = {
     ("dedup_scope", "matter"): "就高不就低按事项",
     ("dedup_scope", "applicant"): "就高不就低按申请主体",
@@ -51,11 +52,16 @@ def matter_label(matter: str, events: Sequence[dict[str, Any]] | None = None) ->
     for event in events or ():
         if event.get("matter") == matter:
             return f"{event_label(event)} · 事项编号{matter}"
+    fixed = meta.wording().get("matter_names", {})
+    if matter in fixed:  # the engine's own matters (leading-firm, talent, settlement)
+        return str(fixed[matter])
     return f"事项编号{matter}"
 
 
 def option_reading(name: str, value: str) -> str:
-    return OPTION_READINGS.get((name, value), "")
+    """An option as the engine's wording names it: "就高不就低的比较单位：以同一事项为单位"."""
+    label, reading = meta.option_name(name, value)
+    return f"{label}：{reading}"
 
 
 def rule_label(rule_id: str) -> str:
