@@ -229,12 +229,17 @@ def _move_refused(request: HttpRequest, app: Application, exc: Refused) -> HttpR
     return render(request, "applications/detail.html", context, status=_status(exc))
 
 
+REASON_MAX = 2_000  # characters of a move's reason (issue 14: reasons ≤ 2,000)
+
+
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
     app = get_object_or_404(Application, pk=pk)
     name = request.POST.get("transition", "")
     try:
+        if len(request.POST.get("reason", "")) > REASON_MAX:
+            raise Refused(f"理由/意见最多{REASON_MAX:,}个字符，请精简后再提交")
         moved = services.transition(app, name, request.user,
                                     reason=request.POST.get("reason") or None,
                                     amount=_amount(request.POST.get("amount", "")))
