@@ -35,3 +35,17 @@ def test_the_page_says_proposed_amount_until_approval(
     page = login("park_officer").get(reverse("applications:detail", args=[app.pk])).text
     assert "拟核定金额（元）" in page and "批准金额（元）" not in page.split("流转记录")[0]
     assert 'maxlength="2000"' in page
+
+
+def test_a_refused_move_from_a_stale_tab_reloads_the_current_state(
+        login: Login, people: Personas, today: Any) -> None:
+    app = move(draft(people), "submit", people.applicant)
+    move(app, "accept", people.park_officer)  # done in another tab meanwhile
+    client = login("park_officer")
+    response = client.post(reverse("applications:transition", args=[app.pk]),
+                           {"transition": "accept", "seen_state": "submitted"},
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == reverse("applications:detail", args=[app.pk])
+    page = client.get(response["HX-Redirect"]).text
+    assert "该申报已由他人办理，当前状态为“已受理”" in page

@@ -245,6 +245,14 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
                                     amount=_amount(request.POST.get("amount", "")))
     except Refused as exc:
         app.refresh_from_db()
+        seen = request.POST.get("seen_state")
+        if seen and seen != app.state and _is_htmx(request):
+            # A stale tab: someone moved it meanwhile. Show the current state, not a riddle.
+            messages.warning(request, f"该申报已由他人办理，当前状态为“{app.state_label}”，"
+                                      f"页面已更新：{exc.reason}")
+            response = HttpResponse(status=200)
+            response["HX-Redirect"] = reverse("applications:detail", args=[app.pk])
+            return response
         return _move_refused(request, app, exc)
     return _moved(request, moved, workflow.MOVE_LABELS.get(name, name))
 
