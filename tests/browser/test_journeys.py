@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from policyhub.accounts.models import Role, RoleAssignment
 from policyhub.applications.models import Application, Proposal
 from policyhub.audit.services import verify
 from policyhub.web.demo import PASSWORD
@@ -242,3 +243,65 @@ def test_every_main_page_fits_a_phone(page: Any, live_server: Any, demo: None) -
     assert too_wide == []
     page.goto(f"{base}/dashboard/")
     shoot(page, "leader-dashboard")
+
+
+def test_park_and_department_work_their_queues(page: Any, live_server: Any, demo: None) -> None:
+    base = live_server.url
+    page.on("dialog", lambda dialog: dialog.accept())
+    sign_in(page, base, "applicant")
+    page.goto(f"{base}/evaluate/")
+    page.click("button[value=evaluate]")
+    page.locator("a.apply-this").first.click()
+    page.click("text=创建申报草稿")
+    page.wait_for_selector("#app-state[data-state=draft]")
+    pk = int(page.url.rstrip("/").rsplit("/", 1)[1])
+    page.set_input_files("#materials input[type=file]", files=[{
+        "name": "申报书.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7 form"}])
+    page.click("#materials button[type=submit]")
+    page.locator("form[data-transition=submit] button").click()
+    page.wait_for_selector("#app-state[data-state=submitted]")
+
+    # The park committee finds it in 待办 and returns it with a reason.
+    sign_in(page, base, "park_officer")
+    page.click("nav.site-nav >> text=待办")
+    queue = page.locator("section.queue", has_text="待受理")
+    queue.locator(f"a[href='/applications/{pk}/']").click()
+    form = page.locator("form[data-transition=return]")
+    form.locator("textarea[name=reason]").fill("请补充加盖公章的申报书")
+    form.locator("button").click()
+    page.wait_for_selector("#app-state[data-state=returned]")
+    shoot(page, "park-officer-returned")
+
+    # The applicant sees it among its returned applications and submits it again.
+    sign_in(page, base, "applicant")
+    page.click("nav.site-nav >> text=待办")
+    returned = page.locator("section.queue", has_text="退回补正")
+    returned.locator(f"a[href='/applications/{pk}/']").click()
+    assert "请补充加盖公章的申报书" in page.inner_text("table.history")
+    page.locator("form[data-transition=submit] button").click()
+    page.wait_for_selector("#app-state[data-state=submitted]")
+
+    sign_in(page, base, "park_officer")
+    page.goto(f"{base}/applications/{pk}/")
+    page.locator("form[data-transition=accept] button").click()
+    page.wait_for_selector("#app-state[data-state=accepted]")
+
+    # The department that reviews the clause finds it in 待办, with the engine's decision
+    # and the materials, and sets the amount within the ceiling.
+    app = Application.objects.get(pk=pk)
+    reviewer = RoleAssignment.objects.filter(role=Role.DEPARTMENT_REVIEWER,
+                                             unit=app.department).first()
+    assert reviewer is not None
+    sign_in(page, base, reviewer.user.username)
+    page.click("nav.site-nav >> text=待办")
+    page.locator("section.queue", has_text="待审核").locator(
+        f"a[href='/applications/{pk}/']").click()
+    assert "政策引擎核定说明" in page.inner_text("main")
+    assert "申报书.pdf" in page.inner_text("#materials")
+    form = page.locator("form[data-transition=review]")
+    if form.locator("input[name=amount]").count():
+        form.locator("input[name=amount]").fill(str(app.entitled_amount))
+    form.locator("textarea[name=reason]").fill("材料齐全，同意")
+    form.locator("button").click()
+    page.wait_for_selector("#app-state[data-state=reviewed]")
+    shoot(page, "department-reviewed")

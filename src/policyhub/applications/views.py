@@ -160,7 +160,8 @@ def history(app: Application) -> list[HistoryRow]:
                        workflow.state(r.source).zh if r.source else "",
                        workflow.state(r.target).zh,
                        (r.actor.get_full_name() or r.actor.get_username()) if r.actor else "系统",
-                       workflow.ROLE_LABELS.get(r.role, r.role), r.reason, r.amount)
+                       # "园区管委会 park committee": the Chinese page shows the Chinese name
+                       workflow.ROLE_LABELS.get(r.role, "").split(" ")[0], r.reason, r.amount)
             for r in app.history.select_related("actor")]
 
 

@@ -50,12 +50,12 @@ def matter_label(matter: str, events: Sequence[dict[str, Any]] | None = None) ->
             return event_label(events[index])
         return f"第{index + 1}项事实"
     for event in events or ():
-        if event.get("matter") == matter:
-            return f"{event_label(event)} · 事项编号{matter}"
+        if event.get("matter") == matter:  # the registry's own matter: a project's name or number
+            return f"{matter}（{EVENT_TYPE_LABELS.get(str(event.get('type')), '登记事实')}）"
     fixed = meta.wording().get("matter_names", {})
     if matter in fixed:  # the engine's own matters (leading-firm, talent, settlement)
         return str(fixed[matter])
-    return f"事项编号{matter}"
+    return matter
 
 
 def option_reading(name: str, value: str) -> str:
@@ -76,3 +76,16 @@ def readable(text: str) -> str:
     事项为单位）" reads "（以同一事项为单位）", "由P4.milestone替代" names the rule."""
     text = _OPTION_IN_TEXT.sub("", text)
     return _RULE_IN_TEXT.sub(lambda m: f"“{rule_label(m.group(0))}”", text)
+
+
+def application_matter(app: Any) -> str:
+    """An application's matter named from its applicant's registry facts as they stand (the
+    engine numbered them in that order when it decided); numbered when they cannot be read."""
+    from policyhub import clock
+    from policyhub.registry import facts
+
+    try:  # the order applications.entitlement.applicant_request gives the engine
+        request = facts.request_for(app.applicant, as_of=app.decided_as_of or clock.today())
+    except (ValueError, AttributeError):
+        return matter_label(app.matter)
+    return matter_label(app.matter, [*request["events"], *(app.events or [])])

@@ -27,6 +27,12 @@ def matter_label(value: object) -> str:
 
 
 @register.filter
+def application_matter(app: object) -> str:
+    """An application's matter as a person names it, from its applicant's registry facts."""
+    return labels.application_matter(app)
+
+
+@register.filter
 def readable(value: object) -> str:
     """An engine or workflow text without option names and rule ids (web.labels)."""
     return labels.readable(str(value or ""))
