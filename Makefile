@@ -25,10 +25,15 @@ $(STAMP): pyproject.toml $(wildcard src/policyhub/screen/_accel*.[ch])
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-run: venv ## migrate the SQLite database, load the demo into an empty one (docs/demo.md), run the development server on 127.0.0.1:8000
+# `make run PORT=8100` serves on another port. The demo happens on DEMO_TODAY (POLICYHUB_TODAY,
+# policyhub.clock): inside the fund's budget years, the day the demo's last ended notices can be
+# approved (web/demo.py's TODAY); `make run DEMO_TODAY=` runs on the real day instead.
+PORT ?= 8000
+DEMO_TODAY ?= 2022-07-04
+run: venv ## migrate, load the demo into an empty database (docs/demo.md), serve it on 127.0.0.1:$(PORT) (default 8000) with the demo day fixed
 	POLICYHUB_DEBUG=1 $(MANAGE) migrate --no-input
 	POLICYHUB_DEBUG=1 $(MANAGE) load_demo --if-empty
-	POLICYHUB_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+	POLICYHUB_DEBUG=1 POLICYHUB_TODAY=$(DEMO_TODAY) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 serve: venv ## run the production server (gunicorn, src/policyhub/config/gunicorn.conf.py)
 	$(MANAGE) migrate --no-input

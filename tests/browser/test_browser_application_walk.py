@@ -44,6 +44,7 @@ def test_an_application_walks_from_draft_to_paid(
         page: Any, live_server: Any, people: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     base = live_server.url
+    page.on("dialog", lambda dialog: dialog.accept())  # 拨付 asks for confirmation first
     record_project(people.org)
     fund(people)
     monkeypatch.setattr(services, "today", lambda: DAY)

@@ -18,10 +18,10 @@ def test_an_officer_evaluates_a_contract_example(
     login_as(page, live_server.url, "bureau_officer")
     assert "市工业和信息化局经办人" in page.inner_text("header")
 
-    page.goto(f"{live_server.url}/evaluate/")
+    page.goto(f"{live_server.url}/evaluate/json/")
     page.select_option("select[name=example]", "milestone_cumulative")
     page.click("text=载入示例")
-    page.wait_for_url("**/evaluate/?example=milestone_cumulative")
+    page.wait_for_url("**/evaluate/json/?example=milestone_cumulative")
     page.click("button:has-text('试算')")
 
     total = page.locator("#result .total")
@@ -31,7 +31,7 @@ def test_an_officer_evaluates_a_contract_example(
     result = page.inner_text("#result")
     assert "依据《长沙市加快网络安全产业发展若干政策》二(四)" in result
     assert "企业“上台阶”奖励" in result
-    assert page.url.endswith("/evaluate/?example=milestone_cumulative")  # HTMX, no reload
+    assert page.url.endswith("/evaluate/json/?example=milestone_cumulative")  # HTMX, no reload
     assert screenshot(page, "evaluate-milestone").stat().st_size > 10_000
 
 

@@ -14,7 +14,7 @@ from policyhub.engine import meta
 from policyhub.web import examples
 
 CONTRACT_EXAMPLES = Path(__file__).resolve().parents[1] / "contract" / "examples"
-URL = "/evaluate/"
+URL = "/evaluate/json/"
 
 
 @pytest.fixture

@@ -17,9 +17,8 @@ from typing import Any, TypeVar
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files import File
 from django.db.models import Model, QuerySet
-from django.utils import timezone
 
-from policyhub import policytext
+from policyhub import clock, policytext
 from policyhub.applications import competition, concurrency, config, funds, numbering, workflow
 from policyhub.applications.entitlement import Entitlement, entitlement, kind_refusal, snapshot
 from policyhub.applications.errors import Refused
@@ -61,8 +60,9 @@ def _uid(actor: User) -> int:
 
 
 def today() -> dt.date:
-    """The decision day (tests freeze it by patching this function)."""
-    return timezone.localdate()
+    """The decision day: the application's today (policyhub.clock; tests freeze it by
+    patching this function)."""
+    return clock.today()
 
 
 def _audited(actor: User | None, action: str, obj: Model | None, work: Callable[[], T], *,

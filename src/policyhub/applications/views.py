@@ -42,6 +42,7 @@ from policyhub.registry.models import Organisation, Person, Team
 from policyhub.registry.permissions import visible_organisations
 from policyhub.units.models import Unit
 from policyhub.web import decision
+from policyhub.web.labels import matter_label
 from policyhub.web.refusals import refused as web_refused
 from policyhub.web.tables import paginate
 
@@ -159,8 +160,9 @@ def history(app: Application) -> list[HistoryRow]:
     return [HistoryRow(r.at, move_label(r.name, r.source),
                        workflow.state(r.source).zh if r.source else "",
                        workflow.state(r.target).zh,
-                       r.actor.get_username() if r.actor else "系统",
-                       workflow.ROLE_LABELS.get(r.role, r.role), r.reason, r.amount)
+                       (r.actor.get_full_name() or r.actor.get_username()) if r.actor else "系统",
+                       # "园区管委会 park committee": the Chinese page shows the Chinese name
+                       workflow.ROLE_LABELS.get(r.role, "").split(" ")[0], r.reason, r.amount)
             for r in app.history.select_related("actor")]
 
 
@@ -229,17 +231,30 @@ def _move_refused(request: HttpRequest, app: Application, exc: Refused) -> HttpR
     return render(request, "applications/detail.html", context, status=_status(exc))
 
 
+REASON_MAX = 2_000  # characters of a move's reason (issue 14: reasons ≤ 2,000)
+
+
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
     app = get_object_or_404(Application, pk=pk)
     name = request.POST.get("transition", "")
     try:
+        if len(request.POST.get("reason", "")) > REASON_MAX:
+            raise Refused(f"理由/意见最多{REASON_MAX:,}个字符，请精简后再提交")
         moved = services.transition(app, name, request.user,
                                     reason=request.POST.get("reason") or None,
                                     amount=_amount(request.POST.get("amount", "")))
     except Refused as exc:
         app.refresh_from_db()
+        seen = request.POST.get("seen_state")
+        if seen and seen != app.state and _is_htmx(request):
+            # A stale tab: someone moved it meanwhile. Show the current state, not a riddle.
+            messages.warning(request, f"该申报已由他人办理，当前状态为“{app.state_label}”，"
+                                      f"页面已更新：{exc.reason}")
+            response = HttpResponse(status=200)
+            response["HX-Redirect"] = reverse("applications:detail", args=[app.pk])
+            return response
         return _move_refused(request, app, exc)
     return _moved(request, moved, workflow.MOVE_LABELS.get(name, name))
 
@@ -387,11 +402,13 @@ def candidates(applicant: Applicant) -> list[tuple[str, str]]:
         word = "上限" if award["ceiling"] else "核定"
         basis = _events_text(request["events"], list(award.get("events", [])))
         out.append((f"{award['rule']}|{award['matter']}",
-                    f"{notices.rule_label(award['rule'])}（{award['clause']}）· 事项 "
-                    f"{award['matter']} · {word}{award['amount']}元 · 依据：{basis}"))
+                    f"{notices.rule_label(award['rule'])}（{award['clause']}）· "
+                    f"{matter_label(award['matter'], request['events'])} · "
+                    f"{word}{award['amount']}元 · 依据：{basis}"))
     for item in result["discretionary"]:
         out.append((f"{item['rule']}|{item['matter']}",
-                    f"{notices.rule_label(item['rule'])}（一事一议）· 事项 {item['matter']}"))
+                    f"{notices.rule_label(item['rule'])}（一事一议）· "
+                    f"{matter_label(item['matter'], request['events'])}"))
     return out
 
 
@@ -444,6 +461,8 @@ def new(request: HttpRequest) -> HttpResponse:
         data = request.POST.copy()
         data["applicant"] = facts.applicant_id(chosen)
     form = ApplyForm(data, applicants, chosen)
+    if data is None and request.GET.get("award"):  # 申报此项 from 政策试算
+        form.initial["award"] = request.GET["award"]
     context: dict[str, Any] = {"form": form, "chosen": chosen,
                                "chosen_id": facts.applicant_id(chosen),
                                "org": chosen if isinstance(chosen, Organisation)

@@ -18,6 +18,7 @@ from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 from ninja.security import django_auth
 
+from policyhub import clock
 from policyhub.config.evaluate_schema import (
     REQUEST_BODY,
     Decision,
@@ -136,7 +137,7 @@ def evaluate_view(request: HttpRequest) -> HttpResponse:
     except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, nested too deep
         return problems_response([{"path": "", "message": f"the request is not valid JSON: {exc}"}])
     try:
-        decision = evaluate(raw)
+        decision = evaluate(raw, today=clock.today())
     except InputError as exc:
         return problems_response(exc.problems)
     return json_response(decision)

@@ -6,6 +6,7 @@ default; a value that cannot be read stops start-up with an error naming the var
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -67,6 +68,17 @@ def envlist(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name, "")
     items = [item.strip() for item in value.split(",") if item.strip()]
     return items or default
+
+
+def envdate(name: str) -> dt.date | None:
+    """An ISO date (YYYY-MM-DD), or None when unset or empty."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r}: expected a date YYYY-MM-DD") from None
 
 
 def database(base_dir: Path) -> dict[str, Any]:

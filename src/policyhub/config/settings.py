@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from policyhub.config.env import database, envbool, envchoice, envint, envlist, envstr
+from policyhub.config.env import database, envbool, envchoice, envdate, envint, envlist, envstr
 
 CONFIG_DIR = Path(__file__).resolve().parent
 _CHECKOUT = CONFIG_DIR.parents[2]  # src/policyhub/config -> the repository root
@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "policyhub.audit",
     "policyhub.ledger",
     "policyhub.applications",
+    "policyhub.materials",
     "policyhub.centres",
     "policyhub.centres.adaptation",
     "policyhub.centres.testing",
@@ -144,6 +145,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_REDIRECT_URL = "home"
 TIME_ZONE = "Asia/Shanghai"
+# The demo clock (policyhub.clock): a fixed "today" for the whole application, or None for
+# the real day in Beijing time. `make run` sets it inside the fund's budget years.
+DEMO_TODAY = envdate("POLICYHUB_TODAY")
 USE_TZ = True
 
 # The documents' issuing unit (落款) and where objections to a public notice go (公示异议受理).
@@ -168,6 +172,9 @@ AUDIT_KEY = envstr("POLICYHUB_AUDIT_KEY", DEV_AUDIT_KEY)
 AUDIT_PREVIOUS_KEYS = envlist("POLICYHUB_AUDIT_PREVIOUS_KEYS", [])
 AUDIT_ANCHOR_FILE = Path(envstr("POLICYHUB_AUDIT_ANCHOR_FILE",
                                 str(BASE_DIR / "var" / "audit-anchors.jsonl")))
+
+# 申报材料 (policyhub.materials): the largest file accepted, stored under MEDIA_ROOT.
+MATERIAL_MAX_BYTES = envint("POLICYHUB_MATERIAL_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

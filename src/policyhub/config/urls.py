@@ -30,6 +30,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("policyhub.web.urls")),
     path("registry/", include("policyhub.registry.urls")),
     path("applications/", include("policyhub.applications.urls")),
+    path("applications/", include("policyhub.materials.urls")),
     path("ledger/", include("policyhub.ledger.urls")),
     path("centres/", include("policyhub.centres.urls")),
     path("plan/", include("policyhub.plan.urls")),

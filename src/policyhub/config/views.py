@@ -11,7 +11,7 @@ from policyhub.web.nav import links_for
 
 def home(request: HttpRequest) -> HttpResponse:
     held = assignments(request.user)
-    links = links_for([Role(a.role) for a in held])
+    links = links_for([Role(a.role) for a in held], request.user)
     return render(
         request,
         "policyhub/home.html",

@@ -8,9 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
-from policyhub import policytext
+from policyhub import clock, policytext
 from policyhub.plan import schedule
 from policyhub.plan.models import Task
 from policyhub.plan.progress import STATUS_LABELS, TargetProgress, grouped, progress_report
@@ -52,7 +51,7 @@ def pdf_context(as_of: dt.date) -> dict[str, Any]:
                  .order_by("order"))
     for t in tasks:  # the section names the document once; each row its clause number
         t.short_citation = re.sub(r"^《[^》]*》", "", t.citation)  # type: ignore[attr-defined]
-    today = timezone.localdate()
+    today = clock.today()  # the document's date: the demo day when one is fixed
     return {"title": TITLE, "as_of": as_of, "groups": grouped(rows), "summary": summary(rows),
             "issuer": str(settings.DOCUMENT_ISSUER),
             "generated_on": f"{today.year}年{today.month}月{today.day}日",

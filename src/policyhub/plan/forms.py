@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from policyhub import clock
 from policyhub.plan.models import Target
 from policyhub.plan.services import as_of_problem, value_problem
 
@@ -33,7 +34,7 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, targets: Any, today: dt.date | None = None,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         field = self.fields["target"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = targets

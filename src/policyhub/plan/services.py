@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
 from django.db import transaction
 
+from policyhub import clock
 from policyhub.audit.services import record
 from policyhub.plan import permissions
 from policyhub.plan.models import Report, Target
@@ -54,7 +55,7 @@ def submit_report(actor: User, target: Target, unit: Unit, *, value: Decimal,
         record(actor, "plan.report", target, allowed=False, reason=reason, unit=unit.code)
         raise Refused(reason)
     problems = {"value": value_problem(target, value),
-                "as_of": as_of_problem(target, as_of, today or dt.date.today())}
+                "as_of": as_of_problem(target, as_of, today or clock.today())}
     if any(problems.values()):
         raise ValidationError({k: v for k, v in problems.items() if v})
     with transaction.atomic():

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from policyhub import clock
 from policyhub.audit.services import record
 from policyhub.plan import exports, permissions, schedule, services
 from policyhub.plan.forms import ReportForm
@@ -31,9 +32,9 @@ SOURCES_PER_PAGE = 50  # a target's source records, one page at a time
 
 
 def as_of_param(request: HttpRequest) -> dt.date:
-    """?as_of=YYYY-MM-DD, or today when absent; a 400 page (web.edges.BadInput) when it is
-    not a date or lies outside 2019-01-01 … 2100-12-31."""
-    return day_param(request.GET.get("as_of", ""), "统计日期") or dt.date.today()
+    """?as_of=YYYY-MM-DD, or today (policyhub.clock) when absent; a 400 page
+    (web.edges.BadInput) when it is not a date or lies outside 2019-01-01 … 2100-12-31."""
+    return day_param(request.GET.get("as_of", ""), "统计日期") or clock.today()
 
 
 def _refused(request: HttpRequest, reason: str, what: str) -> HttpResponse:

@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
+from policyhub import clock
 from policyhub.audit.services import record
 from policyhub.engine import evaluate
 from policyhub.registry.facts import request_for
@@ -141,4 +142,4 @@ def organisation_entitlement(request: HttpRequest, org_id: int,
     found = _visible(request, org_id, "registry.entitlement.view")
     if isinstance(found, Status):
         return found
-    return evaluate(request_for(found, as_of=as_of or dt.date.today()))
+    return evaluate(request_for(found, as_of=as_of or clock.today()))

@@ -20,10 +20,10 @@ from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from policyhub import clock
 from policyhub.audit.services import record
 from policyhub.engine import InputError, evaluate
 from policyhub.registry import facts, io, permissions, reader
@@ -95,13 +95,14 @@ def _as_of(request: HttpRequest) -> dt.date:
     try:
         return dt.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
-        return timezone.localdate()
+        return clock.today()
 
 
 def engine_decision(org: Organisation, as_of: dt.date) -> dict[str, Any]:
     """The result panel's context: the decision on the registry's facts, or its problems."""
     try:
-        return {"decision": decision.view(evaluate(facts.request_for(org, as_of=as_of)))}
+        request = facts.request_for(org, as_of=as_of)
+        return {"decision": decision.view(evaluate(request), request["events"])}
     except InputError as exc:
         return {"problems": exc.problems}
 

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from policyhub import clock
 from policyhub.engine import InputError, evaluate, loads
 from policyhub.web import decision, examples
 
@@ -38,7 +39,9 @@ def run(text: str) -> dict[str, Any]:
     """The template context for one request text: a decision or the problems per field."""
     try:
         raw = loads(text)
-        return {"decision": decision.view(evaluate(raw))}
+        events = raw.get("events") if isinstance(raw, dict) else None
+        return {"decision": decision.view(evaluate(raw, today=clock.today()),
+                                          events if isinstance(events, list) else None)}
     except InputError as exc:
         return {"problems": exc.problems}
     except (ValueError, RecursionError) as exc:  # not JSON at all

@@ -8,8 +8,8 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
+from policyhub import clock
 from policyhub.applications.screening import screen
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> str:
         try:
             as_of = (dt.date.fromisoformat(options["as_of"]) if options["as_of"]
-                     else timezone.localdate())
+                     else clock.today())
         except ValueError as exc:
             raise CommandError(f"--as-of: {exc}") from exc
         summary = screen(as_of, wait=not options["skip_if_running"])

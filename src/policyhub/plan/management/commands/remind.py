@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from policyhub import clock
 from policyhub.accounts.models import RoleAssignment
 from policyhub.plan import schedule
 from policyhub.units.models import Unit
@@ -48,7 +49,7 @@ class Command(BaseCommand):
 
     def _as_of(self, raw: str | None) -> dt.date:
         if not raw:
-            return dt.date.today()
+            return clock.today()
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:

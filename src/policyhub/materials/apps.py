@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MaterialsConfig(AppConfig):
+    name = "policyhub.materials"
+    verbose_name = "申报材料 Application materials"
