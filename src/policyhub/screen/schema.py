@@ -56,6 +56,7 @@ EVENT_COLUMNS: dict[str, Kind] = {
     "completed_investment": Kind.MONEY,
     "schedule_met": Kind.BOOL,
     "level": Kind.TEXT,
+    "revision": Kind.BOOL,
     "housing_price_per_m2": Kind.MONEY,
     "category": Kind.TEXT,
     "total_investment": Kind.MONEY,
@@ -101,6 +102,9 @@ EVENT_FIELDS: dict[str, tuple[str, ...]] = {
     "discretionary": ("date", "rule"),
 }
 assert tuple(EVENT_FIELDS) == EVENT_TYPES
+# Per event type: the optional columns it reads; an empty cell (or an absent column) is
+# false, as the contract's default.
+OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {"standard_led": ("revision",)}
 # Columns shared by every row of one platform_service_fees event (the rest are per fee).
 FEE_EVENT_COLUMNS = ("operation_start", "major_public_platform")
 
@@ -131,6 +135,21 @@ RULE_GROUP = tuple(meta.rule(r).group for r in RULES)
 RULE_CEILING = tuple(meta.rule(r).ceiling for r in RULES)
 RULE_PER_MATTER = tuple(meta.rule(r).per == "matter" for r in RULES)
 CLAUSES: tuple[str, ...] = tuple(dict.fromkeys(RULE_CLAUSE))
+# The kinds each rule pays (the contract's table "Applicant kinds"): RULE_KIND_OK[rule, kind].
+_ORGS = ("enterprise", "institute", "platform_operator")
+_KINDS_OF = {
+    "P2.construction": _ORGS, "P2.service_fees": _ORGS, "P3.cluster_park": ("park",),
+    "P4.milestone": ("enterprise",), "P4.leading_firm": ("enterprise",),
+    "P5.talent_reward": ("person",), "P5.housing": ("person",),
+    "P5.urgent_talent": ("person",), "P5.civil_military": ("person",),
+    "P5.civil_military_team": ("team",), "P5.leader_project": ("person", "team"),
+    "P5.major_contribution": ("person", "team"), "P6.standard": _ORGS,
+    "P7.project": ("enterprise",), "P7.major_project": ("enterprise",),
+    "P8.ipo": ("enterprise",), "P9.pk_demo": (*_ORGS, "park"),
+    "P10.prize": ("team", "enterprise"), "P10.settlement": ("team", "enterprise"),
+    "P10.exceptional_settlement": ("team", "enterprise"),
+}
+RULE_KINDS: tuple[tuple[str, ...], ...] = tuple(_KINDS_OF[r] for r in RULES)
 
 REASONS = (
     "future_event",
@@ -144,6 +163,11 @@ REASONS = (
     "unsupported_level",
     "beyond_operation_window",
     "duplicate_stage",
+    # Revision 2 (docs/contract-evaluate.md), after the others: the codes above keep theirs.
+    "applicant_kind",
+    "already_recognised",
+    "already_settled",
+    "local_revision",
 )
 REASON_CODE = {r: i for i, r in enumerate(REASONS)}
 
