@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from policyhub.engine import InputError, evaluate, loads
+from policyhub.engine import InputError, evaluate, loads, meta
 from policyhub.engine.params import parameters
 from tests.engine.creditcodes import valid_code
 
@@ -344,6 +344,11 @@ def test_every_event_is_accounted_for(request: dict[str, Any]) -> None:
     for index, event in enumerate(request["events"]):
         if index in seen:
             continue
+        if event["type"] == "discretionary":
+            # contract: an item the applicant's kind may not receive is simply not listed
+            kinds = meta.rule(event["rule"]).kinds
+            assert request["applicant"]["kind"] not in kinds, (index, event)
+            continue
         assert event["type"] == "annual_revenue", (index, event)
         assert _reaches_nothing_new(event, request), (index, event)
 
@@ -355,7 +360,13 @@ def test_an_out_of_scope_applicant_gets_only_competition_awards(request: dict[st
     assert {a["clause"] for a in decision["awards"]} <= {"二(十)"}
     assert {d["rule"] for d in decision["discretionary"]} <= {"P10.exceptional_settlement"}
     for item in decision["ineligible"]:
-        if item["reason_code"] not in ("future_event", "outside_validity", "duplicate_stage"):
+        if item["reason_code"] not in (
+            "future_event",
+            "applicant_kind",
+            "outside_validity",
+            "duplicate_stage",
+            "already_settled",
+        ):
             assert item["reason_code"] == "out_of_scope", item
 
 

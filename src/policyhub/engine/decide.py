@@ -19,6 +19,8 @@ def _merge(group: list[Candidate]) -> Candidate:
     figures = dict(first.figures)
     for name in first.summed:
         figures[name] = sum((c.figures[name] for c in group), type(first.figures[name])(0))
+    for name in first.maxed:
+        figures[name] = max(c.figures[name] for c in group)
     caps = [c.cap for c in group if c.cap is not None]
     return Candidate(
         first.rule,
@@ -30,6 +32,7 @@ def _merge(group: list[Candidate]) -> Candidate:
         figures,
         first.sort,
         first.summed,
+        first.maxed,
     )
 
 

@@ -16,7 +16,7 @@ from policyhub.engine.milestone import judge_revenues
 from policyhub.engine.model import Award, Discretion, Refusal
 from policyhub.engine.money import fmt, human
 from policyhub.engine.request import Request, parse_request
-from policyhub.engine.rules import JUDGES, Context, settle_ipo_stages
+from policyhub.engine.rules import JUDGES, Context, settle_ipo_stages, settle_once
 
 CONTRACT = "policyhub.evaluate/1"
 
@@ -42,8 +42,13 @@ def decide(request: Request) -> dict[str, Any]:
         if e.type != "annual_revenue":
             JUDGES[e.type](ctx, e)
     settle_ipo_stages(ctx)
+    settle_once(ctx)
     awards = to_awards(ctx.out.candidates, request.milestone_jump)
     apply_dedup(awards, request.dedup_scope)
+    granted: dict[str, Decimal] = {}
+    for a in awards:
+        if a.status == "granted":
+            granted[a.rule] = granted.get(a.rule, Decimal(0)) + a.amount
     refusals = sorted(ctx.out.refusals, key=lambda r: (r.event_index, meta.rule(r.rule).order))
     total = sum((a.amount for a in awards if a.status == "granted"), Decimal(0))
     return {
@@ -52,7 +57,7 @@ def decide(request: Request) -> dict[str, Any]:
         "applicant": {"id": request.applicant.id, "name": request.applicant.name},
         "options": {"dedup_scope": request.dedup_scope, "milestone_jump": request.milestone_jump},
         "awards": [_award(a) for a in awards],
-        "discretionary": [_discretion(d) for d in ctx.out.discretions],
+        "discretionary": [_discretion(d, granted) for d in ctx.out.discretions],
         "ineligible": [_refusal(ctx, r) for r in refusals],
         "total": fmt(total),
     }
@@ -74,18 +79,26 @@ def _award(a: Award) -> dict[str, Any]:
     return out
 
 
-def _discretion(d: Discretion) -> dict[str, Any]:
+def _discretion(d: Discretion, granted: dict[str, Decimal]) -> dict[str, Any]:
+    """A case-by-case item. Where its cap includes a standard award (`cap_less`, R3), the cap
+    is the text's less that award as granted in this decision, never below 0."""
     rule, words = meta.rule(d.rule), meta.wording()
-    cap_text = (
-        words["cap_text_some"].format(cap=human(d.cap))
-        if d.cap is not None
-        else words["cap_text_none"]
-    )
+    cap = d.cap
+    if cap is None:
+        cap_text = words["cap_text_none"]
+    elif rule.cap_less is not None:
+        less = granted.get(rule.cap_less, Decimal(0))
+        total, cap = cap, max(cap - less, Decimal(0))
+        cap_text = words["cap_text_less"].format(
+            total=human(total), granted=human(less), cap=human(cap)
+        )
+    else:
+        cap_text = words["cap_text_some"].format(cap=human(cap))
     return {
         "rule": d.rule,
         "clause": rule.clause,
         "matter": d.matter,
-        "cap": fmt(d.cap) if d.cap is not None else None,
+        "cap": fmt(cap) if cap is not None else None,
         "event_index": d.event_index,
         "explanation": rule.explain.format(cite=meta.cite(), clause=rule.clause, cap_text=cap_text),
     }
@@ -105,6 +118,8 @@ def _refusal(ctx: Context, r: Refusal) -> dict[str, Any]:
         "end": ctx.end.isoformat(),
         "years": (ctx.end.year - ctx.start.year),
         "missing": missing,
+        "kind_name": meta.name("kind", ctx.request.applicant.kind),
+        "recipient": rule.recipient,
         **r.figures,
     }
     return {

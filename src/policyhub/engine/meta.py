@@ -28,6 +28,27 @@ class Rule:
     per: str  # "matter": events of one matter share the cap; "event": an amount per event
     explain: str
     order: int  # position in rules.yaml: the order awards of one event are listed in
+    kinds: tuple[str, ...]  # the applicant kinds the clause names as recipient (R4)
+    recipient: str  # the clause's words naming the recipient, quoted by `applicant_kind`
+    matter: str | None = None  # a fixed matter (a template over the award's figures)
+    once: Once | None = None  # paid once per applicant, for the best event (R2, R3)
+    cap_less: str | None = None  # case-by-case cap less this rule's granted amount (R3)
+    drafting_only: tuple[str, ...] = ()  # levels rewarded for drafting only, not revising (R5)
+
+
+@dataclass(frozen=True)
+class Once:
+    rank_by: str  # the figure ranked by `precedence[rank_by]`, best first
+    reason: str  # the reason code of every event that does not pay
+
+
+def _rule(rid: str, order: int, spec: dict[str, Any]) -> Rule:
+    spec = dict(spec)
+    spec["kinds"] = tuple(spec["kinds"])
+    spec["drafting_only"] = tuple(spec.get("drafting_only", ()))
+    if "once" in spec:
+        spec["once"] = Once(**spec["once"])
+    return Rule(id=rid, order=order, **spec)
 
 
 @cache
@@ -39,10 +60,7 @@ def wording() -> dict[str, Any]:
 
 @cache
 def rules() -> dict[str, Rule]:
-    return {
-        rid: Rule(id=rid, order=i, **spec)
-        for i, (rid, spec) in enumerate(wording()["rules"].items())
-    }
+    return {rid: _rule(rid, i, spec) for i, (rid, spec) in enumerate(wording()["rules"].items())}
 
 
 def rule(rid: str) -> Rule:
@@ -57,3 +75,14 @@ def name(table: str, key: Any) -> str:
     """The Chinese name of a parameter key; a key added by a later amendment of the parameters
     before rules.yaml names it is shown as it is rather than failing the decision."""
     return str(wording()["names"][table].get(key, key))
+
+
+def precedence(table: str) -> list[Any]:
+    """The values of a figure, best first (rules.yaml `precedence`)."""
+    return list(wording()["precedence"][table])
+
+
+def reason_name(code: str) -> str:
+    """The short Chinese name of a reason code; an unknown code is shown as a generic phrase."""
+    names: dict[str, str] = wording()["reason_names"]
+    return names.get(code) or str(wording()["reason_name_default"])

@@ -3,7 +3,8 @@
 A threshold is *first reached* in year Y when revenue(Y) >= threshold and every earlier
 supplied year was below it ("突破" read as reaching or exceeding). Year Y is covered when
 its accounts close (Y-12-31) inside the validity window. The awards of year Y belong to the
-matter `revenue-Y`.
+matter `revenue-Y` (rules.yaml). The general gates after `future_event` (kind, scope, validity)
+apply only to a year that newly reaches or climbs back over a threshold.
 """
 
 from __future__ import annotations
@@ -79,7 +80,6 @@ def _grant_newly(
     chosen = newly[-1:] if mode == "highest" else newly
     skipped = "、".join(human(s["threshold"]) for _, s in newly[:-1]) if mode == "highest" else ""
     shown = "、".join(f"{h['year']}年{human(h['amount'])}元" for h in history) or "（无）"
-    matter = f"revenue-{e['year']}"
     for i, step in chosen:
         ctx.grant(
             e,
@@ -93,5 +93,3 @@ def _grant_newly(
             jump_mode=mode,
             skipped=f"，未另行奖励{skipped}元档" if skipped else "",
         )
-        ctx.out.candidates[-1].matter_key = ("m", matter)
-        ctx.out.candidates[-1].matter = matter

@@ -22,6 +22,7 @@ class Candidate:
     figures: dict[str, Any]
     sort: tuple[int, ...]
     summed: tuple[str, ...] = ()  # figures that add up when events of one matter share a cap
+    maxed: tuple[str, ...] = ()  # figures each report states anew (a project's total): the highest
 
 
 @dataclass

@@ -187,6 +187,11 @@ EVENT_FIELDS: dict[str, dict[str, Reader]] = {
     "discretionary": {"date": _date, "rule": _choice(*DISCRETIONARY_RULES)},
 }
 EVENT_TYPES = tuple(EVENT_FIELDS)
+# Optional fields: type -> {field: (reader, value when absent or null)}. Revision 2 added
+# `standard_led.revision` (二(六): a local standard is rewarded for drafting only).
+OPTIONAL_FIELDS: dict[str, dict[str, tuple[Reader, Any]]] = {
+    "standard_led": {"revision": (_bool, False)},
+}
 
 
 def _read(obj: Mapping[str, Any], name: str, reader: Reader, path: str, out: _Problems) -> Any:
@@ -230,6 +235,9 @@ def _event(i: int, raw: Any, out: _Problems) -> Event | None:
     fields = {name: _read(raw, name, rd, path, out) for name, rd in EVENT_FIELDS[kind].items()}
     if kind == "platform_service_fees":
         fields["fees"] = _fees(raw.get("fees"), f"{path}.fees", out)
+    for name, (reader, absent) in OPTIONAL_FIELDS.get(kind, {}).items():
+        given = raw.get(name) is not None
+        fields[name] = _read(raw, name, reader, path, out) if given else absent
     matter = raw.get("matter")
     if matter is not None and (not isinstance(matter, str) or not matter):
         out.add(f"{path}.matter", "must be a non-empty string when given")

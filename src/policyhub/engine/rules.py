@@ -2,8 +2,10 @@
 
 Each function judges one event and returns the amounts it would grant (Candidates), the
 reasons it grants nothing (Refusals) or the case-by-case items it opens (Discretions).
-Gates run first and in the contract's order: future_event, out_of_scope, outside_validity,
-then the rule's own conditions. Amounts come from the dated parameters at the event date.
+Gates run first and in the contract's order: future_event, applicant_kind, out_of_scope,
+outside_validity, then the rule's own conditions. Amounts come from the dated parameters at the
+event date. Which kinds a rule pays, the matters fixed by the text and the rules paid once per
+applicant are read from rules.yaml (contract Revision 2, R1-R5).
 """
 
 from __future__ import annotations
@@ -42,7 +44,14 @@ def pv(name: str, when: dt.date) -> Any:
     return p.at(max(when, p.starts[0]))
 
 
-def matter_of(e: Event) -> tuple[MatterKey, str]:
+def matter_of(e: Event, rule: str | None = None, **figures: Any) -> tuple[MatterKey, str]:
+    """The matter of an award: the one the text fixes for its rule (`leading-firm`, `talent`,
+    `settlement`, `revenue-Y`), else the event's own; an unlabelled event is `event-<index>`
+    in a namespace of its own."""
+    fixed = meta.rule(rule).matter if rule is not None else None
+    if fixed is not None:
+        label = fixed.format(**figures)
+        return ("m", label), label
     if e.matter is not None:
         return ("m", e.matter), e.matter
     return ("e", str(e.index)), f"event-{e.index}"
@@ -76,6 +85,8 @@ class Context:
         figures = {"date": day.isoformat(), "as_of": self.request.as_of.isoformat()}
         if day > self.request.as_of:
             return "future_event", figures
+        if self.request.applicant.kind not in meta.rule(rule).kinds:
+            return "applicant_kind", figures
         if rule not in SCOPE_EXEMPT and not self.request.applicant.in_scope:
             return "out_of_scope", figures
         if not self.covered(day):
@@ -86,14 +97,17 @@ class Context:
         for rid in rules:
             self.out.refusals.append(Refusal(e.index, rid, code, figures))
 
-    def gated(self, e: Event, rules: tuple[str, ...], day: dt.date | None = None) -> bool:
-        """Refuse every rule of `e` when a general gate applies; True when refused."""
-        assert e.date is not None or day is not None
-        reason = self.gate(day or e.date, rules[0])  # type: ignore[arg-type]
-        if reason is None:
-            return False
-        self.refuse(e, rules, reason[0], **reason[1])
-        return True
+    def gated(self, e: Event, rules: tuple[str, ...]) -> bool:
+        """Refuse every rule of `e` for which a general gate applies, each with its own first
+        reason; True when one did (the rules of one event share kinds and scope exemption)."""
+        assert e.date is not None
+        refused = False
+        for rid in rules:
+            reason = self.gate(e.date, rid)
+            if reason is not None:
+                self.refuse(e, (rid,), reason[0], **reason[1])
+                refused = True
+        return refused
 
     def grant(
         self,
@@ -105,7 +119,7 @@ class Context:
         sub: int = 0,
         **figures: Any,
     ) -> None:
-        key, label = matter_of(e)
+        key, label = matter_of(e, rule, **figures)
         self.out.candidates.append(
             Candidate(
                 rule,
@@ -156,6 +170,7 @@ def _fee_reason(ctx: Context, e: Event, day: dt.date, window_end: dt.date) -> st
 
 FEE_ORDER = (
     "future_event",
+    "applicant_kind",
     "out_of_scope",
     "outside_validity",
     "not_major_platform",
@@ -182,7 +197,9 @@ def platform_service_fees(ctx: Context, e: Event) -> None:
             f"fees[{f.index}]（{f.date.isoformat()}）" for r, f in failed if r == code
         )
         others = "、".join(
-            f"fees[{f.index}]（{f.date.isoformat()}，{r}）" for r, f in failed if r != code
+            f"fees[{f.index}]（{f.date.isoformat()}，{meta.reason_name(r)}）"
+            for r, f in failed
+            if r != code
         )
         ctx.refuse(
             e,
@@ -240,6 +257,7 @@ def leading_firm(ctx: Context, e: Event) -> None:
         "completed",
     )
     ctx.out.candidates[-1].figures.update(paid_in=e["paid_in_capital"], threshold=threshold)
+    ctx.out.candidates[-1].maxed = ("paid_in",)  # a state of the firm, not added up
 
 
 def talent_recognition(ctx: Context, e: Event) -> None:
@@ -249,10 +267,24 @@ def talent_recognition(ctx: Context, e: Event) -> None:
     assert e.date is not None
     level, price = e["level"], e["housing_price_per_m2"]
     level_name = meta.name("level", level)
-    ctx.grant(e, rules[0], pv("p5_talents.talent_reward", e.date)[level], level_name=level_name)
+    ctx.grant(
+        e,
+        rules[0],
+        pv("p5_talents.talent_reward", e.date)[level],
+        level=level,
+        level_name=level_name,
+        date=e.date,
+    )
     area = pv("p5_talents.housing_area", e.date)[level]
     ctx.grant(
-        e, rules[1], area * price, level_name=level_name, area=human(area), price=human(price)
+        e,
+        rules[1],
+        area * price,
+        level=level,
+        level_name=level_name,
+        area=human(area),
+        price=human(price),
+        date=e.date,
     )
 
 
@@ -280,10 +312,20 @@ def standard_led(ctx: Context, e: Event) -> None:
         return
     assert e.date is not None
     amounts = pv("p6_standards.standard", e.date)
-    if not isinstance(e["level"], str) or e["level"] not in amounts:
-        ctx.refuse(e, (rule,), "unsupported_level", level=e["level"])
+    level, revision = e["level"], e["revision"]
+    if not isinstance(level, str) or level not in amounts:
+        ctx.refuse(e, (rule,), "unsupported_level", level=level)
         return
-    ctx.grant(e, rule, amounts[e["level"]], level_name=meta.name("standard_level", e["level"]))
+    if revision and level in meta.rule(rule).drafting_only:
+        ctx.refuse(e, (rule,), "local_revision", level_name=meta.name("standard_level", level))
+        return
+    ctx.grant(
+        e,
+        rule,
+        amounts[level],
+        level_name=meta.name("standard_level", level),
+        action=meta.name("standard_action", revision),
+    )
 
 
 def project_investment(ctx: Context, e: Event) -> None:
@@ -308,7 +350,9 @@ def project_investment(ctx: Context, e: Event) -> None:
         threshold=threshold,
         kind_name=meta.name("project_kind", e["kind"]),
     )
-    ctx.out.candidates[-1].summed = ("actual", "total")
+    # Each report states the project's total investment: shown once (the highest reported),
+    # never added up over the reports of one project.
+    ctx.out.candidates[-1].maxed = ("total",)
 
 
 def ipo_stage(ctx: Context, e: Event) -> None:
@@ -343,11 +387,16 @@ def competition_prize(ctx: Context, e: Event) -> None:
     if ctx.gated(e, rules):
         return
     assert e.date is not None
-    rank_name = meta.name("rank", e["rank"])
-    ctx.grant(e, rules[0], pv("p10_competition.prize", e.date)[e["rank"]], rank_name=rank_name)
+    rank, rank_name = e["rank"], meta.name("rank", e["rank"])
+    ctx.grant(e, rules[0], pv("p10_competition.prize", e.date)[rank], rank_name=rank_name)
     if len(rules) == 2:
         ctx.grant(
-            e, rules[1], pv("p10_competition.settlement", e.date)[e["rank"]], rank_name=rank_name
+            e,
+            rules[1],
+            pv("p10_competition.settlement", e.date)[rank],
+            rank=rank,
+            rank_name=rank_name,
+            date=e.date,
         )
 
 
@@ -362,6 +411,10 @@ DISCRETIONARY_CAPS = {
 
 def discretionary(ctx: Context, e: Event) -> None:
     rule = e["rule"]
+    assert e.date is not None
+    reason = ctx.gate(e.date, rule)
+    if reason is not None and reason[0] == "applicant_kind":
+        return  # the text offers this item to other kinds only: nothing to list (contract)
     if ctx.gated(e, (rule,)):
         return
     assert e.date is not None
@@ -385,6 +438,46 @@ JUDGES: dict[str, Callable[[Context, Event], None]] = {
     "competition_prize": competition_prize,
     "discretionary": discretionary,
 }
+
+
+def _best_first(c: Candidate) -> tuple[Any, ...]:
+    once = meta.rule(c.rule).once
+    assert once is not None
+    return (
+        meta.precedence(once.rank_by).index(c.figures[once.rank_by]),
+        c.figures["date"],
+        c.events[0],
+    )
+
+
+def settle_once(ctx: Context) -> None:
+    """Rules paid once per applicant (R2 talent, R3 settlement): of the events that passed the
+    general gates, the best pays and every other gets the rule's `once` reason."""
+    for rid, rule in meta.rules().items():
+        if rule.once is None:
+            continue
+        found = sorted((c for c in ctx.out.candidates if c.rule == rid), key=_best_first)
+        for c in found[1:]:
+            best = found[0]
+            ctx.out.candidates.remove(c)
+            ctx.out.refusals.append(
+                Refusal(
+                    c.events[0],
+                    c.rule,
+                    rule.once.reason,
+                    {
+                        "name": _once_name(c),
+                        "date": c.figures["date"].isoformat(),
+                        "best_name": _once_name(best),
+                        "best_date": best.figures["date"].isoformat(),
+                        "best_number": best.events[0],
+                    },
+                )
+            )
+
+
+def _once_name(c: Candidate) -> str:
+    return str(c.figures.get("level_name") or c.figures.get("rank_name"))
 
 
 def settle_ipo_stages(ctx: Context) -> None:
