@@ -26,6 +26,7 @@ from policyhub.screen.schema import (
     COLUMNS,
     EVENT_FIELDS,
     FEE_EVENT_COLUMNS,
+    FIXED_MATTERS,
     OPTIONAL_FIELDS,
     PEOPLE_CODES,
     REQUIRED_COLUMNS,
@@ -42,10 +43,6 @@ NS_SHIFT = 40
 NS_OWN = 0  # an event without a matter: value = its event_index; label "event-<index>"
 NS_REVENUE = 1  # "revenue-<year>": value = the year (given ids spelled so land here too)
 NS_GIVEN = 2  # any other given id: value = its index in Batch.matters
-# The matters the text fixes for a rule whatever the event says (contract Revision 2: R1, R2,
-# R3), by the event type whose awards they hold; ordinary ids otherwise (NS_GIVEN).
-FIXED_MATTERS = {"leading-firm": "leading_firm_investment", "talent": "talent_recognition",
-                 "settlement": "competition_prize"}
 REVENUE_PREFIX, YEAR_DIGITS = "revenue-", 4  # "revenue-<year>", as the engine names them
 REVENUE_ID = rf"^{REVENUE_PREFIX}[1-9][0-9]{{{YEAR_DIGITS - 1}}}$"
 HASH_SEED = 20190801  # applicant id hashes: within a batch here, across batches in the CLI

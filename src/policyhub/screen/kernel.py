@@ -24,16 +24,21 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import numpy.typing as npt
 
+from policyhub.engine import meta
 from policyhub.engine.request import DISCRETIONARY_RULES, KINDS, LEVELS
 from policyhub.screen.encode import NS_OWN, NS_REVENUE, NS_SHIFT, Batch, Fees, Typed
 from policyhub.screen.once import best_of, caps_less
 from policyhub.screen.options import Options as Options
 from policyhub.screen.schema import (
+    DRAFTING_ONLY,
+    RANKS,
     REASON_CODE,
     REASONS,
+    RULE_CAP_LESS,
     RULE_CODE,
     RULE_GROUP,
     RULE_KINDS,
+    RULE_MATTER,
     RULE_PER_MATTER,
     RULES,
     TYPE_CODE,
@@ -51,11 +56,12 @@ REWARD, HOUSING = RULE_CODE["P5.talent_reward"], RULE_CODE["P5.housing"]
 PRIZE, SETTLEMENT = RULE_CODE["P10.prize"], RULE_CODE["P10.settlement"]
 # Whether each rule pays each applicant kind: KIND_OK[rule, kind] (R4).
 KIND_OK = np.array([[k in RULE_KINDS[r] for k in KINDS] for r in range(len(RULES))], np.bool_)
-# The best talent level first (R2), the rank 1 (code 0) best (R3).
-LEVEL_RANK = np.arange(len(LEVELS), dtype=np.int64)
+# Each level's / rank's place in rules.yaml `precedence`, best first (R2, R3), by code.
+LEVEL_RANK = np.array([meta.precedence("level").index(v) for v in LEVELS], np.int64)
+RANK_RANK = np.array([meta.precedence("rank").index(v) for v in RANKS], np.int64)
 # The 一事一议 rules whose cap is less the granted amount of another rule (R3).
-CAP_LESS = {RULE_CODE["P10.exceptional_settlement"]: SETTLEMENT}
-DRAFTING_ONLY = ("local",)  # standard levels rewarded for drafting only, not revising (R5)
+CAP_LESS = {RULE_CODE[r]: RULE_CODE[less] for r, less in zip(RULES, RULE_CAP_LESS, strict=True)
+            if less is not None}
 # A fee's reasons, most important first (engine.rules.FEE_ORDER), and each code's rank there.
 FEE_ORDER = np.array([REASON_CODE[r] for r in (
     "future_event", "applicant_kind", "out_of_scope", "outside_validity",
@@ -189,9 +195,11 @@ class _Kernel:
         return [first if (KIND_OK[r] == KIND_OK[rules[0]]).all() else
                 self.gate(e.app, day, r, exempt) for r in rules]
 
-    def fixed(self, e: Typed, name: str) -> Typed:
-        """The events with their matter replaced by the one the text fixes (`talent`…)."""
-        return replace(e, matter=np.full(len(e), self.b.fixed[name], np.int64))
+    def fixed(self, e: Typed, rule: int) -> Typed:
+        """The events with their matter replaced by the one the text fixes for `rule`
+        (`leading-firm`, `talent`, `settlement`)."""
+        key = self.b.fixed[str(RULE_MATTER[rule])]
+        return replace(e, matter=np.full(len(e), key, np.int64))
 
     # Rows are picked with flatnonzero + take: NumPy's boolean indexing measured six times
     # slower than that here, and the kernel picks rows for every rule.
@@ -332,7 +340,7 @@ class _Kernel:
                                             REASON_CODE["schedule_not_met"])))
         self.refuse(e, reason >= 0, rule, reason)
         if (reason < 0).any():  # R1: the firm's investments are one matter, under one cap
-            self.rate_grant(self.fixed(e, "leading-firm"), reason < 0, rule,
+            self.rate_grant(self.fixed(e, rule), reason < 0, rule,
                             f["completed_investment"], day, t.leading_rate, t.leading_cap)
 
     def talent(self, e: Typed) -> None:
@@ -350,7 +358,7 @@ class _Kernel:
             self.refuse(e, others, rule, REASON_CODE["already_recognised"])
         if not best.any():
             return
-        talent = self.fixed(e, "talent")
+        talent = self.fixed(e, REWARD)
         p = t.talent_reward.period(day)
         self.grant(talent, best, REWARD, t.talent_reward.fen[p, level])
         q = t.housing_area.period(day)
@@ -433,10 +441,10 @@ class _Kernel:
         self.refuse(e, (reason_s >= 0) & settles, SETTLEMENT, reason_s)
         self.grant(e, ok, PRIZE, t.prize.fen[t.prize.period(day), rank])
         # R3: a winner settles once: the best-ranked settling prize, in matter `settlement`.
-        best, others = best_of(e.app, rank, day, e.ev, (reason_s < 0) & settles)
+        best, others = best_of(e.app, RANK_RANK[rank], day, e.ev, (reason_s < 0) & settles)
         self.refuse(e, others, SETTLEMENT, REASON_CODE["already_settled"])
         if best.any():
-            self.grant(self.fixed(e, "settlement"), best, SETTLEMENT,
+            self.grant(self.fixed(e, SETTLEMENT), best, SETTLEMENT,
                        t.settlement.fen[t.settlement.period(day), rank])
 
     def discretionary(self, e: Typed) -> None:

@@ -135,21 +135,20 @@ RULE_GROUP = tuple(meta.rule(r).group for r in RULES)
 RULE_CEILING = tuple(meta.rule(r).ceiling for r in RULES)
 RULE_PER_MATTER = tuple(meta.rule(r).per == "matter" for r in RULES)
 CLAUSES: tuple[str, ...] = tuple(dict.fromkeys(RULE_CLAUSE))
-# The kinds each rule pays (the contract's table "Applicant kinds"): RULE_KIND_OK[rule, kind].
-_ORGS = ("enterprise", "institute", "platform_operator")
-_KINDS_OF = {
-    "P2.construction": _ORGS, "P2.service_fees": _ORGS, "P3.cluster_park": ("park",),
-    "P4.milestone": ("enterprise",), "P4.leading_firm": ("enterprise",),
-    "P5.talent_reward": ("person",), "P5.housing": ("person",),
-    "P5.urgent_talent": ("person",), "P5.civil_military": ("person",),
-    "P5.civil_military_team": ("team",), "P5.leader_project": ("person", "team"),
-    "P5.major_contribution": ("person", "team"), "P6.standard": _ORGS,
-    "P7.project": ("enterprise",), "P7.major_project": ("enterprise",),
-    "P8.ipo": ("enterprise",), "P9.pk_demo": (*_ORGS, "park"),
-    "P10.prize": ("team", "enterprise"), "P10.settlement": ("team", "enterprise"),
-    "P10.exceptional_settlement": ("team", "enterprise"),
-}
-RULE_KINDS: tuple[tuple[str, ...], ...] = tuple(_KINDS_OF[r] for r in RULES)
+# Contract Revision 2, from rules.yaml: the kinds each rule pays (R4), the matter the text
+# fixes for a rule (R1-R3; `revenue-{year}` for the milestones), the rule whose granted
+# amount a case-by-case cap is less (R3), the levels rewarded for drafting only (R5).
+RULE_KINDS: tuple[tuple[str, ...], ...] = tuple(meta.rule(r).kinds for r in RULES)
+RULE_MATTER: tuple[str | None, ...] = tuple(meta.rule(r).matter for r in RULES)
+RULE_CAP_LESS: tuple[str | None, ...] = tuple(meta.rule(r).cap_less for r in RULES)
+DRAFTING_ONLY: tuple[str, ...] = meta.rule("P6.standard").drafting_only
+# The event type whose awards each fixed matter holds (an event naming it shares it).
+FIXED_MATTERS: dict[str, str] = {
+    str(meta.rule(rule).matter): event_type for rule, event_type in (
+        ("P4.leading_firm", "leading_firm_investment"),
+        ("P5.talent_reward", "talent_recognition"),
+        ("P10.settlement", "competition_prize"))}
+assert set(FIXED_MATTERS) == {m for m in RULE_MATTER if m and "{" not in m}
 
 REASONS = (
     "future_event",
