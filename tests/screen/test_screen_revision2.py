@@ -10,10 +10,12 @@ import datetime as dt
 import functools
 from typing import Any
 
+import polars as pl
 import pytest
 
 from policyhub.engine.request import DISCRETIONARY_RULES, KINDS
 from policyhub.screen import Options, screen_frame
+from policyhub.screen.problems import ScreenInputError
 from policyhub.screen.schema import RULE_KINDS, RULES
 from tests.screen.oracle import ALL_OPTIONS, Decision, kernel, mismatches
 from tests.screen.strategies import to_frame
@@ -317,3 +319,40 @@ def test_screen_local_standards_are_rewarded_for_drafting_only() -> None:
     assert granted == [0, 1, 2, 3, 4, 5, 6, 7]
     assert (8, "P6.standard", "local_revision") in refused
     assert {e for e, _, r in refused if r == "unsupported_level"} == {9, 10, 11}
+
+
+# --- the optional `revision` column ---------------------------------------------------------
+
+def _standards(revision: list[Any], dtype: Any) -> pl.DataFrame:
+    rows = _applicant("S", [_standard("local", None) for _ in revision], kind="institute")
+    frame = to_frame(rows, typed=False).drop("revision")
+    return frame.with_columns(pl.Series("revision", revision, dtype))
+
+
+def test_screen_revision_is_read_in_any_case_and_empty_is_false() -> None:
+    frame = _standards(["TRUE", "false", None, None, "True"], pl.String)
+    refused = kernel(screen_frame(frame, Options(AS_OF)))["S"]["ineligible"]
+    assert refused == [(0, "P6.standard", "local_revision"),
+                       (4, "P6.standard", "local_revision")]
+    typed = _standards([True, False, None, None, True], pl.Boolean)
+    assert kernel(screen_frame(typed, Options(AS_OF)))["S"]["ineligible"] == refused
+    # Without the column every standard is drafted.
+    plain = kernel(screen_frame(frame.drop("revision"), Options(AS_OF)))["S"]
+    assert plain["ineligible"] == [] and plain["total"] == "250000.00"
+
+
+@pytest.mark.parametrize(("cells", "dtype", "problem"), [
+    (["maybe", "true"], pl.String, "row 1, revision: 'maybe' must be true or false"),
+    ([1, 0], pl.Int64, "revision: has type Int64, which cannot hold a bool"),
+])
+def test_screen_revision_that_is_not_a_boolean_is_refused(
+        cells: list[Any], dtype: Any, problem: str) -> None:
+    with pytest.raises(ScreenInputError) as refused:
+        screen_frame(_standards(cells, dtype), Options(AS_OF))
+    assert problem in "\n".join(refused.value.lines())
+
+
+def test_screen_revision_outside_a_standard_is_ignored() -> None:
+    rows = _applicant("P", [_talent("national_leader", revision="maybe")], kind="person")
+    frame = to_frame(rows, typed=False)
+    assert kernel(screen_frame(frame, Options(AS_OF)))["P"]["total"] == "4500000.00"
