@@ -169,7 +169,7 @@ def event_schemas(openapi: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def test_the_contract_table_is_parsed() -> None:
     assert len(contract_event_fields()) == 14
-    assert len(contract_reason_codes()) == 11
+    assert len(contract_reason_codes()) == 15  # 11, and 4 since Revision 2
 
 
 def test_openapi_documents_every_event_type_and_field(openapi: dict[str, Any]) -> None:
@@ -190,6 +190,43 @@ def test_openapi_documents_every_enum_of_the_event_table(openapi: dict[str, Any]
 def test_openapi_documents_every_reason_code(openapi: dict[str, Any]) -> None:
     ineligible = openapi["components"]["schemas"]["Ineligible"]
     assert set(ineligible["properties"]["reason_code"]["enum"]) == contract_reason_codes()
+
+
+def contract_kinds_table() -> dict[str, set[str]]:
+    """Rule id -> the kinds the contract's table "Applicant kinds" accepts."""
+    text = CONTRACT_DOC.read_text(encoding="utf-8")
+    table = text[text.index("### Applicant kinds") : text.index("### Precise readings")]
+    found: dict[str, set[str]] = {}
+    for line in table.splitlines():
+        cells = line.split(" | ")
+        if line.startswith("| `P") and len(cells) == 3:
+            kinds = set(re.findall(r"`([a-z_]+)`", cells[2]))
+            for rid in re.findall(r"`(P\d+\.[a-z_]+)`", cells[0]):
+                found[rid] = kinds
+    return found
+
+
+def test_openapi_documents_the_revision_of_a_standard(openapi: dict[str, Any]) -> None:
+    revision = event_schemas(openapi)["standard_led"]["properties"]["revision"]
+    assert revision["type"] == "boolean" and revision["default"] is False
+    assert "local_revision" in revision["description"]
+    assert "revision" not in event_schemas(openapi)["standard_led"].get("required", [])
+
+
+def test_openapi_documents_every_kind_and_the_rules_it_may_receive(
+    openapi: dict[str, Any],
+) -> None:
+    """The kind's description names, for each kind, exactly the rules of the contract's table
+    "Applicant kinds" that pay it."""
+    kind = openapi["components"]["schemas"]["Applicant"]["properties"]["kind"]
+    table = contract_kinds_table()
+    assert len(table) == 20
+    every = set().union(*table.values())
+    assert set(kind["enum"]) == every
+    described = dict(re.findall(r"`([a-z_]+)`: ((?:`P[^`]+`(?:, )?)+)", kind["description"]))
+    for name in every:
+        rules = set(re.findall(r"`([^`]+)`", described[name]))
+        assert rules == {rid for rid, accepted in table.items() if name in accepted}, name
 
 
 def test_openapi_documents_every_rule(openapi: dict[str, Any]) -> None:

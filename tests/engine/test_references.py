@@ -238,3 +238,37 @@ def test_rule_cases_give_every_reason_code() -> None:
 def test_rule_cases_exercise_both_values_of_every_option() -> None:
     used = {(k, v) for c in CASES for k, v in (c.request.get("options") or {}).items()}
     assert {("dedup_scope", "applicant"), ("milestone_jump", "cumulative")} <= used
+
+
+def contract_kinds() -> dict[str, set[str]]:
+    """Rule id -> kinds accepted, from the contract's table "Applicant kinds" (Revision 2)."""
+    text = _contract()
+    table = text[text.index("### Applicant kinds") : text.index("### Precise readings")]
+    found: dict[str, set[str]] = {}
+    for line in table.splitlines():
+        cells = line.split(" | ")
+        if line.startswith("| `P") and len(cells) == 3:
+            for rid in re.findall(r"`(P\d+\.[a-z_]+)`", cells[0]):
+                found[rid] = set(re.findall(r"`([a-z_]+)`", cells[2]))
+    return found
+
+
+def test_rules_yaml_pays_exactly_the_kinds_of_the_contract_table() -> None:
+    table = contract_kinds()
+    assert set(table) == set(meta.rules())
+    assert {rid: set(r.kinds) for rid, r in meta.rules().items()} == table
+
+
+def test_every_rule_quotes_its_recipient_and_every_kind_has_a_chinese_name() -> None:
+    kinds = set(meta.wording()["names"]["kind"])
+    for rid, rule in meta.rules().items():
+        assert rule.recipient.strip(), rid
+        assert set(rule.kinds) <= kinds, rid
+
+
+def test_every_reason_code_has_a_short_chinese_name() -> None:
+    names = meta.wording()["reason_names"]
+    assert set(names) == contract_reason_codes()
+    assert all(
+        re.search(r"[\u4e00-\u9fff]", n) and not re.search(r"[a-z_]{3}", n) for n in names.values()
+    )

@@ -15,7 +15,8 @@ from ninja.openapi.schema import REF_TEMPLATE
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
-from policyhub.engine.request import YEAR_MAX, YEAR_MIN
+from policyhub.engine import meta
+from policyhub.engine.request import KINDS, YEAR_MAX, YEAR_MIN
 
 CONTRACT = "policyhub.evaluate/1"
 
@@ -84,7 +85,22 @@ ReasonCode = Literal[
     "unsupported_level",
     "beyond_operation_window",
     "duplicate_stage",
+    # Revision 2 of the contract (readings corrected):
+    "applicant_kind",
+    "already_recognised",
+    "already_settled",
+    "local_revision",
 ]
+Kind = Literal["enterprise", "institute", "platform_operator", "park", "person", "team"]
+
+
+def _kinds_text() -> str:
+    """Which rules pay each kind (contract table "Applicant kinds"), from rules.yaml."""
+    lines = []
+    for kind in KINDS:
+        rules = [rid for rid, rule in meta.rules().items() if kind in rule.kinds]
+        lines.append(f"`{kind}`: {', '.join(f'`{r}`' for r in rules)}")
+    return "; ".join(lines)
 
 
 class _Doc(BaseModel):
@@ -100,7 +116,12 @@ class Applicant(_Doc):
     flags are true; for `person` and `team` the first two mean "works / is based in Changsha"."""
 
     id: str | SkipJsonSchema[None] = None
-    kind: Literal["enterprise", "institute", "platform_operator", "park", "person", "team"]
+    kind: Kind = Field(
+        description='Decides which rules may pay (contract table "Applicant kinds", '
+        "Revision 2 R4); any other rule gives `applicant_kind`, second in the reason order, "
+        "and a case-by-case item is not listed. It does not restrict which event types may "
+        "be sent. Rules per kind: " + _kinds_text() + ".",
+    )
     name: str | SkipJsonSchema[None] = None
     credit_code: Annotated[
         str | SkipJsonSchema[None],
@@ -142,7 +163,8 @@ class AnnualRevenue(_Doc):
 
 
 class LeadingFirmInvestment(_Doc):
-    """二(四) P4.leading_firm."""
+    """二(四) P4.leading_firm. All of an applicant's investments are matter `leading-firm` (their
+    own `matter` is ignored) and share one cap of 50,000,000 (Revision 2 R1)."""
 
     type: Literal["leading_firm_investment"]
     date: Day
@@ -153,7 +175,9 @@ class LeadingFirmInvestment(_Doc):
 
 
 class TalentRecognition(_Doc):
-    """二(五) P5.talent_reward and P5.housing."""
+    """二(五) P5.talent_reward and P5.housing, once per applicant in matter `talent`: the highest
+    level recognised pays (ties: earliest date, then event order); every other recognition
+    that passes the general gates gets `already_recognised` (Revision 2 R2)."""
 
     type: Literal["talent_recognition"]
     date: Day
@@ -189,7 +213,8 @@ class CivilMilitaryTeamProject(_Doc):
 
 
 class StandardLed(_Doc):
-    """二(六) P6.standard."""
+    """二(六) P6.standard. "主持制(修)订国际、国家标准和制定地方标准": a revised local standard
+    gets `local_revision` (Revision 2 R5)."""
 
     type: Literal["standard_led"]
     date: Day
@@ -198,6 +223,12 @@ class StandardLed(_Doc):
         description="`international`, `national` or `local`; any other level is accepted "
         "and gives `unsupported_level`.",
         examples=["international", "national", "local"],
+    )
+    revision: bool | SkipJsonSchema[None] = Field(
+        False,
+        description="Optional (Revision 2), default false: true when the standard was revised "
+        "(修订) rather than drafted (制定). Revising is rewarded for international and national "
+        "standards only; a local revision gets `local_revision`. Not a boolean: bad input.",
     )
     matter: Matter = None
 
@@ -258,7 +289,9 @@ class PkDemoProject(_Doc):
 
 
 class CompetitionPrize(_Doc):
-    """二(十) P10.prize and P10.settlement (exempt from the scope test)."""
+    """二(十) P10.prize and P10.settlement (exempt from the scope test). The settlement is paid
+    once, in matter `settlement`, for the best-ranked settling prize; the others get
+    `already_settled` (Revision 2 R3)."""
 
     type: Literal["competition_prize"]
     date: Day
@@ -325,7 +358,11 @@ class DecisionOptions(BaseModel):
 class Award(BaseModel):
     rule: RuleId
     clause: str = Field(examples=["二(四)"])
-    matter: str
+    matter: str = Field(
+        description="The event's matter, `event-<index>` for an event without one, or the "
+        "matter the text fixes: `revenue-Y`, `leading-firm`, `talent`, `settlement`.",
+        examples=["revenue-2020", "leading-firm", "talent", "settlement"],
+    )
     amount: Amount
     ceiling: bool = Field(
         description="True where the text bounds the amount itself (不超过, 二(七)): the "
@@ -343,7 +380,11 @@ class Discretionary(BaseModel):
     rule: DiscretionaryRule
     clause: str
     matter: str
-    cap: Amount | None = Field(description="The cap the text gives, or null where it gives none.")
+    cap: Amount | None = Field(
+        description="The cap the text gives, or null where it gives none. For "
+        "`P10.exceptional_settlement`: 10,000,000.00 less the `P10.settlement` granted in this "
+        "decision, never below 0.00 (the 一事一议 award replaces the standard one, R3)."
+    )
     event_index: int = Field(ge=0)
     explanation: str
 
@@ -351,7 +392,10 @@ class Discretionary(BaseModel):
 class Ineligible(BaseModel):
     event_index: int = Field(ge=0, description="0-based, like the paths of input errors.")
     rule: RuleId | DiscretionaryRule
-    reason_code: ReasonCode
+    reason_code: ReasonCode = Field(
+        description="The first reason that applies, in this order: `future_event`, "
+        "`applicant_kind`, `out_of_scope`, `outside_validity`, then the rule's own."
+    )
     reason: str = Field(description="Chinese; names the clause and the figures used.")
 
 

@@ -54,7 +54,8 @@ def _explain(c: Candidate, amount: Decimal, jump: str) -> str:
         figures["jump"] = words["jump"][jump].format(skipped=figures.get("skipped", ""))
     text = rule.explain.format(**figures)
     if len(c.events) > 1:
-        text += f"（同一事项合并计算：events{c.events}）"
+        listed = "、".join(str(i) for i in c.events)
+        text += str(words["merged"]).format(events=listed)
     return text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -86,3 +87,26 @@ def reason_name(code: str) -> str:
     """The short Chinese name of a reason code; an unknown code is shown as a generic phrase."""
     names: dict[str, str] = wording()["reason_names"]
     return names.get(code) or str(wording()["reason_name_default"])
+
+
+_REVENUE = re.compile(r"\Arevenue-(\d+)\Z")
+_OWN = re.compile(r"\Aevent-(\d+)\Z")
+
+
+def matter_name(matter: str) -> str:
+    """A matter as people read it: the fixed matters and `revenue-Y` / `event-N` in Chinese;
+    a matter named by the request is its own name."""
+    words = wording()
+    if matter in words["matter_names"]:
+        return str(words["matter_names"][matter])
+    if found := _REVENUE.match(matter):
+        return str(words["matter_revenue"]).format(year=found.group(1))
+    if found := _OWN.match(matter):
+        return str(words["matter_event"]).format(index=found.group(1))
+    return matter
+
+
+def option_name(option: str, value: str) -> tuple[str, str]:
+    """(the option's Chinese label, its value's Chinese name); unknown ones as they are."""
+    names = wording()["option_names"].get(option, {})
+    return str(names.get("label", option)), str(names.get(value, value))

@@ -1,7 +1,8 @@
 """An engine decision (`policyhub.evaluate/1` response) shaped for display.
 
 The engine's dict stays the single source of amounts and wording; this only adds what a
-reader needs beside it: the rule's Chinese label and the clause to link to.
+reader needs beside it: the rule's Chinese label, the clause to link to, and Chinese names for
+the reason codes, fixed matters and options (rules.yaml), so no internal code reaches the page.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class RuleRef:
 @dataclass(frozen=True)
 class AwardRow:
     rule: RuleRef
-    matter: str
+    matter: str  # as people read it (meta.matter_name)
     amount: str
     ceiling: bool
     status: str
@@ -43,7 +44,7 @@ class AwardRow:
 @dataclass(frozen=True)
 class DiscretionRow:
     rule: RuleRef
-    matter: str
+    matter: str  # as people read it
     cap: str | None
     explanation: str
 
@@ -53,6 +54,7 @@ class RefusalRow:
     event_index: int
     rule: RuleRef
     reason_code: str
+    reason_name: str  # the code's short Chinese name: the page shows this, never the code
     reason: str
 
 
@@ -60,7 +62,7 @@ class RefusalRow:
 class DecisionView:
     applicant_name: str
     as_of: str
-    options: dict[str, str]
+    options: dict[str, str]  # the decision's options, by their Chinese names
     awards: list[AwardRow]
     discretionary: list[DiscretionRow]
     ineligible: list[RefusalRow]
@@ -80,7 +82,7 @@ def _award(raw: dict[str, Any]) -> AwardRow:
     excluded_by = raw.get("excluded_by")
     return AwardRow(
         rule=rule_ref(str(raw["rule"])),
-        matter=str(raw.get("matter") or ""),
+        matter=meta.matter_name(str(raw.get("matter") or "")),
         amount=str(raw["amount"]),
         ceiling=bool(raw.get("ceiling")),
         status=status,
@@ -94,7 +96,7 @@ def _discretion(raw: dict[str, Any]) -> DiscretionRow:
     cap = raw.get("cap")
     return DiscretionRow(
         rule_ref(str(raw["rule"])),
-        str(raw.get("matter") or ""),
+        meta.matter_name(str(raw.get("matter") or "")),
         None if cap is None else str(cap),
         str(raw.get("explanation", "")),
     )
@@ -105,6 +107,7 @@ def _refusal(raw: dict[str, Any]) -> RefusalRow:
         int(raw["event_index"]),
         rule_ref(str(raw["rule"])),
         str(raw["reason_code"]),
+        meta.reason_name(str(raw["reason_code"])),
         str(raw["reason"]),
     )
 
@@ -114,7 +117,9 @@ def view(decision: dict[str, Any]) -> DecisionView:
     return DecisionView(
         applicant_name=str(applicant.get("name") or ""),
         as_of=str(decision.get("as_of", "")),
-        options={str(k): str(v) for k, v in (decision.get("options") or {}).items()},
+        options=dict(
+            meta.option_name(str(k), str(v)) for k, v in (decision.get("options") or {}).items()
+        ),
         awards=[_award(a) for a in decision.get("awards", [])],
         discretionary=[_discretion(d) for d in decision.get("discretionary", [])],
         ineligible=[_refusal(r) for r in decision.get("ineligible", [])],

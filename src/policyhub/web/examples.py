@@ -24,6 +24,12 @@ EXAMPLES: dict[str, Promise] = {
     "ipo_stages": _("企业上市分阶段补助"),
     "competition_first_prize_settles": _("大赛一等奖并来长落户"),
     "out_of_scope": _("不在适用范围内"),
+    "leading_firm_one_cap": _("引进龙头企业：同一企业共用一个上限"),
+    "talent_once_highest_level": _("人才按最高层次给予一次"),
+    "settlement_once_best_rank": _("来长落户支持给予一次"),
+    "applicant_kind": _("申请主体类型不符"),
+    "standard_local_revision": _("修订地方标准不予奖励"),
+    "revision2_combined": _("合同第2修订版综合示例"),
     "rank_out_of_range": _("错误示例：名次超出范围"),
 }
 
