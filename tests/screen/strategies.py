@@ -23,6 +23,7 @@ EDGE_FEN = [
     10_000_000 * YUAN, 50_000_000 * YUAN, 100_000_000 * YUAN, 1_000_000_000 * YUAN,
     5_000_000_000 * YUAN, 500_000_000 * YUAN, 1_666_666_667, 16_666_666_67, 5_000_000 * YUAN,
     50_000_000 * YUAN, 15, 5, 0,
+    250_000_000 * YUAN,  # two investments of a leading firm: 10% of the sum at its cap
 ]
 DATES = [dt.date(2019, 7, 31), dt.date(2019, 8, 1), dt.date(2022, 7, 31), dt.date(2022, 8, 1),
          dt.date(2021, 6, 30), dt.date(2021, 7, 1), dt.date(2020, 2, 29), dt.date(2020, 12, 31),
@@ -120,11 +121,12 @@ def applicant(draw: st.DrawFn, number: int) -> dict[str, Any]:
 
 
 @st.composite
-def applicant_events(draw: st.DrawFn) -> list[dict[str, Any]]:
+def applicant_events(draw: st.DrawFn, focused: bool | None = None) -> list[dict[str, Any]]:
     years = draw(st.lists(st.integers(2015, 2024), unique=True, max_size=6))
     revenue = [{"type": "annual_revenue", "year": y, "amount": draw(fen())} for y in years]
-    # Half the applicants draw only the types read together (R1-R3): two or more of them.
-    focused = draw(st.booleans())
+    # Half the applicants (or all, or none) draw only the types read together (R1-R3).
+    if focused is None:
+        focused = draw(st.booleans())
     others = draw(st.lists(event(ONCE_TYPES if focused else None), max_size=6))
     # Often two events of one type and matter: shared caps, duplicate IPO stages.
     duplicate = draw(st.booleans())
@@ -138,12 +140,14 @@ def applicant_events(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 
 @st.composite
-def registry(draw: st.DrawFn, max_applicants: int = 5) -> pl.DataFrame:
-    """An events table; text columns like CSV, or typed columns like Parquet."""
+def registry(draw: st.DrawFn, max_applicants: int = 5,
+             focused: bool | None = None) -> pl.DataFrame:
+    """An events table; text columns like CSV, or typed columns like Parquet. `focused`:
+    every applicant (True) or none (False) draws only the types read together (R1-R3)."""
     rows: list[dict[str, Any]] = []
     for number in range(draw(st.integers(1, max_applicants))):
         who = draw(applicant(number))
-        events = draw(applicant_events())
+        events = draw(applicant_events(focused))
         if not events:
             rows.append(dict(who))  # an applicant with no events
         for index, e in enumerate(events):

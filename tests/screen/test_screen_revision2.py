@@ -12,13 +12,15 @@ from typing import Any
 
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from policyhub.engine.request import DISCRETIONARY_RULES, KINDS
 from policyhub.screen import Options, screen_frame
 from policyhub.screen.problems import ScreenInputError
 from policyhub.screen.schema import RULE_KINDS, RULES
 from tests.screen.oracle import ALL_OPTIONS, Decision, kernel, mismatches
-from tests.screen.strategies import to_frame
+from tests.screen.strategies import registry, to_frame
 
 YUAN = 100
 D = dt.date
@@ -188,6 +190,14 @@ def test_screen_revision2_edges_match_the_engine(options: Options) -> None:
 
 def test_screen_revision2_edges_match_the_engine_read_as_text() -> None:
     assert mismatches(TEXT_CASES, Options(AS_OF, "applicant", "cumulative")) == []
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frame=registry(focused=True), options=st.sampled_from(ALL_OPTIONS))
+def test_screen_random_investments_recognitions_and_prizes_match_the_engine(
+        frame: pl.DataFrame, options: Options) -> None:
+    """Applicants whose events are all of the types read together (R1-R3), every kind."""
+    assert mismatches(frame, options) == []
 
 
 @functools.cache
