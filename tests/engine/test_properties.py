@@ -125,6 +125,12 @@ EVENTS = st.one_of(
         date=DAYS,
         level=st.sampled_from(["international", "national", "local", "industry"]),
     ),
+    _event(  # Revision 2: the optional `revision` given
+        "standard_led",
+        date=DAYS,
+        level=st.sampled_from(["international", "national", "local"]),
+        revision=st.sampled_from([True, False, None]),
+    ),
     _event(
         "project_investment",
         date=DAYS,
@@ -164,7 +170,9 @@ EVENTS = st.one_of(
     ),
     _event("discretionary", date=DAYS, rule=st.sampled_from(DISCRETIONARY)),
 )
-MATTERS = st.sampled_from([None, None, "m1", "m2", "revenue-2020"])
+MATTERS = st.sampled_from(
+    [None, None, "m1", "m2", "revenue-2020", "leading-firm", "talent", "settlement"]
+)
 
 
 @st.composite
@@ -429,3 +437,68 @@ def test_invalid_mutations_are_refused_naming_the_field(
         evaluate({**request, "events": events})
     paths = [p["path"] for p in refused.value.problems]
     assert f"events[{index}]{suffix}" in paths, paths
+
+
+# --- Revision 2 (R1-R5) -------------------------------------------------------------------------
+
+ONE_CAP = _p("p4_enterprises.leading_firm_cap")
+SETTLEMENT_CAP = _p("p10_competition.exceptional_settlement_cap")
+
+
+@PROPERTY
+@given(requests())
+def test_a_rule_pays_only_the_kinds_of_the_contract_table(request: dict[str, Any]) -> None:
+    from tests.engine.test_references import contract_kinds
+
+    kinds, kind = contract_kinds(), request["applicant"]["kind"]
+    decision = decide(request)
+    assert [a["rule"] for a in decision["awards"] if kind not in kinds[a["rule"]]] == []
+    assert [d["rule"] for d in decision["discretionary"] if kind not in kinds[d["rule"]]] == []
+    for item in decision["ineligible"]:
+        if item["reason_code"] == "applicant_kind":
+            assert kind not in kinds[item["rule"]], item
+
+
+@PROPERTY
+@given(requests())
+def test_a_firm_a_talent_and_a_settlement_are_paid_once(request: dict[str, Any]) -> None:
+    decision = decide(request)
+    awards = decision["awards"]
+    for rule, matter in [
+        ("P4.leading_firm", "leading-firm"),
+        ("P5.talent_reward", "talent"),
+        ("P5.housing", "talent"),
+        ("P10.settlement", "settlement"),
+    ]:
+        mine = [a for a in awards if a["rule"] == rule]
+        assert len(mine) <= 1, mine
+        assert all(a["matter"] == matter for a in mine), mine
+    firm = sum((Decimal(a["amount"]) for a in awards if a["rule"] == "P4.leading_firm"), Decimal(0))
+    assert firm <= ONE_CAP
+
+
+@PROPERTY
+@given(requests())
+def test_the_exceptional_settlement_cap_includes_the_granted_settlement(
+    request: dict[str, Any],
+) -> None:
+    decision = decide(request)
+    settled = sum(
+        (Decimal(a["amount"]) for a in _granted(decision) if a["rule"] == "P10.settlement"),
+        Decimal(0),
+    )
+    for item in decision["discretionary"]:
+        if item["rule"] == "P10.exceptional_settlement":
+            assert Decimal(item["cap"]) == max(SETTLEMENT_CAP - settled, Decimal(0)), item
+
+
+@PROPERTY
+@given(requests())
+def test_a_revised_local_standard_is_never_paid(request: dict[str, Any]) -> None:
+    decision = decide(request)
+    revised = {
+        i
+        for i, e in enumerate(request["events"])
+        if e["type"] == "standard_led" and e["level"] == "local" and e.get("revision") is True
+    }
+    assert [a for a in decision["awards"] if set(a["events"]) & revised] == []

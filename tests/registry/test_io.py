@@ -192,3 +192,19 @@ def test_unsupported_files_are_refused(tmp_path: Path) -> None:
     path.write_bytes(b"old")
     with pytest.raises(ImportFailed):
         import_file(path, "figures")
+
+
+def test_a_revised_standard_imports_with_its_revision_and_round_trips(
+        p: Personas, tmp_path: Path) -> None:
+    """Contract Revision 2 (R5): the 修订 column carries standard_led.revision; empty = drafted."""
+    code = p.org.credit_code
+    rows = [["统一社会信用代码", "事件类型", "日期", "级别", "修订"],
+            [code, "standard_led", "2020-05-10", "local", "是"],
+            [code, "standard_led", "2020-06-10", "local", None]]
+    import_file(write_csv(tmp_path / "s.csv", rows), "events", actor=p.bureau_officer)
+    payloads = [e.payload for e in RegistryEvent.objects.order_by("date")]
+    assert payloads == [{"level": "local", "revision": True}, {"level": "local"}]
+    out = tmp_path / "export.csv"
+    export_file(out, "events")
+    exported = read_rows(out, "events")[0]
+    assert [r.values.get("revision") for r in exported] == [True, None]

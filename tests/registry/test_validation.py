@@ -70,6 +70,21 @@ def test_an_unsupported_standard_level_is_kept_for_the_engine_to_judge() -> None
     assert parse_event("standard_led", DAY, {"level": "industry"}) == {"level": "industry"}
 
 
+def test_a_standard_keeps_its_revision_only_when_given() -> None:
+    """Contract Revision 2 (R5): `revision` is optional; an old payload stays as it is."""
+    assert parse_event("standard_led", DAY, {"level": "local"}) == {"level": "local"}
+    assert parse_event("standard_led", DAY, {"level": "local", "revision": None}) == {
+        "level": "local"}
+    assert parse_event("standard_led", DAY, {"level": "local", "revision": True}) == {
+        "level": "local", "revision": True}
+    with pytest.raises(ValidationError) as info:
+        parse_event("standard_led", DAY, {"level": "local", "revision": "yes"})
+    assert "revision" in info.value.message_dict
+    with pytest.raises(ValidationError) as info:
+        parse_event("ipo_stage", DAY, {"stage": "listed", "revision": True})
+    assert "payload" in info.value.message_dict  # only standards have a revision
+
+
 @pytest.mark.django_db
 def test_model_clean_runs_the_engine_and_to_engine_parses() -> None:
     org = organisation()

@@ -84,6 +84,7 @@ EVENT_COLUMNS = (
     Column("selected", "入选", "bool"),
     Column("settles_in_changsha", "来长落户", "bool"),
     Column("fees", "服务费明细", "fees"),
+    Column("revision", "修订", "bool"),  # standard_led, optional (contract Revision 2)
 )
 COLUMNS: dict[Kind, tuple[Column, ...]] = {"figures": FIGURE_COLUMNS, "events": EVENT_COLUMNS}
 ENVELOPE = {"credit_code", "person_id", "team_id", "type", "date", "matter", "source"}

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 
-from policyhub.engine.request import EVENT_FIELDS, Event, Fee, InputError, parse_request
+from policyhub.engine.request import (
+    EVENT_FIELDS,
+    OPTIONAL_FIELDS,
+    Event,
+    Fee,
+    InputError,
+    parse_request,
+)
 
 if TYPE_CHECKING:
     from policyhub.registry.models import RegistryEvent
@@ -29,12 +36,14 @@ MAX_MONEY_PLACES = 2  # yuan to the fen
 
 
 def payload_fields(event_type: str) -> tuple[str, ...]:
-    """The payload keys of a type: the engine's fields but the date (a column of its own)."""
+    """The payload keys of a type: the engine's fields but the date (a column of its own),
+    then its optional ones (`standard_led.revision`, contract Revision 2)."""
     from policyhub.registry.models import DATE_FIELD
 
     fields = [f for f in EVENT_FIELDS[event_type] if f != DATE_FIELD[event_type]]
     if event_type == "platform_service_fees":
         fields.append("fees")
+    fields += OPTIONAL_FIELDS.get(event_type, {})
     return tuple(fields)
 
 
@@ -87,12 +96,18 @@ def parse_event(event_type: str, day: dt.date | None, payload: Mapping[str, Any]
             field = _field_of(p["path"])
             errors.setdefault("date" if field == date_field else field, []).append(p["message"])
         raise ValidationError(errors) from exc
-    return _canonical(request.events[0], allowed)
+    given = {k for k, v in payload.items() if v is not None}
+    return _canonical(request.events[0], allowed, given)
 
 
-def _canonical(event: Event, allowed: tuple[str, ...]) -> dict[str, Any]:
+def _canonical(event: Event, allowed: tuple[str, ...], given: set[str]) -> dict[str, Any]:
+    """The parsed payload; an optional field is stored only when it was given (an absent one
+    keeps its meaning through the engine's default, so old payloads stay as they are)."""
+    optional = OPTIONAL_FIELDS.get(event.type, {})
     out: dict[str, Any] = {}
     for name in allowed:
+        if name in optional and name not in given:
+            continue
         try:
             out[name] = _plain(event.fields[name])
         except ValueError as exc:
