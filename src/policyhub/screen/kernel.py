@@ -62,13 +62,18 @@ RANK_RANK = np.array([meta.precedence("rank").index(v) for v in RANKS], np.int64
 # The 一事一议 rules whose cap is less the granted amount of another rule (R3).
 CAP_LESS = {RULE_CODE[r]: RULE_CODE[less] for r, less in zip(RULES, RULE_CAP_LESS, strict=True)
             if less is not None}
+# The reason of the events that do not pay a rule paid once per applicant (R2, R3).
+ONCE_REASON = {RULE_CODE[r]: REASON_CODE[once.reason] for r in RULES
+               if (once := meta.rule(r).once) is not None}
 # A fee's reasons, most important first (engine.rules.FEE_ORDER), and each code's rank there.
 FEE_ORDER = np.array([REASON_CODE[r] for r in (
     "future_event", "applicant_kind", "out_of_scope", "outside_validity",
     "not_major_platform", "beyond_operation_window")], np.int64)
 FEE_RANK = np.full(len(REASONS), len(FEE_ORDER), np.int64)
 FEE_RANK[FEE_ORDER] = np.arange(len(FEE_ORDER))
-NOT_MAJOR_RANK, BEYOND_RANK, FEE_OK = 4, 5, 6
+NOT_MAJOR_RANK, BEYOND_RANK = (int(FEE_RANK[REASON_CODE[r]]) for r in (
+    "not_major_platform", "beyond_operation_window"))
+FEE_OK = len(FEE_ORDER)  # a fee that is paid ranks after every reason
 BIG = np.iinfo(np.int64).max
 # Award order within an applicant: (first event_index, rule order in rules.yaml, step).
 SORT_EV, SORT_RULE = 12, 6
@@ -355,7 +360,7 @@ class _Kernel:
         best, others = best_of(e.app, LEVEL_RANK[level], day, e.ev,
                                (reasons[0] < 0) & (reasons[1] < 0))
         for rule in (REWARD, HOUSING):
-            self.refuse(e, others, rule, REASON_CODE["already_recognised"])
+            self.refuse(e, others, rule, ONCE_REASON[rule])
         if not best.any():
             return
         talent = self.fixed(e, REWARD)
@@ -387,7 +392,8 @@ class _Kernel:
         reason = self.gate(e.app, day, rule)
         reason = np.where((reason < 0) & (amount == NONE), REASON_CODE["unsupported_level"],
                           reason)
-        # R5: a local standard is rewarded for drafting only, not for revising.
+        # R5: a local standard is rewarded for drafting only, not for revising (the last
+        # entry is for level -1, unsupported, refused already).
         drafting_only = np.array([v in DRAFTING_ONLY for v in self.t.standard_levels] + [False])
         revised = e.fields["revision"].astype(np.bool_) & drafting_only[level]
         reason = np.where((reason < 0) & revised, REASON_CODE["local_revision"], reason)
@@ -442,7 +448,7 @@ class _Kernel:
         self.grant(e, ok, PRIZE, t.prize.fen[t.prize.period(day), rank])
         # R3: a winner settles once: the best-ranked settling prize, in matter `settlement`.
         best, others = best_of(e.app, RANK_RANK[rank], day, e.ev, (reason_s < 0) & settles)
-        self.refuse(e, others, SETTLEMENT, REASON_CODE["already_settled"])
+        self.refuse(e, others, SETTLEMENT, ONCE_REASON[SETTLEMENT])
         if best.any():
             self.grant(self.fixed(e, SETTLEMENT), best, SETTLEMENT,
                        t.settlement.fen[t.settlement.period(day), rank])
