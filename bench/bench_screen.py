@@ -38,6 +38,8 @@ import numpy as np
 
 import policyhub
 from bench.core import BUILD, Row
+from policyhub.engine import meta
+from policyhub.engine.request import KINDS
 from policyhub.screen import Options, synth
 from policyhub.screen.encode import Batch, Typed, encode
 from policyhub.screen.io import batches
@@ -237,15 +239,20 @@ def _kernel_three(b: Batch, options: Options, three: Three) -> tuple[np.ndarray,
 
 
 def _floor_three(b: Batch, three: Three) -> tuple[np.ndarray, ...]:
-    """The same three rules written straight in NumPy for one period of parameters: gates,
-    own reasons and amounts (fen), no general machinery."""
+    """The same three rules written straight in NumPy for one period of parameters: gates
+    (the applicant's kind among them), own reasons and amounts (fen), no general machinery."""
     t = tables()
     as_of, lo, hi = days(AS_OF), t.valid_from, t.valid_to
     out = []
-    for e, reason_own in zip(three, (True, False, True), strict=True):
+    codes = [REASON_CODE[r] for r in ("future_event", "applicant_kind", "out_of_scope",
+                                      "outside_validity")]
+    rules = ("P4.leading_firm", "P5.urgent_talent", "P6.standard")
+    for e, rule in zip(three, rules, strict=True):
         day = e.fields["date"]
-        reason = np.where(day > as_of, 0, np.where(~b.in_scope[e.app], 1,
-                                                   np.where((day < lo) | (day > hi), 2, -1)))
+        kinds = np.array([k in meta.rule(rule).kinds for k in KINDS])
+        reason = np.where(day > as_of, codes[0], np.where(
+            ~kinds[b.kind[e.app]], codes[1], np.where(
+                ~b.in_scope[e.app], codes[2], np.where((day < lo) | (day > hi), codes[3], -1))))
         if e is three[0]:
             f = e.fields
             reason = np.where(reason >= 0, reason, np.where(
@@ -262,7 +269,9 @@ def _floor_three(b: Batch, three: Three) -> tuple[np.ndarray, ...]:
             amount = np.where(level >= 0, t.standard.fen[0][np.maximum(level, 0)], -1)
             reason = np.where((reason < 0) & (amount < 0), REASON_CODE["unsupported_level"],
                               reason)
+            local = t.standard_levels.index("local")
+            reason = np.where((reason < 0) & (level == local) & e.fields["revision"],
+                              REASON_CODE["local_revision"], reason)
         ok = reason < 0
         out += [e.app[ok], amount[ok], e.app[~ok], reason[~ok]]
-        del reason_own
     return tuple(out)

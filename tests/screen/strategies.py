@@ -1,6 +1,8 @@
 """Hypothesis strategies: small registry exports (events tables) with every event type, values
 on both sides of every threshold and cap, dates on the edges of the validity window, shared
-matters and `revenue-Y` ids, as text (like CSV) or as typed columns (like Parquet)."""
+matters, `revenue-Y` ids and the ids the text fixes (`leading-firm`, `talent`, `settlement`),
+every applicant kind, repeated recognitions, prizes and investments (the readings of contract
+Revision 2), as text (like CSV) or as typed columns (like Parquet)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any
 import polars as pl
 from hypothesis import strategies as st
 
-from policyhub.engine.request import CATEGORIES, DISCRETIONARY_RULES, LEVELS
+from policyhub.engine.request import CATEGORIES, DISCRETIONARY_RULES, KINDS, LEVELS
 from policyhub.engine.rules import add_years
 from policyhub.screen.schema import COLUMNS, PROJECT_KINDS, STAGES, Kind
 from tests.engine.creditcodes import with_check
@@ -21,11 +23,16 @@ EDGE_FEN = [
     10_000_000 * YUAN, 50_000_000 * YUAN, 100_000_000 * YUAN, 1_000_000_000 * YUAN,
     5_000_000_000 * YUAN, 500_000_000 * YUAN, 1_666_666_667, 16_666_666_67, 5_000_000 * YUAN,
     50_000_000 * YUAN, 15, 5, 0,
+    250_000_000 * YUAN,  # two investments of a leading firm: 10% of the sum at its cap
 ]
 DATES = [dt.date(2019, 7, 31), dt.date(2019, 8, 1), dt.date(2022, 7, 31), dt.date(2022, 8, 1),
          dt.date(2021, 6, 30), dt.date(2021, 7, 1), dt.date(2020, 2, 29), dt.date(2020, 12, 31),
          dt.date(2019, 12, 31), dt.date(2023, 3, 1)]
-MATTERS = [None, None, None, "m1", "m1", "m2", "revenue-2020", "revenue-2019", "event-1"]
+MATTERS = [None, None, None, "m1", "m1", "m2", "revenue-2020", "revenue-2019", "event-1",
+           "leading-firm", "talent", "settlement"]
+# The event types that Revision 2 reads together per applicant (R1-R3), drawn more often.
+ONCE_TYPES = ["leading_firm_investment", "talent_recognition", "competition_prize",
+              "discretionary"]
 
 
 def fen() -> st.SearchStrategy[int]:
@@ -69,7 +76,8 @@ def _event(kind: str) -> st.SearchStrategy[dict[str, Any]]:
         "civil_military_team_project": st.fixed_dictionaries({"date": d}),
         "standard_led": st.fixed_dictionaries({
             "date": d, "level": st.sampled_from(["international", "national", "local",
-                                                 "industry", "National"])}),
+                                                 "industry", "National"]),
+            "revision": st.sampled_from([None, False, True])}),
         "project_investment": st.fixed_dictionaries({
             "date": d, "total_investment": fen(), "actual_investment": fen(),
             "project_kind": st.sampled_from(PROJECT_KINDS)}),
@@ -89,18 +97,19 @@ def _event(kind: str) -> st.SearchStrategy[dict[str, Any]]:
     return fields[kind].map(lambda f: {"type": kind, **f})
 
 
-def event() -> st.SearchStrategy[dict[str, Any]]:
-    kinds = ["leading_firm_investment", "talent_recognition", "urgent_talent",
-             "civil_military_researcher", "civil_military_team_project", "standard_led",
-             "project_investment", "ipo_stage", "platform_construction",
-             "platform_service_fees", "pk_demo_project", "competition_prize", "discretionary"]
+def event(kinds: list[str] | None = None) -> st.SearchStrategy[dict[str, Any]]:
+    kinds = kinds or [
+        "leading_firm_investment", "talent_recognition", "urgent_talent",
+        "civil_military_researcher", "civil_military_team_project", "standard_led",
+        "project_investment", "ipo_stage", "platform_construction", "platform_service_fees",
+        "pk_demo_project", "competition_prize", "discretionary"]
     return st.sampled_from(kinds).flatmap(_event).flatmap(
         lambda e: st.sampled_from(MATTERS).map(lambda m: {**e, "matter": m}))
 
 
 @st.composite
 def applicant(draw: st.DrawFn, number: int) -> dict[str, Any]:
-    kind = draw(st.sampled_from(["enterprise", "enterprise", "institute", "person", "team"]))
+    kind = draw(st.sampled_from(["enterprise", "enterprise", *KINDS, "person", "team"]))
     body = draw(st.text("0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=9, max_size=9))
     code = None if kind in ("person", "team") and draw(st.booleans()) else \
         with_check("91430100" + body)
@@ -112,10 +121,13 @@ def applicant(draw: st.DrawFn, number: int) -> dict[str, Any]:
 
 
 @st.composite
-def applicant_events(draw: st.DrawFn) -> list[dict[str, Any]]:
+def applicant_events(draw: st.DrawFn, focused: bool | None = None) -> list[dict[str, Any]]:
     years = draw(st.lists(st.integers(2015, 2024), unique=True, max_size=6))
     revenue = [{"type": "annual_revenue", "year": y, "amount": draw(fen())} for y in years]
-    others = draw(st.lists(event(), max_size=6))
+    # Half the applicants (or all, or none) draw only the types read together (R1-R3).
+    if focused is None:
+        focused = draw(st.booleans())
+    others = draw(st.lists(event(ONCE_TYPES if focused else None), max_size=6))
     # Often two events of one type and matter: shared caps, duplicate IPO stages.
     duplicate = draw(st.booleans())
     if others and duplicate:
@@ -128,12 +140,14 @@ def applicant_events(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 
 @st.composite
-def registry(draw: st.DrawFn, max_applicants: int = 5) -> pl.DataFrame:
-    """An events table; text columns like CSV, or typed columns like Parquet."""
+def registry(draw: st.DrawFn, max_applicants: int = 5,
+             focused: bool | None = None) -> pl.DataFrame:
+    """An events table; text columns like CSV, or typed columns like Parquet. `focused`:
+    every applicant (True) or none (False) draws only the types read together (R1-R3)."""
     rows: list[dict[str, Any]] = []
     for number in range(draw(st.integers(1, max_applicants))):
         who = draw(applicant(number))
-        events = draw(applicant_events())
+        events = draw(applicant_events(focused))
         if not events:
             rows.append(dict(who))  # an applicant with no events
         for index, e in enumerate(events):

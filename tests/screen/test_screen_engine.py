@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policyhub.screen import Options, synth
+from policyhub.screen.schema import REASONS
 from tests.screen.oracle import ALL_OPTIONS, engine, kernel, mismatches
 from tests.screen.strategies import registry
 
@@ -44,9 +45,16 @@ def test_screen_synth_covers_every_outcome() -> None:
     decisions = engine(SYNTH, Options(dt.date(2022, 12, 31), "applicant", "cumulative"))
     reasons = {r for d in decisions.values() for _, _, r in d["ineligible"]}
     statuses = {(a[0], a[3]) for d in decisions.values() for a in d["awards"]}
-    assert len(reasons) == 11
+    assert reasons == set(REASONS)
     assert {"excluded", "granted"} == {s for _, s in statuses}
     assert any(d["discretionary"] for d in decisions.values())
+    # Revision 2: the matters the text fixes, and 一事一议 settlement caps less a settlement.
+    matters = {(a[0], a[1]) for d in decisions.values() for a in d["awards"]}
+    assert {("P4.leading_firm", "leading-firm"), ("P5.talent_reward", "talent"),
+            ("P5.housing", "talent"), ("P10.settlement", "settlement")} <= matters
+    caps = {cap for d in decisions.values() for rule, _, cap, _ in d["discretionary"]
+            if rule == "P10.exceptional_settlement"}
+    assert "10000000.00" in caps and len(caps) >= 2  # (less 1, 2 or 3 million)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

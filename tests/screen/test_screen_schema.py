@@ -9,6 +9,7 @@ import sys
 
 from policyhub.engine.request import OPTIONS as REQUEST_OPTIONS
 from policyhub.engine.rules import FEE_ORDER
+from policyhub.screen import kernel
 from policyhub.screen.options import OPTIONS
 from policyhub.screen.schema import REASONS, RULES
 from tests.api.test_api_evaluate import contract_reason_codes, contract_rule_ids
@@ -17,7 +18,8 @@ from tests.api.test_api_evaluate import contract_reason_codes, contract_rule_ids
 def test_screen_reasons_are_the_contracts_with_the_gates_first() -> None:
     assert set(REASONS) == contract_reason_codes()
     assert len(REASONS) == len(set(REASONS))
-    assert REASONS[:3] == FEE_ORDER[:3]  # the kernel relies on the gates being codes 0, 1, 2
+    # The kernel ranks a fee's reasons by its own copy of the engine's order.
+    assert tuple(REASONS[code] for code in kernel.FEE_ORDER) == FEE_ORDER
 
 
 def test_screen_rules_are_the_contracts() -> None:

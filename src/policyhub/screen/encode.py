@@ -26,6 +26,8 @@ from policyhub.screen.schema import (
     COLUMNS,
     EVENT_FIELDS,
     FEE_EVENT_COLUMNS,
+    FIXED_MATTERS,
+    OPTIONAL_FIELDS,
     PEOPLE_CODES,
     REQUIRED_COLUMNS,
     TYPE_CODE,
@@ -87,11 +89,33 @@ class Batch:
     app_ids: pl.Series  # applicant_id per applicant, in input order
     names: pl.Series | None
     in_scope: Bools
+    kind: I64  # per applicant: its index in KINDS
     revenue: Typed  # sorted by (applicant, year); fields "year", "amount"
     events: dict[int, Typed]  # by type code, other than revenue and fees
     fees: Fees
     matters: pl.Series  # the given matter ids (key value -> id) of NS_GIVEN keys
     app_hashes: npt.NDArray[np.uint64] | None = None  # app_ids' hashes (HASH_SEED), sorted
+    # The matters the text fixes (FIXED_MATTERS) -> their keys, for the types with events.
+    fixed: dict[str, int] = field(default_factory=dict)
+
+
+def fixed_matters(matters: pl.Series, present: set[int]) -> tuple[pl.Series, dict[str, int]]:
+    """The given ids with the fixed matters of the types in `present` (type codes) added
+    where no event gave them, and their keys: an event that names `talent` shares the
+    matter of the talent award (contract, "Matters")."""
+    wanted = [name for name, type_name in FIXED_MATTERS.items()
+              if TYPE_CODE[type_name] in present]
+    if not wanted:
+        return matters, {}
+    text = matters.cast(pl.String)
+    index = {name: int(found[0]) for name in wanted
+             if len(found := (text == name).arg_true())}
+    added = [name for name in wanted if name not in index]
+    for i, name in enumerate(added):
+        index[name] = len(matters) + i
+    if added:
+        matters = pl.concat([text.rename("matter"), pl.Series("matter", added, pl.String)])
+    return matters, {name: (NS_GIVEN << NS_SHIFT) | i for name, i in index.items()}
 
 
 def local_sort(app: I64, key: I64, *, strict: bool = False) -> I64 | None:
@@ -188,17 +212,20 @@ class _Encoder:
             start = np.zeros(self.n, np.bool_)
             start[heads] = True
             self._consistent(start)
-        in_scope = None if differs or self.problems else self._applicants_in_c(heads)
-        if in_scope is None:
+        found = None if differs or self.problems else self._applicants_in_c(heads)
+        if found is None:
             head = self.gather(tuple(APPLICANT_COLUMNS), heads)
-            in_scope = self._applicants(heads, head)
+            in_scope, kind = self._applicants(heads, head)
             names = head.get_column("name") if "name" in self.df.columns else None
         else:
+            in_scope, kind = found
             names = self.col("name", heads) if "name" in self.df.columns else None
         names = names.cast(pl.String) if names is not None else None
         revenue, events, fees, matters = self._events()
-        return Batch(len(heads), app_ids, names, in_scope, revenue, events, fees, matters,
-                     self.app_hashes)
+        present = {t for t, typed in events.items() if len(typed)}
+        matters, fixed = fixed_matters(matters, present)
+        return Batch(len(heads), app_ids, names, in_scope, kind, revenue, events, fees,
+                     matters, self.app_hashes, fixed)
 
     def _runs(self, ids: pl.Series) -> tuple[I64, bool]:
         """The rows where each applicant starts, and whether any applicant column changes
@@ -249,7 +276,8 @@ class _Encoder:
                 self.problems.rows(name, self.rows[where], [
                     f"differs from the applicant's first row (row {r})" for r in first])
 
-    def _applicants(self, heads: I64, head: pl.DataFrame) -> Bools:
+    def _applicants(self, heads: I64, head: pl.DataFrame) -> tuple[Bools, I64]:
+        """(in scope, kind) per applicant, read at its first row; the problems worded."""
         rows, p = self.rows[heads], self.problems
         kind_col = head.get_column("kind")
         kind, bad_kind = parse.choice(kind_col, KINDS, rows, "kind", p)
@@ -261,10 +289,10 @@ class _Encoder:
             self._required(s, rows, flag, "")
             scope &= value & ~bad
         self._credit_codes(head.get_column("credit_code"), rows, kind, bad_kind)
-        return scope
+        return scope, np.asarray(kind, np.int64)
 
-    def _applicants_in_c(self, heads: I64) -> Bools | None:
-        """In scope or not, per applicant, read at its first row by the compiled passes
+    def _applicants_in_c(self, heads: I64) -> tuple[Bools, I64] | None:
+        """(in scope, kind) per applicant, read at its first row by the compiled passes
         (accel.py) without gathering the applicant columns first — when every kind is
         known, every scope flag a given boolean and every credit code valid (or absent for
         a person or team). None otherwise: `_applicants` reads them and words the problems."""
@@ -287,7 +315,7 @@ class _Encoder:
             if native is None or native.dtype != pl.Boolean or native.null(heads).any():
                 return None
             scope &= native.take(heads)
-        return scope
+        return scope, np.asarray(kind, np.int64)
 
     def _at_heads(self, name: str, heads: I64) -> tuple[pl.Series, I64 | None]:
         """(a column, the rows to read of it) for the cells at the applicants' first rows:
@@ -549,7 +577,26 @@ class _Encoder:
                 self._required(s, self.rows[at], "rank", " for type competition_prize")
             else:
                 typed.fields[column] = self._field(column, at, name, sub)
+        for column in OPTIONAL_FIELDS.get(name, ()):
+            typed.fields[column] = self._flag(column, at)
         return typed
+
+    def _flag(self, column: str, at: I64) -> Bools:
+        """An optional boolean (OPTIONAL_FIELDS) at rows `at`: false where it is empty or
+        the column is absent, as the contract's default."""
+        if column not in self.df.columns and column not in self.sparse:
+            return np.zeros(len(at), np.bool_)
+        native = self.native(column)
+        if native is not None:
+            if native.dtype != pl.Boolean:
+                self.problems.add(column, f"has type {native.dtype}, which cannot hold a "
+                                  f"{Kind.BOOL.value}")
+                return np.zeros(len(at), np.bool_)
+            flag: Bools = native.take(at) & ~native.null(at)
+            return flag
+        value, unusable = parse.bools(self.col(column, at), self.rows[at], column,
+                                      self.problems)
+        return value & ~unusable
 
     def _sparse_choice(self, column: str, values: tuple[str, ...], at: I64) -> I64 | None:
         """A choice column read sparsely, coded at rows `at` through its dictionary: each

@@ -4,12 +4,14 @@ It follows `policyhub.engine` step by step (the engine is the reference; this mo
 tested against it applicant by applicant):
 
 1. revenue milestones (engine.milestone), per applicant in year order;
-2. every other event by type (engine.rules), gates first: future_event, out_of_scope (二(十)
-   exempt), outside_validity, then the rule's own reason;
+2. every other event by type (engine.rules), gates first: future_event, applicant_kind,
+   out_of_scope (二(十) exempt), outside_validity, then the rule's own reason; the talent
+   reward and the settlement once per applicant (once.py);
 3. IPO stages once per applicant (earliest eligible by date, then event_index);
 4. per-matter rules merged per (rule, matter): raw amounts summed, the smallest cap, then one
    half-up rounding to the fen (exact: `num / den` on integers);
-5. 就高不就低 per matter or per applicant, ties to the lower clause group.
+5. 就高不就低 per matter or per applicant, ties to the lower clause group;
+6. the cap of a 一事一议 settlement item less the settlement granted (once.py).
 
 Money is int64 fen throughout; a rate's product stays an exact fraction until its rounding.
 """
@@ -17,19 +19,28 @@ Money is int64 fen throughout; a rate's product stays an exact fraction until it
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
 
-from policyhub.engine.request import DISCRETIONARY_RULES
+from policyhub.engine import meta
+from policyhub.engine.request import DISCRETIONARY_RULES, KINDS, LEVELS
 from policyhub.screen.encode import NS_OWN, NS_REVENUE, NS_SHIFT, Batch, Fees, Typed
+from policyhub.screen.once import best_of, caps_less
 from policyhub.screen.options import Options as Options
 from policyhub.screen.schema import (
+    DRAFTING_ONLY,
+    RANKS,
     REASON_CODE,
+    REASONS,
+    RULE_CAP_LESS,
     RULE_CODE,
     RULE_GROUP,
+    RULE_KINDS,
+    RULE_MATTER,
     RULE_PER_MATTER,
+    RULES,
     TYPE_CODE,
 )
 from policyhub.screen.tables import EPOCH, NONE, Amounts, Rate, days, tables
@@ -37,16 +48,32 @@ from policyhub.screen.tables import EPOCH, NONE, Amounts, Rate, days, tables
 I64 = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 
-FUTURE, OUT_OF_SCOPE, OUTSIDE = (REASON_CODE[r] for r in
-                                 ("future_event", "out_of_scope", "outside_validity"))
+FUTURE, KIND, OUT_OF_SCOPE, OUTSIDE = (REASON_CODE[r] for r in (
+    "future_event", "applicant_kind", "out_of_scope", "outside_validity"))
 MILESTONE = RULE_CODE["P4.milestone"]
 IPO = RULE_CODE["P8.ipo"]
-# A fee's reasons, most important first (engine.rules.FEE_ORDER).
+REWARD, HOUSING = RULE_CODE["P5.talent_reward"], RULE_CODE["P5.housing"]
+PRIZE, SETTLEMENT = RULE_CODE["P10.prize"], RULE_CODE["P10.settlement"]
+# Whether each rule pays each applicant kind: KIND_OK[rule, kind] (R4).
+KIND_OK = np.array([[k in RULE_KINDS[r] for k in KINDS] for r in range(len(RULES))], np.bool_)
+# Each level's / rank's place in rules.yaml `precedence`, best first (R2, R3), by code.
+LEVEL_RANK = np.array([meta.precedence("level").index(v) for v in LEVELS], np.int64)
+RANK_RANK = np.array([meta.precedence("rank").index(v) for v in RANKS], np.int64)
+# The 一事一议 rules whose cap is less the granted amount of another rule (R3).
+CAP_LESS = {RULE_CODE[r]: RULE_CODE[less] for r, less in zip(RULES, RULE_CAP_LESS, strict=True)
+            if less is not None}
+# The reason of the events that do not pay a rule paid once per applicant (R2, R3).
+ONCE_REASON = {RULE_CODE[r]: REASON_CODE[once.reason] for r in RULES
+               if (once := meta.rule(r).once) is not None}
+# A fee's reasons, most important first (engine.rules.FEE_ORDER), and each code's rank there.
 FEE_ORDER = np.array([REASON_CODE[r] for r in (
-    "future_event", "out_of_scope", "outside_validity", "not_major_platform",
-    "beyond_operation_window")], np.int64)
-NOT_MAJOR_RANK, BEYOND_RANK, FEE_OK = 3, 4, 5
-assert (FUTURE, OUT_OF_SCOPE, OUTSIDE) == tuple(FEE_ORDER[:3]) == (0, 1, 2)
+    "future_event", "applicant_kind", "out_of_scope", "outside_validity",
+    "not_major_platform", "beyond_operation_window")], np.int64)
+FEE_RANK = np.full(len(REASONS), len(FEE_ORDER), np.int64)
+FEE_RANK[FEE_ORDER] = np.arange(len(FEE_ORDER))
+NOT_MAJOR_RANK, BEYOND_RANK = (int(FEE_RANK[REASON_CODE[r]]) for r in (
+    "not_major_platform", "beyond_operation_window"))
+FEE_OK = len(FEE_ORDER)  # a fee that is paid ranks after every reason
 BIG = np.iinfo(np.int64).max
 # Award order within an applicant: (first event_index, rule order in rules.yaml, step).
 SORT_EV, SORT_RULE = 12, 6
@@ -139,21 +166,45 @@ class _Kernel:
         total = exact_bincount(np.take(award["app"], paid), np.take(award["fen"], paid),
                                 self.b.apps)
         r, d = self.refusals, self.discs
+        disc_app, disc_rule, disc_cap = d.get("app"), d.get("rule"), d.get("cap")
+        for rule, less in CAP_LESS.items():  # after 就高不就低: only a granted award counts
+            mine = np.flatnonzero(disc_rule == rule)
+            if len(mine):
+                won = paid[np.take(award["rule"], paid) == less]
+                fen = exact_bincount(award["app"][won], award["fen"][won], self.b.apps)
+                disc_cap[mine] = caps_less(disc_cap[mine], disc_app[mine], fen)
         return Decisions(
             award["app"], award["rule"], award["matter"], award["sort"] >> SORT_EV,
             award["sort"], award["fen"], excluded_by,
-            d.get("app"), d.get("rule"), d.get("matter"), d.get("ev"), d.get("cap"),
+            disc_app, disc_rule, d.get("matter"), d.get("ev"), disc_cap,
             r.get("app"), r.get("ev"), r.get("rule"), r.get("reason"), total)
 
     # --- helpers ---------------------------------------------------------------------------
 
-    def gate(self, app: I64, day: I64, exempt: Bools | bool = False) -> I64:
-        """The first general reason (future, scope, validity) per event, or -1."""
+    def gate(self, app: I64, day: I64, rule: I64 | int, exempt: Bools | bool = False) -> I64:
+        """The first general reason (future, applicant kind, scope, validity) that `rule`
+        cannot pay, per event, or -1."""
         t = self.t
+        wrong_kind = ~KIND_OK[rule, self.b.kind[app]]
         out_of_scope = ~self.b.in_scope[app] & ~np.asarray(exempt)
         outside = (day < t.valid_from) | (day > t.valid_to)
-        return np.where(day > self.as_of, FUTURE,
-                        np.where(out_of_scope, OUT_OF_SCOPE, np.where(outside, OUTSIDE, -1)))
+        return np.where(day > self.as_of, FUTURE, np.where(
+            wrong_kind, KIND,
+            np.where(out_of_scope, OUT_OF_SCOPE, np.where(outside, OUTSIDE, -1))))
+
+    def gates(self, e: Typed, day: I64, rules: tuple[int, ...],
+              exempt: Bools | bool = False) -> list[I64]:
+        """`gate` for each of the rules of one event type (engine.rules.gated): computed
+        once when they pay the same kinds."""
+        first = self.gate(e.app, day, rules[0], exempt)
+        return [first if (KIND_OK[r] == KIND_OK[rules[0]]).all() else
+                self.gate(e.app, day, r, exempt) for r in rules]
+
+    def fixed(self, e: Typed, rule: int) -> Typed:
+        """The events with their matter replaced by the one the text fixes for `rule`
+        (`leading-firm`, `talent`, `settlement`)."""
+        key = self.b.fixed[str(RULE_MATTER[rule])]
+        return replace(e, matter=np.full(len(e), key, np.int64))
 
     # Rows are picked with flatnonzero + take: NumPy's boolean indexing measured six times
     # slower than that here, and the kernel picks rows for every rule.
@@ -236,7 +287,8 @@ class _Kernel:
             newly_m = newly_m[keep]
         sub = Typed(app, ev, maybe, (NS_REVENUE << NS_SHIFT) | year)
         covered = (year >= self.covered_years[0]) & (year <= self.covered_years[1])
-        reason = np.where(~self.b.in_scope[app], OUT_OF_SCOPE, np.where(covered, -1, OUTSIDE))
+        reason = np.where(~KIND_OK[MILESTONE, self.b.kind[app]], KIND, np.where(
+            ~self.b.in_scope[app], OUT_OF_SCOPE, np.where(covered, -1, OUTSIDE)))
         relevant_reason = reason >= 0
         ok = ~relevant_reason
         if simple:
@@ -284,7 +336,7 @@ class _Kernel:
     def leading_firm(self, e: Typed) -> None:
         rule, t, f = RULE_CODE["P4.leading_firm"], self.t, e.fields
         day = f["date"]
-        reason = self.gate(e.app, day)
+        reason = self.gate(e.app, day, rule)
         threshold = t.leading_threshold.fen[t.leading_threshold.period(day), 0]
         reason = np.where(reason >= 0, reason,
                           np.where(f["paid_in_capital"] < threshold,
@@ -292,25 +344,35 @@ class _Kernel:
                                    np.where(f["schedule_met"], -1,
                                             REASON_CODE["schedule_not_met"])))
         self.refuse(e, reason >= 0, rule, reason)
-        self.rate_grant(e, reason < 0, rule, f["completed_investment"], day, t.leading_rate,
-                        t.leading_cap)
+        if (reason < 0).any():  # R1: the firm's investments are one matter, under one cap
+            self.rate_grant(self.fixed(e, rule), reason < 0, rule,
+                            f["completed_investment"], day, t.leading_rate, t.leading_cap)
 
     def talent(self, e: Typed) -> None:
+        """R2: each recognition meets the gates on its own; of those that pass, the highest
+        level (then the earliest date, the lowest index) pays both rules in matter
+        `talent`, every other gets `already_recognised` for both."""
         t, f = self.t, e.fields
         day, level = f["date"], f["level"]
-        reason = self.gate(e.app, day)
-        ok = reason < 0
-        for rule in ("P5.talent_reward", "P5.housing"):
-            self.refuse(e, ~ok, RULE_CODE[rule], reason)
+        reasons = self.gates(e, day, (REWARD, HOUSING))
+        for rule, reason in zip((REWARD, HOUSING), reasons, strict=True):
+            self.refuse(e, reason >= 0, rule, reason)
+        best, others = best_of(e.app, LEVEL_RANK[level], day, e.ev,
+                               (reasons[0] < 0) & (reasons[1] < 0))
+        for rule in (REWARD, HOUSING):
+            self.refuse(e, others, rule, ONCE_REASON[rule])
+        if not best.any():
+            return
+        talent = self.fixed(e, REWARD)
         p = t.talent_reward.period(day)
-        self.grant(e, ok, RULE_CODE["P5.talent_reward"], t.talent_reward.fen[p, level])
+        self.grant(talent, best, REWARD, t.talent_reward.fen[p, level])
         q = t.housing_area.period(day)
-        self.grant(e, ok, RULE_CODE["P5.housing"],
+        self.grant(talent, best, HOUSING,
                    t.housing_area.num[q, level] * f["housing_price_per_m2"], t.housing_area.den)
 
     def _fixed(self, e: Typed, rule: str, table: Amounts, key: I64 | int = 0) -> None:
         day = e.fields["date"]
-        reason = self.gate(e.app, day)
+        reason = self.gate(e.app, day, RULE_CODE[rule])
         self.refuse(e, reason >= 0, RULE_CODE[rule], reason)
         self.grant(e, reason < 0, RULE_CODE[rule], table.fen[table.period(day), key])
 
@@ -327,9 +389,14 @@ class _Kernel:
         rule, table = RULE_CODE["P6.standard"], self.t.standard
         day, level = e.fields["date"], e.fields["level"]
         amount = np.where(level >= 0, table.fen[table.period(day), np.maximum(level, 0)], NONE)
-        reason = self.gate(e.app, day)
+        reason = self.gate(e.app, day, rule)
         reason = np.where((reason < 0) & (amount == NONE), REASON_CODE["unsupported_level"],
                           reason)
+        # R5: a local standard is rewarded for drafting only, not for revising (the last
+        # entry is for level -1, unsupported, refused already).
+        drafting_only = np.array([v in DRAFTING_ONLY for v in self.t.standard_levels] + [False])
+        revised = e.fields["revision"].astype(np.bool_) & drafting_only[level]
+        reason = np.where((reason < 0) & revised, REASON_CODE["local_revision"], reason)
         self.refuse(e, reason >= 0, rule, reason)
         self.grant(e, reason < 0, rule, amount)
 
@@ -337,7 +404,7 @@ class _Kernel:
         rule, t, f = RULE_CODE["P7.project"], self.t, e.fields
         day = f["date"]
         threshold = t.project_threshold.fen[t.project_threshold.period(day), 0]
-        reason = self.gate(e.app, day)
+        reason = self.gate(e.app, day, rule)
         reason = np.where((reason < 0) & (f["total_investment"] < threshold),
                           REASON_CODE["below_threshold"], reason)
         self.refuse(e, reason >= 0, rule, reason)
@@ -346,7 +413,7 @@ class _Kernel:
 
     def ipo(self, e: Typed) -> None:
         table, day, stage = self.t.ipo_stage, e.fields["date"], e.fields["stage"]
-        reason = self.gate(e.app, day)
+        reason = self.gate(e.app, day, IPO)
         self.refuse(e, reason >= 0, IPO, reason)
         self.grant(e, reason < 0, IPO, table.fen[table.period(day), stage], day=day,
                    stage=stage)
@@ -354,7 +421,7 @@ class _Kernel:
     def construction(self, e: Typed) -> None:
         rule, t, f = RULE_CODE["P2.construction"], self.t, e.fields
         day = f["date"]
-        reason = self.gate(e.app, day)
+        reason = self.gate(e.app, day, rule)
         reason = np.where((reason < 0) & ~f["major_public_platform"].astype(np.bool_),
                           REASON_CODE["not_major_platform"], reason)
         self.refuse(e, reason >= 0, rule, reason)
@@ -364,7 +431,7 @@ class _Kernel:
     def pk_demo(self, e: Typed) -> None:
         rule, t, f = RULE_CODE["P9.pk_demo"], self.t, e.fields
         day = f["date"]
-        reason = self.gate(e.app, day)
+        reason = self.gate(e.app, day, rule)
         reason = np.where((reason < 0) & ~f["selected"].astype(np.bool_),
                           REASON_CODE["not_selected"], reason)
         self.refuse(e, reason >= 0, rule, reason)
@@ -374,20 +441,25 @@ class _Kernel:
         t, f = self.t, e.fields
         day, rank = f["date"], f["rank"]
         settles = f["settles_in_changsha"].astype(np.bool_)
-        reason = self.gate(e.app, day, exempt=True)
+        reason, reason_s = self.gates(e, day, (PRIZE, SETTLEMENT), exempt=True)
         ok = reason < 0
-        self.refuse(e, ~ok, RULE_CODE["P10.prize"], reason)
-        self.refuse(e, ~ok & settles, RULE_CODE["P10.settlement"], reason)
-        self.grant(e, ok, RULE_CODE["P10.prize"], t.prize.fen[t.prize.period(day), rank])
-        self.grant(e, ok & settles, RULE_CODE["P10.settlement"],
-                   t.settlement.fen[t.settlement.period(day), rank])
+        self.refuse(e, ~ok, PRIZE, reason)
+        self.refuse(e, (reason_s >= 0) & settles, SETTLEMENT, reason_s)
+        self.grant(e, ok, PRIZE, t.prize.fen[t.prize.period(day), rank])
+        # R3: a winner settles once: the best-ranked settling prize, in matter `settlement`.
+        best, others = best_of(e.app, RANK_RANK[rank], day, e.ev, (reason_s < 0) & settles)
+        self.refuse(e, others, SETTLEMENT, ONCE_REASON[SETTLEMENT])
+        if best.any():
+            self.grant(self.fixed(e, SETTLEMENT), best, SETTLEMENT,
+                       t.settlement.fen[t.settlement.period(day), rank])
 
     def discretionary(self, e: Typed) -> None:
         day, which = e.fields["date"], e.fields["rule"]
         exempt = DISCRETIONARY_RULES.index("P10.exceptional_settlement")
-        reason = self.gate(e.app, day, exempt=which == exempt)
         rule = np.array([RULE_CODE[r] for r in DISCRETIONARY_RULES], np.int64)[which]
-        self.refuse(e, reason >= 0, rule, reason)
+        reason = self.gate(e.app, day, rule, exempt=which == exempt)
+        # An item the text offers to other kinds only is not listed at all (R4).
+        self.refuse(e, (reason >= 0) & (reason != KIND), rule, reason)
         cap = np.full(len(e), NONE, np.int64)
         for i, table in enumerate(self.t.discretionary_caps):
             mine = which == i
@@ -406,9 +478,8 @@ class _Kernel:
         span = t.fee_years.fen[t.fee_years.period(start), 0]
         end = add_years(start, span)
         event, day = fees.event, fees.day
-        reason = self.gate(e.app[event], day)
-        # The gate's reasons are codes 0, 1, 2, which are also their ranks in FEE_ORDER.
-        rank = np.where(reason >= 0, reason, np.where(
+        reason = self.gate(e.app[event], day, rule)
+        rank = np.where(reason >= 0, FEE_RANK[reason], np.where(
             ~major[event], NOT_MAJOR_RANK,
             np.where((start[event] <= day) & (day < end[event]), FEE_OK, BEYOND_RANK)))
         starts = np.flatnonzero(np.concatenate([[True], event[1:] != event[:-1]]))

@@ -47,7 +47,8 @@ SPARSE_COLUMNS = ("date", "paid_in_capital", "completed_investment", "schedule_m
                   "housing_price_per_m2", "total_investment", "actual_investment",
                   "construction_cost", "major_public_platform", "operation_start",
                   "fee_date", "fee_amount", "rd_investment", "selected", "rank",
-                  "settles_in_changsha", "level", "category", "project_kind", "stage", "rule")
+                  "settles_in_changsha", "revision", "level", "category", "project_kind",
+                  "stage", "rule")
 # The applicant columns of text, repeated down each applicant's rows, read here as runs of
 # equal cells (Runs): where they change is what the encoder looks at, and their cells at
 # each applicant's first row.

@@ -17,6 +17,7 @@ from policyhub.screen.schema import (
     EVENT_FIELDS,
     FEE_COLUMNS,
     FEE_EVENT_COLUMNS,
+    OPTIONAL_FIELDS,
     RENAMED,
     Kind,
 )
@@ -79,6 +80,10 @@ def _event(rows: list[dict[str, Any]]) -> dict[str, Any]:
         value = _value(column, first.get(column))
         if value is not None:
             event[field] = value
+    for column in OPTIONAL_FIELDS.get(kind, ()):
+        value = _value(column, first.get(column))
+        if value is not None:
+            event[column] = value
     if kind == "platform_service_fees":
         assert set(FEE_EVENT_COLUMNS) <= set(EVENT_FIELDS[kind])
         event["fees"] = [{field: _value(column, row.get(column))

@@ -56,6 +56,7 @@ EVENT_COLUMNS: dict[str, Kind] = {
     "completed_investment": Kind.MONEY,
     "schedule_met": Kind.BOOL,
     "level": Kind.TEXT,
+    "revision": Kind.BOOL,
     "housing_price_per_m2": Kind.MONEY,
     "category": Kind.TEXT,
     "total_investment": Kind.MONEY,
@@ -101,6 +102,9 @@ EVENT_FIELDS: dict[str, tuple[str, ...]] = {
     "discretionary": ("date", "rule"),
 }
 assert tuple(EVENT_FIELDS) == EVENT_TYPES
+# Per event type: the optional columns it reads; an empty cell (or an absent column) is
+# false, as the contract's default.
+OPTIONAL_FIELDS: dict[str, tuple[str, ...]] = {"standard_led": ("revision",)}
 # Columns shared by every row of one platform_service_fees event (the rest are per fee).
 FEE_EVENT_COLUMNS = ("operation_start", "major_public_platform")
 
@@ -131,6 +135,20 @@ RULE_GROUP = tuple(meta.rule(r).group for r in RULES)
 RULE_CEILING = tuple(meta.rule(r).ceiling for r in RULES)
 RULE_PER_MATTER = tuple(meta.rule(r).per == "matter" for r in RULES)
 CLAUSES: tuple[str, ...] = tuple(dict.fromkeys(RULE_CLAUSE))
+# Contract Revision 2, from rules.yaml: the kinds each rule pays (R4), the matter the text
+# fixes for a rule (R1-R3; `revenue-{year}` for the milestones), the rule whose granted
+# amount a case-by-case cap is less (R3), the levels rewarded for drafting only (R5).
+RULE_KINDS: tuple[tuple[str, ...], ...] = tuple(meta.rule(r).kinds for r in RULES)
+RULE_MATTER: tuple[str | None, ...] = tuple(meta.rule(r).matter for r in RULES)
+RULE_CAP_LESS: tuple[str | None, ...] = tuple(meta.rule(r).cap_less for r in RULES)
+DRAFTING_ONLY: tuple[str, ...] = meta.rule("P6.standard").drafting_only
+# The event type whose awards each fixed matter holds (an event naming it shares it).
+FIXED_MATTERS: dict[str, str] = {
+    str(meta.rule(rule).matter): event_type for rule, event_type in (
+        ("P4.leading_firm", "leading_firm_investment"),
+        ("P5.talent_reward", "talent_recognition"),
+        ("P10.settlement", "competition_prize"))}
+assert set(FIXED_MATTERS) == {m for m in RULE_MATTER if m and "{" not in m}
 
 REASONS = (
     "future_event",
@@ -144,6 +162,11 @@ REASONS = (
     "unsupported_level",
     "beyond_operation_window",
     "duplicate_stage",
+    # Revision 2 (docs/contract-evaluate.md), after the others: the codes above keep theirs.
+    "applicant_kind",
+    "already_recognised",
+    "already_settled",
+    "local_revision",
 )
 REASON_CODE = {r: i for i, r in enumerate(REASONS)}
 

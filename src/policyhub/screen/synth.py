@@ -6,7 +6,9 @@ thresholds are re-crossed), paid-in capital and project totals at their threshol
 bases whose rate lands exactly on a cap ±1 fen or on half a fen, dates on both sides of the
 validity window and of `as_of`, 29 February operation starts, fees on both sides of the
 three-year window, out-of-scope applicants, people without credit codes, shared matters (so
-caps are shared and 就高不就低 has work), `revenue-Y` matter ids and duplicate IPO stages.
+caps are shared and 就高不就低 has work), `revenue-Y` matter ids, duplicate IPO stages, every
+applicant kind (events of any type, so many a rule refuses the kind), repeated recognitions
+and prizes (paid once), and revised standards (a local one refused).
 
 Applicants are generated in blocks of BLOCK (one Parquet row group each), block `b` from the
 seed sequence (seed, b), so `table(n)`, `write(path, n)` and `requests(n)` agree.
@@ -127,6 +129,7 @@ class _Block:
         self._matter(etype, years)
         self._dated()
         self._fields()
+        self._revision()  # drawn last: the columns above are those drawn before it existed
         return pa.table(self.cols)
 
     def at(self, code: int) -> I64:
@@ -264,6 +267,13 @@ class _Block:
         w = self.at(t["discretionary"])
         self.put_text("rule", w, r.ints(0, len(DISCRETIONARY_RULES) - 1, len(w)),
                       DISCRETIONARY_RULES)
+
+    def _revision(self) -> None:
+        """`revision` on 70% of the standards (empty on the rest: false), true on 40% of
+        those: local revisions get `local_revision` (contract Revision 2, R5)."""
+        r, w = self.r, self.at(TYPE_CODE["standard_led"])
+        given = w[r.p(0.7, len(w))]
+        self.put("revision", given, r.p(0.4, len(given)), "bool")
 
     def _fees(self, construction: I64) -> None:
         """Fees on both sides of the start and of the end of the three-year window."""
