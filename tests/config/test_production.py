@@ -16,9 +16,11 @@ HOST = "policyhub.example.gov.cn"
 
 
 def run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their live server (async.E001 in a
+    # deploy check): a production process has none of the test run's variables.
     clean = {k: v for k, v in os.environ.items()
-             if not k.startswith("POLICYHUB_") and k not in ("DATABASE_URL",
-                                                              "DJANGO_SETTINGS_MODULE")}
+             if not k.startswith("POLICYHUB_") and k not in (
+                 "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     return subprocess.run([sys.executable, *args], env={**clean, **env}, cwd=ROOT,
                           capture_output=True, text=True, timeout=300)
 
