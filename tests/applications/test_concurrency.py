@@ -6,13 +6,11 @@ database connection; the tests are skipped on SQLite, which serialises every wri
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 
@@ -22,40 +20,11 @@ from policyhub.applications.models import Application, Proposal
 from policyhub.ledger.models import JournalEntry
 from tests.applications.helpers import AFTER_NOTICE, DAY, fund, pk_demo, project, to_notice
 from tests.personas import Personas, personas
+from tests.threads import POSTGRES_ONLY, together
 
-T = TypeVar("T")
-
-pytestmark = [
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="needs PostgreSQL: SQLite serialises every writer (run `make pytest-pg` or set "
-               "DATABASE_URL)"),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [POSTGRES_ONLY, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 ROUNDS = 60  # 15 of each (winner's clause × which thread approves the winner)
-
-
-def _together(works: list[Callable[[], T]]) -> list[T | Exception]:
-    """Run each work in its own thread (own connection), released at the same instant."""
-    barrier = threading.Barrier(len(works))
-    results: list[T | Exception] = [RuntimeError("did not run")] * len(works)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = works[i]()
-        except Exception as exc:  # every outcome is inspected by the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(works))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def _deadlocks() -> int:
@@ -91,7 +60,7 @@ def test_rival_approvals_in_parallel_never_deadlock_and_approve_the_rightful_win
     for i in range(ROUNDS):
         seven, nine, winner = _pair(p, i)
         first, second = (seven, nine) if (i // 2) % 2 == 0 else (nine, seven)
-        results = _together([_approve(first, p.bureau_officer),
+        results = together([_approve(first, p.bureau_officer),
                              _approve(second, p.bureau_officer)])
         for r in results:
             # The loser is refused (就高不就低) or finds itself superseded (不能执行).
@@ -131,7 +100,7 @@ def test_rival_approvals_through_the_api_answer_200_or_422_never_500(
     for i in range(20):
         seven, nine, winner = _pair(p, i)
         first, second = (seven, nine) if (i // 2) % 2 == 0 else (nine, seven)
-        results = _together([_api_approve(first, p.bureau_officer),
+        results = together([_api_approve(first, p.bureau_officer),
                              _api_approve(second, p.bureau_officer)])
         statuses += [r if isinstance(r, int) else 500 for r in results]
         winner.refresh_from_db()
@@ -143,7 +112,7 @@ def test_the_same_claim_created_from_eight_connections_gives_one_application() -
     p = personas()
     for i in range(12):
         matter = f"same-{i}"
-        results = _together([
+        results = together([
             (lambda m=matter: services.apply(p.org, "P9.pk_demo", m, p.applicant,
                                              events=pk_demo(m), on=DAY))
             for _ in range(8)])
@@ -162,7 +131,7 @@ def test_one_proposal_confirmed_from_two_tabs_gives_one_application() -> None:
         proposal = Proposal.objects.create(
             organisation=p.org, rule="P9.pk_demo", clause="二(九)", matter=matter,
             amount="300000.00", run="t", events=pk_demo(matter))
-        results = _together([
+        results = together([
             (lambda pk=proposal.pk: services.confirm(Proposal.objects.get(pk=pk), p.applicant,
                                                      on=DAY)) for _ in range(2)])
         assert all(isinstance(r, tuple) for r in results), results

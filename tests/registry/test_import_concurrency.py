@@ -8,24 +8,23 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection, connections
 
 from policyhub.audit.services import record, verify
 from policyhub.registry.io import ImportResult, import_file
 from policyhub.registry.models import Organisation, YearlyFigure
 from tests.personas import organisation
 from tests.registry.helpers import write_csv
+from tests.threads import POSTGRES_ONLY, together
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="threads need their own connections: PostgreSQL"),
+    POSTGRES_ONLY,
 ]
 HEADER = ["统一社会信用代码", "年度", "主营业务收入"]
 
@@ -38,35 +37,13 @@ def _figures_file(path: Path, orgs: Sequence[Organisation], revenue: int) -> Pat
     return write_csv(path, [HEADER, *([o.credit_code, 2022, revenue] for o in orgs)])
 
 
-def _in_threads(*jobs: Callable[[], Any]) -> list[Any]:
-    """Run the jobs at once; each result or the exception it raised."""
-    out: list[Any] = [None] * len(jobs)
-    start = threading.Barrier(len(jobs))
-
-    def run(i: int) -> None:
-        try:
-            start.wait()
-            out[i] = jobs[i]()
-        except Exception as exc:
-            out[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    return out
-
-
 def test_the_same_new_figures_imported_twice_at_once_both_succeed(tmp_path: Path) -> None:
     orgs = _orgs(40)
     for round_ in range(4):
         YearlyFigure.objects.all().delete()
         a = _figures_file(tmp_path / f"a{round_}.csv", orgs, 1000)
         b = _figures_file(tmp_path / f"b{round_}.csv", orgs, 2000)
-        results = _in_threads(*(lambda f=f: import_file(f, "figures") for f in (a, b)))
+        results = together([lambda f=f: import_file(f, "figures") for f in (a, b)])
         assert all(isinstance(r, ImportResult) for r in results), results
         assert sorted((r.created, r.updated) for r in results) == [(0, 40), (40, 0)]
         revenues = set(YearlyFigure.objects.values_list("main_business_revenue", flat=True))
@@ -101,7 +78,7 @@ def test_an_import_holds_the_audit_lock_only_while_it_writes(tmp_path: Path) -> 
             waited.append(time.monotonic() - started)
             time.sleep(0.1)
 
-    results = _in_threads(imports, audited_actions)
+    results = together([imports, audited_actions])
     assert isinstance(results[0], ImportResult) and results[0].created == 20
     assert len(waited) >= 10 and max(waited) < 1.0, waited
     assert verify().ok
@@ -115,9 +92,9 @@ def test_the_same_new_year_recorded_twice_at_once_is_one_figure() -> None:
     org = _orgs(1)[0]
     for round_ in range(10):
         year = 2030 + round_
-        results = _in_threads(*(lambda n=n: record_figure(None, org, year,  # noqa: B023
-                                                          main_business_revenue=Decimal(n))
-                                for n in (1000, 2000)))
+        results = together([lambda n=n: record_figure(None, org, year,  # noqa: B023
+                                                      main_business_revenue=Decimal(n))
+                            for n in (1000, 2000)])
         # each call replaced the other's row or was refused as a duplicate; never a crash
         assert all(isinstance(r, YearlyFigure | ValidationError) for r in results), results
         assert YearlyFigure.objects.filter(organisation=org, year=year).count() == 1
@@ -132,7 +109,7 @@ def test_the_same_events_imported_twice_at_once_are_recorded_once(tmp_path: Path
             *([o.credit_code, "standard_led", "2020-05-10", f"std-{i}", "national"]
               for i, o in enumerate(orgs))]
     paths = [write_csv(tmp_path / f"e{n}.csv", rows) for n in range(2)]
-    results = _in_threads(*(lambda f=f: import_file(f, "events") for f in paths))
+    results = together([lambda f=f: import_file(f, "events") for f in paths])
     assert all(isinstance(r, ImportResult) for r in results), results
     assert sorted((r.created, r.unchanged) for r in results) == [(0, 30), (30, 0)]
     assert RegistryEvent.objects.count() == 30
