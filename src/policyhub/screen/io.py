@@ -351,10 +351,30 @@ class _CsvWriter:
         self.out = pacsv.CSVWriter(path, _plain_schema())
 
     def write(self, result: ScreenResult) -> None:
-        self.out.write_table(result.table.cast(_plain_schema()))
+        self.out.write_table(formula_safe(result.table.cast(_plain_schema())))
 
     def close(self) -> None:
         self.out.close()
+
+
+def formula_safe(table: pa.Table) -> pa.Table:
+    """Text cells a spreadsheet would run as a formula (web.formulas: `=`, `+`, `-`, `@`, tab,
+    CR first) get an apostrophe in front, as in every other .csv the project writes: applicant
+    ids and matters come from the input file as they were typed."""
+    import pyarrow.compute as pc  # only CSV output needs it
+
+    from policyhub.web.formulas import QUOTE, TRIGGERS
+
+    pattern = "^[" + "".join("\\" + t if t in "-" else t for t in TRIGGERS) + "]"
+    for i, field in enumerate(table.schema):
+        if not pa.types.is_string(field.type):
+            continue
+        column = table.column(i)
+        runs = pc.match_substring_regex(column, pattern)
+        if pc.any(runs).as_py():
+            quoted = pc.binary_join_element_wise(QUOTE, column, "")
+            table = table.set_column(i, field, pc.if_else(runs, quoted, column))
+    return table
 
 
 def _plain_schema() -> pa.Schema:
