@@ -18,11 +18,11 @@ GUNICORN_CONF := src/policyhub/config/gunicorn.conf.py
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-venv: $(STAMP) ## create .venv and install the project with its dev tools (only when pyproject.toml or the C sources changed)
+venv: $(STAMP) ## create .venv and install the project with its dev tools and the [scale] extra (only when pyproject.toml or the C sources changed)
 
 $(STAMP): pyproject.toml $(wildcard src/policyhub/screen/_accel*.[ch])
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,scale]'
 	touch $@
 
 # `make run PORT=8100` serves on another port. The demo happens on DEMO_TODAY (POLICYHUB_TODAY,

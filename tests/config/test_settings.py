@@ -136,13 +136,43 @@ def test_it_reads_postgres_from_database_url(monkeypatch: pytest.MonkeyPatch) ->
     assert (config["HOST"], config["PORT"]) == ("db.internal", "5433")
 
 
+def test_database_url_query_options_reach_the_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A managed PostgreSQL that refuses plain connections: the old hand parser dropped the
+    # query string, and the app connected without TLS.
+    monkeypatch.setenv(
+        "DATABASE_URL", "postgresql://hub:pw@db.example.com/policyhub?sslmode=require"
+    )
+    monkeypatch.setenv("POLICYHUB_DB_CONN_MAX_AGE", "0")
+    config = database(Path("/nonexistent"))
+    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert (config["NAME"], config["HOST"], config["PORT"]) == ("policyhub", "db.example.com", "")
+    assert config["CONN_MAX_AGE"] == 0
+
+
+def test_database_url_keeps_connections_for_a_minute_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgres://hub:pw@db/policyhub")
+    assert database(Path("/nonexistent"))["CONN_MAX_AGE"] == 60
+
+
 @pytest.mark.parametrize(
-    "url", ["mysql://u:p@h/db", "postgres://u:p@h:5432/", "postgres://u:p@h:port/db"]
+    ("url", "says"),
+    [
+        ("mysql://u:p@h/db", "got scheme 'mysql'"),
+        ("postgis://u:p@h/db", "got scheme 'postgis'"),
+        ("postgres://u:p@h:5432/", "NAME is missing"),
+        ("postgres://u:p@h:5432", "NAME is missing"),
+        ("postgres://u:secret@h:port/db", "cannot be read"),
+    ],
 )
-def test_a_bad_database_url_fails_loudly(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+def test_a_bad_database_url_says_what_is_wrong(
+    monkeypatch: pytest.MonkeyPatch, url: str, says: str
+) -> None:
     monkeypatch.setenv("DATABASE_URL", url)
-    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+    with pytest.raises(ImproperlyConfigured, match=f"^DATABASE_URL: .*{says}") as caught:
         database(Path("/nonexistent"))
+    assert "secret" not in str(caught.value)
 
 
 def test_it_reads_postgres_from_policyhub_pg_variables(monkeypatch: pytest.MonkeyPatch) -> None:

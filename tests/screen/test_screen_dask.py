@@ -12,7 +12,8 @@ import pytest
 
 from policyhub.screen import Options, ScreenResult, screen_frame, synth
 
-distributed = pytest.importorskip("distributed")
+distributed = pytest.importorskip(
+    "distributed", reason="Dask is the optional [scale] extra: pip install -e '.[scale]'")
 from distributed import Client, LocalCluster  # noqa: E402
 
 PARTITIONS = 6

@@ -11,8 +11,9 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 TRUE = frozenset({"1", "true", "yes", "on"})
@@ -106,23 +107,27 @@ def database(base_dir: Path) -> dict[str, Any]:
 
 
 def postgres_from_url(url: str) -> dict[str, Any]:
-    parts = urlsplit(url)
-    if parts.scheme not in POSTGRES_SCHEMES or not parts.path.strip("/"):
-        raise ImproperlyConfigured(
-            "DATABASE_URL: expected postgres://USER:PASSWORD@HOST:PORT/NAME, "
-            f"got scheme {parts.scheme!r} and path {parts.path!r}"
-        )
+    """`postgres://USER:PASSWORD@HOST:PORT/NAME?OPTION=VALUE`, read by dj-database-url: the
+    query string reaches OPTIONS (libpq's `sslmode=require`, `connect_timeout=10`, …)."""
+    expected = "DATABASE_URL: expected postgres://USER:PASSWORD@HOST:PORT/NAME"
+    conn_max_age = envint("POLICYHUB_DB_CONN_MAX_AGE", 60, minimum=0)
     try:
-        port = parts.port
-    except ValueError:
-        raise ImproperlyConfigured("DATABASE_URL: the port is not a number") from None
-    return _postgres(
-        name=unquote(parts.path.strip("/")),
-        user=unquote(parts.username or ""),
-        password=unquote(parts.password or ""),
-        host=parts.hostname or "",
-        port=str(port or ""),
-    )
+        scheme = urlsplit(url).scheme
+        if scheme not in POSTGRES_SCHEMES:
+            raise ImproperlyConfigured(f"{expected}, got scheme {scheme!r}")
+        parsed = dj_database_url.parse(url, conn_max_age=conn_max_age)
+    except ValueError:  # dj_database_url.ParseError included
+        # Not the library's message: it may quote the URL, password included.
+        raise ImproperlyConfigured(
+            f"{expected}: the URL cannot be read (is the port a number, are special "
+            "characters in the password %-quoted?)"
+        ) from None
+    if not parsed.get("NAME"):
+        raise ImproperlyConfigured(f"{expected}: the database NAME is missing")
+    config: dict[str, Any] = dict(parsed)
+    # A string like POLICYHUB_PG_PORT's, whichever way the database was configured.
+    config["PORT"] = str(config.get("PORT") or "")
+    return config
 
 
 def postgres_from_env(environ: Mapping[str, str]) -> dict[str, Any]:

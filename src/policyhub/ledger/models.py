@@ -158,8 +158,9 @@ class PostingQuerySet(AppendOnlyQuerySet["Posting"]):
 
     def balance(self) -> Decimal:
         """Debits minus credits of the selected postings (0.00 when there are none)."""
-        field = models.DecimalField(max_digits=MAX_DIGITS, decimal_places=PLACES)
-        total = self.aggregate(total=Coalesce(MoneySum("amount"), ZERO, output_field=field))
+        total = self.aggregate(total=Coalesce(
+            MoneySum("amount"), ZERO,
+            output_field=models.DecimalField(max_digits=MAX_DIGITS, decimal_places=PLACES)))
         return Decimal(total["total"]).quantize(ZERO)
 
 

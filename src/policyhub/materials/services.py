@@ -82,7 +82,7 @@ def can_read(user: AnyUser, app: Application) -> tuple[bool, str]:
     return False, "申报材料仅向申报主体、受理园区、责任部门、市工业和信息化局、市财政局和审计开放"
 
 
-def _check(upload: UploadedFile[Any]) -> tuple[str, str]:
+def _check(upload: UploadedFile) -> tuple[str, str]:
     """(extension, content type) of an acceptable file; Refused naming what is wrong."""
     name = upload.name or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -102,7 +102,7 @@ def _check(upload: UploadedFile[Any]) -> tuple[str, str]:
     return ext, content_type
 
 
-def attach(app: Application, kind: str, upload: UploadedFile[Any], actor: User) -> Material:
+def attach(app: Application, kind: str, upload: UploadedFile, actor: User) -> Material:
     allowed, reason = can_upload(actor, app)
     if not allowed:
         record(actor, "materials.upload", app, allowed=False, reason=reason)

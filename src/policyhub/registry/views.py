@@ -133,7 +133,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
 
 
-def _import(upload: UploadedFile[Any], kind: io.Kind, request: HttpRequest) -> dict[str, Any]:
+def _import(upload: UploadedFile, kind: io.Kind, request: HttpRequest) -> dict[str, Any]:
     """Run registry.io.import_file on the upload, kept under its own name (the audit trail
     names the file); the result or every bad row."""
     name = Path(upload.name or "upload").name
