@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 from policyhub import clock
 from policyhub.audit.services import record
 from policyhub.engine import InputError, evaluate
-from policyhub.registry import facts, io, permissions, reader
+from policyhub.registry import facts, io, permissions, reader, template_file
 from policyhub.registry.models import Organisation, RegistryEvent, YearlyFigure
 from policyhub.units.models import Unit
 from policyhub.web import decision
@@ -163,6 +163,19 @@ def import_page(request: HttpRequest) -> HttpResponse:
         context.update(_import(form.cleaned_data["file"], form.cleaned_data["kind"], request))
         status = 422 if "errors" in context else 200
     return render(request, "registry/import.html", context, status=status)
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """The blank .xlsx template of an import (registry.template_file); the same users as the
+    import page."""
+    chosen = KINDS.get(kind)
+    if chosen is None:
+        raise Http404(kind)
+    response = HttpResponse(template_file.template_bytes(chosen),
+                            content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="registry-{kind}-template.xlsx"'
+    return response
 
 
 # --- export ----------------------------------------------------------------------------------
