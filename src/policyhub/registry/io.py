@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -159,6 +159,12 @@ def _map_header(header: list[Any], columns: tuple[Column, ...]) -> dict[int, Col
 
 def read_rows(path: Path, kind: Kind) -> tuple[list[_Row], list[RowError]]:
     """Parsed cells of every non-blank row, and every cell that did not parse."""
+    _, _, rows, errors = _read(path, kind)
+    return rows, errors
+
+
+def _read(path: Path, kind: Kind
+          ) -> tuple[Table, dict[int, Column], list[_Row], list[RowError]]:
     table = read_file(path, kind)
     mapping = _map_header(table.header, COLUMNS[kind])
     rows, errors = [], []
@@ -175,7 +181,7 @@ def read_rows(path: Path, kind: Kind) -> tuple[list[_Row], list[RowError]]:
             except ValueError as exc:
                 errors.append(RowError(number, col.zh, str(exc)))
         rows.append(row)
-    return rows, errors
+    return table, mapping, rows, errors
 
 
 # --- validating ------------------------------------------------------------------------------
@@ -324,7 +330,7 @@ def import_file(path: Path, kind: Kind, *, actor: services.Actor = None,
     """Validate every row with no transaction open, then write all of them in one short
     transaction (registry.writing), or raise ImportFailed listing every bad row (and import
     nothing)."""
-    rows, errors = read_rows(path, kind)
+    table, mapping, rows, errors = _read(path, kind)
     look, seen = _Lookup(), dict[tuple[str, int], int]()
     look.prefetch(r.values["credit_code"] for r in rows if isinstance(
         r.values.get("credit_code"), str))
@@ -340,7 +346,7 @@ def import_file(path: Path, kind: Kind, *, actor: services.Actor = None,
     if kind == "events" and not errors:
         _same_events(rows, errors)
     if errors:
-        _refuse(actor, path, kind, errors)
+        _refuse(actor, path, kind, errors, table, mapping)
     summary = {"kind": kind, "file": path.name, "rows": len(rows)}
     if kind == "figures":
         written = writing.write_figures(actor, [r.values for r in rows], summary)
@@ -389,13 +395,38 @@ def _model_check(row: _Row, kind: Kind, errors: list[RowError]) -> None:
             errors += [RowError(row.number, column, reason) for reason in reasons]
 
 
-def _refuse(actor: services.Actor, path: Path, kind: Kind, errors: list[RowError]) -> None:
+def _refuse(actor: services.Actor, path: Path, kind: Kind, errors: list[RowError],
+            table: Table, mapping: dict[int, Column]) -> None:
     errors.sort(key=lambda e: e.row)
     bad_rows = sorted({e.row for e in errors})
     record(actor, "registry.import", None, allowed=False,
            reason=f"{len(bad_rows)} 行有误，未导入任何数据", kind=kind, file=path.name,
            errors=[str(e) for e in errors[:200]])
-    raise ImportFailed(errors)
+    wanted = set(bad_rows)
+    rejected = {number: raw for number, raw in table.rows if number in wanted}
+    failed = ImportFailed([_with_value(e, rejected.get(e.row), mapping) for e in errors])
+    failed.header, failed.rows = table.header, rejected
+    raise failed
+
+
+SHOWN_VALUE_CHARS = 200
+
+
+def _with_value(error: RowError, raw: list[Any] | None,
+                mapping: dict[int, Column]) -> RowError:
+    """The error with the cell it names as the file has it (the first filled one of a
+    column pair such as 统一社会信用代码/人才编号/团队编号)."""
+    if raw is None or error.value:
+        return error
+    index = {c.zh: i for i, c in mapping.items()}
+    for name in error.column.split("/"):
+        i = index.get(name)
+        if i is not None and i < len(raw) and not cells.is_blank(raw[i]):
+            shown = cells.to_csv(raw[i])
+            if len(shown) > SHOWN_VALUE_CHARS:
+                shown = shown[:SHOWN_VALUE_CHARS] + "…"
+            return replace(error, value=shown)
+    return error
 
 
 # --- exporting -------------------------------------------------------------------------------
