@@ -19,6 +19,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q, QuerySet
 from openpyxl import Workbook
 
+from policyhub import clock
 from policyhub.audit.services import record
 from policyhub.engine import creditcode
 from policyhub.registry import cells, permissions, services, writing
@@ -91,6 +92,7 @@ EVENT_COLUMNS = (
     Column("revision", "修订", "bool"),  # standard_led, optional (contract Revision 2)
 )
 COLUMNS: dict[Kind, tuple[Column, ...]] = {"figures": FIGURE_COLUMNS, "events": EVENT_COLUMNS}
+FIRST_YEAR = 1990  # a figure's year: FIRST_YEAR … today's year + 1 (policyhub.clock)
 ENVELOPE = {"credit_code", "person_id", "team_id", "type", "date", "matter", "source"}
 
 
@@ -253,8 +255,10 @@ def _plan_figure(row: _Row, look: _Lookup, actor: services.Actor,
         return
     year = v.get("year")
     if year is not None:
-        if not 1900 <= year <= 2100:
-            errors.append(RowError(row.number, "年度", f"年度 {year} 不合理"))
+        last = clock.today().year + 1
+        if not FIRST_YEAR <= year <= last:
+            errors.append(RowError(row.number, "年度", f"年度 {year} 超出范围：年度应在 "
+                                   f"{FIRST_YEAR} 至 {last} 年之间（今年加一年）"))
         key = (org.credit_code, year)
         if key in seen:
             errors.append(RowError(row.number, "年度",
