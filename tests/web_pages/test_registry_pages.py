@@ -87,8 +87,8 @@ def test_it_lists_every_bad_row_and_imports_nothing(login: Login, people: Person
         reverse("registry:import"), {"kind": "figures", "file": _csv(body)})
     assert response.status_code == 422
     assert "2 行有误，未导入任何数据" in response.text
-    assert "<td>2</td><td>主营业务收入</td>" in response.text
-    assert "<td>4</td><td>统一社会信用代码</td>" in response.text
+    assert "<td>2</td><td class=\"column\">主营业务收入</td>" in response.text
+    assert "<td>4</td><td class=\"column\">统一社会信用代码</td>" in response.text
     assert not YearlyFigure.objects.exists()
 
 
