@@ -72,6 +72,8 @@ def test_the_drop_down_lists_and_notes_come_from_the_importer() -> None:
         column = header[column_index_from_string(letter) - 1]
         lists[column] = (rule.formula1.strip('"').split(","), rule.errorStyle)
     assert lists["事件类型"] == (list(REGISTRY_EVENT_TYPES), "stop")
+    for rule in sheet.data_validations.dataValidation:  # Excel's own limits
+        assert len(rule.formula1) <= 255 and len(rule.error) <= 255
     assert lists["阶段"][0] == ["tutoring_filed", "application_accepted", "listed"]
     assert lists["名次"][0] == ["1", "2", "3"]
     assert lists["按期完成"][0] == ["是", "否"]

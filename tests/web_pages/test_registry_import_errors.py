@@ -28,9 +28,9 @@ def _upload(code: str) -> SimpleUploadedFile:
 
 
 def _token(text: str) -> str:
-    marker = "?errors="
+    marker = "/registry/import/errors/"  # the download link
     start = text.index(marker) + len(marker)
-    return text[start:text.index("&", start)]
+    return text[start:text.index(".xlsx", start)]
 
 
 def test_errors_are_listed_fifty_to_a_page_with_their_values(
@@ -94,3 +94,16 @@ def test_the_kept_errors_expire_after_an_hour(login: Login, people: Personas) ->
     old = time.time() - rejected.KEEP_SECONDS - 1
     os.utime(kept, (old, old))
     assert client.get(reverse("registry:import_errors", args=[token])).status_code == 404
+
+
+def test_the_download_quotes_text_a_spreadsheet_would_run(
+        login: Login, people: Personas) -> None:
+    body = f"统一社会信用代码,年度,主营业务收入\n{people.org.credit_code},2020,=1+2\n"
+    client = login("bureau_officer")
+    response = client.post(reverse("registry:import"), {"kind": "figures", "file":
+                           SimpleUploadedFile("f.csv", body.encode(), "text/csv")})
+    assert '<td class="value">=1+2</td>' in response.text  # shown as text, escaped HTML
+    download = client.get(reverse("registry:import_errors", args=[_token(response.text)]))
+    sheet = load_workbook(io.BytesIO(download.content)).worksheets[0]
+    assert sheet.cell(row=2, column=3).value == "'=1+2"
+    assert sheet.cell(row=2, column=3).data_type != "f"

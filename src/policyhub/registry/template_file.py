@@ -141,7 +141,7 @@ def template_bytes(kind: Kind) -> bytes:
                                   allow_blank=True, showErrorMessage=True,
                                   errorStyle="stop" if strict else "warning",
                                   errorTitle="不在可选值中",
-                                  error="请从下拉列表中选择：" + "、".join(map(str, values)))
+                                  error=_choice_message(values))
             sheet.add_data_validation(rule)
             rule.add(body)
     sheet.freeze_panes = "A2"
@@ -149,6 +149,14 @@ def template_bytes(kind: Kind) -> bytes:
     out = bytes_io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+MESSAGE_CHARS = 200  # Excel refuses a data validation message over 255 characters
+
+
+def _choice_message(values: tuple[Any, ...]) -> str:
+    listed = "请从下拉列表中选择：" + "、".join(map(str, values))
+    return listed if len(listed) <= MESSAGE_CHARS else "请从下拉列表中选择（可选值见“填写说明”）"
 
 
 def _choices(column: Column) -> tuple[tuple[Any, ...], bool] | None:
