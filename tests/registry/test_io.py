@@ -260,3 +260,24 @@ def test_an_export_quotes_formulas_and_imports_back_unchanged(p: Personas, tmp_p
     RegistryEvent.objects.all().delete()
     import_file(out, "events")
     assert RegistryEvent.objects.get().matter == evil
+
+
+@pytest.mark.parametrize(("year", "accepted"),
+                         [(1989, False), (1990, True), (2027, True), (2028, False)])
+def test_a_figures_year_is_1990_to_next_year(p: Personas, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            year: int, accepted: bool) -> None:
+    from policyhub import clock
+
+    monkeypatch.setattr(clock, "today", lambda: dt.date(2026, 12, 31))
+    path = write_csv(tmp_path / "f.csv", [ZH[:3], [p.org.credit_code, year, "100"]])
+    if accepted:
+        assert import_file(path, "figures", actor=p.bureau_officer).created == 1
+        assert YearlyFigure.objects.filter(year=year).exists()
+        return
+    with pytest.raises(ImportFailed) as info:
+        import_file(path, "figures", actor=p.bureau_officer)
+    (error,) = info.value.errors
+    assert (error.row, error.column, error.value) == (2, "年度", str(year))
+    assert error.reason == f"年度 {year} 超出范围：年度应在 1990 至 2027 年之间（今年加一年）"
+    assert not YearlyFigure.objects.exists()

@@ -16,8 +16,9 @@ Login = Callable[[str], Client]
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings) -> None:  # type: ignore[no-untyped-def]
+def fast_passwords(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.IMPORT_ERRORS_DIR = tmp_path / "import-errors"  # registry.rejected
 
 
 @pytest.fixture

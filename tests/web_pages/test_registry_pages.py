@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from policyhub.audit.models import AuditEntry
@@ -86,8 +87,8 @@ def test_it_lists_every_bad_row_and_imports_nothing(login: Login, people: Person
         reverse("registry:import"), {"kind": "figures", "file": _csv(body)})
     assert response.status_code == 422
     assert "2 行有误，未导入任何数据" in response.text
-    assert "<td>2</td><td>主营业务收入</td>" in response.text
-    assert "<td>4</td><td>统一社会信用代码</td>" in response.text
+    assert "<td>2</td><td class=\"column\">主营业务收入</td>" in response.text
+    assert "<td>4</td><td class=\"column\">统一社会信用代码</td>" in response.text
     assert not YearlyFigure.objects.exists()
 
 
@@ -109,3 +110,20 @@ def test_it_exports_only_visible_events(login: Login, people: Personas) -> None:
     assert people.org.credit_code in text and "project_investment" in text
     outsider = login("outsider").get(reverse("registry:export", args=["events", "csv"]))
     assert people.org.credit_code not in outsider.content.decode("utf-8-sig")
+
+
+def test_the_import_page_links_the_templates(login: Login, people: Personas) -> None:
+    client = login("applicant")
+    page = client.get(reverse("registry:import"))
+    url = reverse("registry:import_template", args=["events"])
+    assert url in page.text and "政策事件模板" in page.text
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response.content.startswith(b"PK")
+    assert client.get(reverse("registry:import_template", args=["other"])).status_code == 404
+
+
+def test_the_templates_need_a_login(client: Client) -> None:
+    response = client.get(reverse("registry:import_template", args=["figures"]))
+    assert response.status_code == 302

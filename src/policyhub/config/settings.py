@@ -176,6 +176,11 @@ AUDIT_ANCHOR_FILE = Path(envstr("POLICYHUB_AUDIT_ANCHOR_FILE",
 # 申报材料 (policyhub.materials): the largest file accepted, stored under MEDIA_ROOT.
 MATERIAL_MAX_BYTES = envint("POLICYHUB_MATERIAL_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
+# A refused registry import's errors and rejected rows, kept an hour for paging and download
+# (registry.rejected); one file per refusal, readable only by its uploader.
+IMPORT_ERRORS_DIR = Path(envstr("POLICYHUB_IMPORT_ERRORS_DIR",
+                                str(BASE_DIR / "var" / "import-errors")))
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 # WhiteNoise serves /static/ (the API docs page needs Swagger UI and the machine may have no

@@ -146,6 +146,9 @@ def _choice(*allowed: Any) -> Callable[[Any], Any]:
 Reader = Callable[[Any], Any]
 LEVELS = ("international_top", "national_leader", "provincial_municipal_leader")
 CATEGORIES = ("A", "B", "C")
+PROJECT_KINDS = ("new_build", "tech_upgrade")
+IPO_STAGES = ("tutoring_filed", "application_accepted", "listed")
+PRIZE_RANKS = (1, 2, 3)
 
 # The contract's event table: type -> {field: reader}. `date` is read separately.
 EVENT_FIELDS: dict[str, dict[str, Reader]] = {
@@ -170,11 +173,11 @@ EVENT_FIELDS: dict[str, dict[str, Reader]] = {
         "date": _date,
         "total_investment": _money,
         "actual_investment": _money,
-        "kind": _choice("new_build", "tech_upgrade"),
+        "kind": _choice(*PROJECT_KINDS),
     },
     "ipo_stage": {
         "date": _date,
-        "stage": _choice("tutoring_filed", "application_accepted", "listed"),
+        "stage": _choice(*IPO_STAGES),
     },
     "platform_construction": {
         "date": _date,
@@ -183,7 +186,11 @@ EVENT_FIELDS: dict[str, dict[str, Reader]] = {
     },
     "platform_service_fees": {"operation_start": _date, "major_public_platform": _bool},
     "pk_demo_project": {"date": _date, "rd_investment": _money, "selected": _bool},
-    "competition_prize": {"date": _date, "rank": _choice(1, 2, 3), "settles_in_changsha": _bool},
+    "competition_prize": {
+        "date": _date,
+        "rank": _choice(*PRIZE_RANKS),
+        "settles_in_changsha": _bool,
+    },
     "discretionary": {"date": _date, "rule": _choice(*DISCRETIONARY_RULES)},
 }
 EVENT_TYPES = tuple(EVENT_FIELDS)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +19,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q, QuerySet
 from openpyxl import Workbook
 
+from policyhub import clock
 from policyhub.audit.services import record
 from policyhub.engine import creditcode
 from policyhub.registry import cells, permissions, services, writing
@@ -91,6 +92,7 @@ EVENT_COLUMNS = (
     Column("revision", "修订", "bool"),  # standard_led, optional (contract Revision 2)
 )
 COLUMNS: dict[Kind, tuple[Column, ...]] = {"figures": FIGURE_COLUMNS, "events": EVENT_COLUMNS}
+FIRST_YEAR = 1990  # a figure's year: FIRST_YEAR … today's year + 1 (policyhub.clock)
 ENVELOPE = {"credit_code", "person_id", "team_id", "type", "date", "matter", "source"}
 
 
@@ -159,6 +161,12 @@ def _map_header(header: list[Any], columns: tuple[Column, ...]) -> dict[int, Col
 
 def read_rows(path: Path, kind: Kind) -> tuple[list[_Row], list[RowError]]:
     """Parsed cells of every non-blank row, and every cell that did not parse."""
+    _, _, rows, errors = _read(path, kind)
+    return rows, errors
+
+
+def _read(path: Path, kind: Kind
+          ) -> tuple[Table, dict[int, Column], list[_Row], list[RowError]]:
     table = read_file(path, kind)
     mapping = _map_header(table.header, COLUMNS[kind])
     rows, errors = [], []
@@ -175,7 +183,7 @@ def read_rows(path: Path, kind: Kind) -> tuple[list[_Row], list[RowError]]:
             except ValueError as exc:
                 errors.append(RowError(number, col.zh, str(exc)))
         rows.append(row)
-    return rows, errors
+    return table, mapping, rows, errors
 
 
 # --- validating ------------------------------------------------------------------------------
@@ -247,8 +255,10 @@ def _plan_figure(row: _Row, look: _Lookup, actor: services.Actor,
         return
     year = v.get("year")
     if year is not None:
-        if not 1900 <= year <= 2100:
-            errors.append(RowError(row.number, "年度", f"年度 {year} 不合理"))
+        last = clock.today().year + 1
+        if not FIRST_YEAR <= year <= last:
+            errors.append(RowError(row.number, "年度", f"年度 {year} 超出范围：年度应在 "
+                                   f"{FIRST_YEAR} 至 {last} 年之间（今年加一年）"))
         key = (org.credit_code, year)
         if key in seen:
             errors.append(RowError(row.number, "年度",
@@ -324,7 +334,7 @@ def import_file(path: Path, kind: Kind, *, actor: services.Actor = None,
     """Validate every row with no transaction open, then write all of them in one short
     transaction (registry.writing), or raise ImportFailed listing every bad row (and import
     nothing)."""
-    rows, errors = read_rows(path, kind)
+    table, mapping, rows, errors = _read(path, kind)
     look, seen = _Lookup(), dict[tuple[str, int], int]()
     look.prefetch(r.values["credit_code"] for r in rows if isinstance(
         r.values.get("credit_code"), str))
@@ -340,7 +350,7 @@ def import_file(path: Path, kind: Kind, *, actor: services.Actor = None,
     if kind == "events" and not errors:
         _same_events(rows, errors)
     if errors:
-        _refuse(actor, path, kind, errors)
+        _refuse(actor, path, kind, errors, table, mapping)
     summary = {"kind": kind, "file": path.name, "rows": len(rows)}
     if kind == "figures":
         written = writing.write_figures(actor, [r.values for r in rows], summary)
@@ -389,13 +399,38 @@ def _model_check(row: _Row, kind: Kind, errors: list[RowError]) -> None:
             errors += [RowError(row.number, column, reason) for reason in reasons]
 
 
-def _refuse(actor: services.Actor, path: Path, kind: Kind, errors: list[RowError]) -> None:
+def _refuse(actor: services.Actor, path: Path, kind: Kind, errors: list[RowError],
+            table: Table, mapping: dict[int, Column]) -> None:
     errors.sort(key=lambda e: e.row)
     bad_rows = sorted({e.row for e in errors})
     record(actor, "registry.import", None, allowed=False,
            reason=f"{len(bad_rows)} 行有误，未导入任何数据", kind=kind, file=path.name,
            errors=[str(e) for e in errors[:200]])
-    raise ImportFailed(errors)
+    wanted = set(bad_rows)
+    rejected = {number: raw for number, raw in table.rows if number in wanted}
+    failed = ImportFailed([_with_value(e, rejected.get(e.row), mapping) for e in errors])
+    failed.header, failed.rows = table.header, rejected
+    raise failed
+
+
+SHOWN_VALUE_CHARS = 200
+
+
+def _with_value(error: RowError, raw: list[Any] | None,
+                mapping: dict[int, Column]) -> RowError:
+    """The error with the cell it names as the file has it (the first filled one of a
+    column pair such as 统一社会信用代码/人才编号/团队编号)."""
+    if raw is None or error.value:
+        return error
+    index = {c.zh: i for i, c in mapping.items()}
+    for name in error.column.split("/"):
+        i = index.get(name)
+        if i is not None and i < len(raw) and not cells.is_blank(raw[i]):
+            shown = cells.to_csv(raw[i])
+            if len(shown) > SHOWN_VALUE_CHARS:
+                shown = shown[:SHOWN_VALUE_CHARS] + "…"
+            return replace(error, value=shown)
+    return error
 
 
 # --- exporting -------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ class RowError:
     row: int
     column: str
     reason: str
+    value: str = ""  # the cell as the file has it (shown with the reason), when known
 
     def __str__(self) -> str:
         return f"第{self.row}行 [{self.column}]: {self.reason}"
@@ -57,6 +58,10 @@ class ImportFailed(Exception):
 
     def __init__(self, errors: list[RowError]):
         self.errors = sorted(errors, key=lambda e: e.row)
+        # The file's header and its rejected rows as read (row number -> cells), when the
+        # rows were read: the registry offers them back as an .xlsx with the reasons.
+        self.header: list[Any] = []
+        self.rows: dict[int, list[Any]] = {}
         super().__init__("\n".join(str(e) for e in self.errors))
 
     @property

@@ -10,5 +10,7 @@ urlpatterns: list[URLPattern] = [
     path("", views.index, name="index"),
     path("<int:pk>/", views.detail, name="detail"),
     path("import/", views.import_page, name="import"),
+    path("import/errors/<str:token>.xlsx", views.import_errors, name="import_errors"),
+    path("import/template/<str:kind>.xlsx", views.import_template, name="import_template"),
     path("export/<str:kind>.<str:fmt>", views.export, name="export"),
 ]

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 from policyhub import clock
 from policyhub.audit.services import record
 from policyhub.engine import InputError, evaluate
-from policyhub.registry import facts, io, permissions, reader
+from policyhub.registry import facts, io, permissions, reader, rejected, template_file
 from policyhub.registry.models import Organisation, RegistryEvent, YearlyFigure
 from policyhub.units.models import Unit
 from policyhub.web import decision
@@ -40,6 +40,7 @@ CONTENT_TYPES = {
 }
 KINDS: dict[str, io.Kind] = {k: k for k in io.KINDS}
 KIND_LABELS = {"figures": _("年度数据"), "events": _("政策事件")}
+COLUMN_GROUPS = {KIND_LABELS[k]: io.COLUMNS[k] for k in io.KINDS}  # the page's column list
 
 
 def refused(request: HttpRequest, reason: str, action: str, obj: Any = None) -> HttpResponse:
@@ -133,9 +134,22 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
 
 
+ERRORS_PER_PAGE = 50
+
+
+def _errors(request: HttpRequest, failed: io.ImportFailed | list[io.RowError],
+            token: str = "") -> dict[str, Any]:
+    """The context of a refusal: one page of its errors (ERRORS_PER_PAGE), and the token of
+    the kept copy (registry.rejected) that pages on and downloads the rejected rows."""
+    errors = failed.errors if isinstance(failed, io.ImportFailed) else failed
+    return {"errors": errors, "bad_rows": len({e.row for e in errors}),
+            "error_page": paginate(request, errors, ERRORS_PER_PAGE), "error_token": token,
+            "with_values": True}
+
+
 def _import(upload: UploadedFile, kind: io.Kind, request: HttpRequest) -> dict[str, Any]:
     """Run registry.io.import_file on the upload, kept under its own name (the audit trail
-    names the file); the result or every bad row."""
+    names the file); the result, or every bad row (kept for paging and download)."""
     name = Path(upload.name or "upload").name
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
@@ -145,7 +159,8 @@ def _import(upload: UploadedFile, kind: io.Kind, request: HttpRequest) -> dict[s
         try:
             return {"result": io.import_file(path, kind, actor=request.user)}
         except io.ImportFailed as exc:
-            return {"errors": exc.errors, "bad_rows": exc.bad_rows}
+            token = rejected.save(request.user.pk, kind, name, exc)
+            return _errors(request, exc, token)
 
 
 @login_required
@@ -154,15 +169,48 @@ def import_page(request: HttpRequest) -> HttpResponse:
     too_large = reader.oversized_upload(request.META.get("CONTENT_LENGTH"))
     if request.method == "POST" and too_large is not None:  # refused before the body is read
         return render(request, "registry/import.html",
-                      {"form": ImportForm(), "columns": io.COLUMNS, "errors": too_large.errors,
-                       "bad_rows": too_large.bad_rows}, status=413)
+                      {"form": ImportForm(), "columns": COLUMN_GROUPS,
+                       **_errors(request, too_large)}, status=413)
     form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"form": form, "columns": io.COLUMNS}
+    context: dict[str, Any] = {"form": form, "columns": COLUMN_GROUPS}
     status = 200
+    token = request.GET.get("errors", "")
+    if request.method == "GET" and token:  # a kept refusal, paged on
+        kept = rejected.load(request.user.pk, token)
+        if kept is None:
+            context["expired"] = True
+            status = 404
+        else:
+            context.update(_errors(request, rejected.errors_of(kept), token))
+            context["kept_file"] = kept["file"]
     if request.method == "POST" and form.is_valid():
         context.update(_import(form.cleaned_data["file"], form.cleaned_data["kind"], request))
         status = 422 if "errors" in context else 200
     return render(request, "registry/import.html", context, status=status)
+
+
+@login_required
+def import_errors(request: HttpRequest, token: str) -> HttpResponse:
+    """The rejected rows of the user's own refused import, with the reasons (.xlsx)."""
+    kept = rejected.load(request.user.pk, token)
+    if kept is None:
+        raise Http404(token)
+    response = HttpResponse(rejected.workbook(kept), content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = 'attachment; filename="registry-import-errors.xlsx"'
+    return response
+
+
+@login_required
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    """The blank .xlsx template of an import (registry.template_file); the same users as the
+    import page."""
+    chosen = KINDS.get(kind)
+    if chosen is None:
+        raise Http404(kind)
+    response = HttpResponse(template_file.template_bytes(chosen),
+                            content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="registry-{kind}-template.xlsx"'
+    return response
 
 
 # --- export ----------------------------------------------------------------------------------
