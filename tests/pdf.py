@@ -1,32 +1,76 @@
-"""Reading back the PDFs the platform writes (WeasyPrint): their compressed streams."""
+"""Reading back the PDFs the platform writes (WeasyPrint) with pypdf: their text, the fonts
+their pages use, their outline."""
 
 from __future__ import annotations
 
+import io
 import re
-import zlib
+from dataclasses import dataclass
+from typing import Any
 
-# From the end of line after `stream` to the next `endstream`: the end of line before
-# `endstream` stays with the data, and inflating stops where the deflate data ends. (Matching
-# that end of line as `\r?\n` instead cut the last byte of a stream that ends in 0x0D, one
-# stream in 256: a test then failed or passed with the day's dates and amounts.)
-_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
-
-def inflated_streams(pdf: bytes) -> list[bytes]:
-    """Every Flate-compressed stream of `pdf`, inflated, in file order (others left out)."""
-    out = []
-    for match in _STREAM.finditer(pdf):
-        inflater = zlib.decompressobj()
-        try:
-            data = inflater.decompress(match.group(1))
-        except zlib.error:  # not a Flate stream (an image, an uncompressed font)
-            continue
-        if inflater.eof:
-            out.append(data)
-    return out
+# A subset of Noto Sans CJK, as WeasyPrint names it: six capitals, "+", the font's name.
+NOTO_CJK = re.compile(r"[A-Z]{6}\+Noto-?Sans-?CJK")
+# Where a font descriptor carries the font program: Type 1, TrueType, CFF/OpenType.
+FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 
 
-def inflated(pdf: bytes) -> bytes:
-    """The PDF with its compressed streams inflated after it (font names and text live in
-    them)."""
-    return pdf + b"".join(inflated_streams(pdf))
+@dataclass(frozen=True)
+class Font:
+    name: str  # the /BaseFont, e.g. "ABCDEF+NotoSansCJKsc-Regular"
+    embedded: bool  # its descriptor carries the font program (/FontFile, /FontFile2 or /FontFile3)
+
+
+def _reader(pdf: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(pdf), strict=True)
+
+
+def _embedded(font: DictionaryObject) -> bool:
+    """Whether the font program is in the file: in the font's descriptor, or (a Type0 font) in
+    its descendant CID font's."""
+    fonts = [font] + [f.get_object() for f in font.get("/DescendantFonts", [])]
+    for f in fonts:
+        descriptor = f.get("/FontDescriptor")
+        if descriptor is not None and any(key in descriptor.get_object() for key in FONT_FILES):
+            return True
+    return False
+
+
+def fonts(pdf: bytes) -> list[Font]:
+    """Every font in the pages' /Font resources, once each, in page order."""
+    found: dict[str, Font] = {}
+    for page in _reader(pdf).pages:
+        resources: Any = page.get("/Resources")
+        font_dict = resources.get_object().get("/Font") if resources is not None else None
+        for ref in (font_dict.get_object().values() if font_dict is not None else []):
+            font = ref.get_object()
+            name = str(font.get("/BaseFont", ""))
+            found.setdefault(name, Font(name.lstrip("/"), _embedded(font)))
+    return list(found.values())
+
+
+def embeds_noto_cjk(pdf: bytes) -> bool:
+    """Whether a page uses a subset of Noto Sans CJK whose font program is in the file."""
+    return any(f.embedded and NOTO_CJK.match(f.name) for f in fonts(pdf))
+
+
+def text(pdf: bytes) -> str:
+    """The text of every page (pypdf's extract_text, through each font's ToUnicode map)."""
+    return "\n".join(page.extract_text() for page in _reader(pdf).pages)
+
+
+def outline_titles(pdf: bytes) -> list[str]:
+    """The titles of the outline (bookmarks), depth first."""
+    titles: list[str] = []
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                titles.append(str(item.title))
+
+    walk(_reader(pdf).outline)
+    return titles

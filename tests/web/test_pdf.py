@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 import pytest
 
 from policyhub.web.pdf import ForbiddenResource, check_local, cjk_font_installed, render_pdf
-from tests.pdf import inflated
+from tests.pdf import embeds_noto_cjk, fonts, text
 
 NOTICE = {
     "title": "2021年度网络安全产业专项资金拟支持项目公示",
@@ -37,10 +36,8 @@ def test_it_renders_a_pdf(notice_pdf: bytes) -> None:
 
 
 def test_it_embeds_the_noto_cjk_font(notice_pdf: bytes) -> None:
-    # Font names sit in uncompressed dictionaries, or in compressed object streams.
-    names = inflated(notice_pdf)
-    assert re.search(rb"/FontName\s*/[A-Z]{6}\+Noto-?Sans-?CJK", names), "CJK font not embedded"
-    assert b"/FontFile" in names
+    assert embeds_noto_cjk(notice_pdf), f"CJK font not embedded: {fonts(notice_pdf)}"
+    assert NOTICE["title"] in text(notice_pdf) and "49,999,999.99" in text(notice_pdf)
 
 
 def test_it_refuses_remote_resources() -> None:

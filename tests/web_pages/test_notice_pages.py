@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import io
-import re
 from decimal import Decimal
 
 import pytest
@@ -14,7 +13,7 @@ from openpyxl import load_workbook
 from policyhub.applications import notices
 from policyhub.web.excel import read_money
 from policyhub.web.pdf import cjk_font_installed
-from tests.pdf import inflated, inflated_streams
+from tests.pdf import embeds_noto_cjk, fonts, text
 from tests.personas import Personas
 from tests.web_pages.conftest import Login
 from tests.web_pages.helpers import approved, draft, in_notice
@@ -45,36 +44,9 @@ def test_the_notice_pdf_embeds_the_cjk_font_and_lists_the_application(
     response = login("outsider").get(reverse("applications:notice_pdf",
                                              args=[app.notice_batch_id]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    pdf = inflated(response.content)
-    assert re.search(rb"/FontName\s*/[A-Z]{6}\+Noto-?Sans-?CJK", pdf)
-    assert b"/FontFile" in pdf
-    text = pdf_text(response.content)
-    assert people.org.name in text and "1,234,567.89" in text
-
-
-def _cmaps(streams: list[bytes]) -> list[dict[str, str]]:
-    """Each font's ToUnicode map: glyph id (4 hex digits) → the character it draws."""
-    maps = []
-    for stream in streams:
-        pairs = re.findall(rb"<([0-9a-f]{4})> <([0-9a-f]+)>", stream)
-        if b"beginbfchar" in stream and pairs:
-            maps.append({g.decode(): bytes.fromhex(u.decode()).decode("utf-16-be")
-                         for g, u in pairs})
-    return maps
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The text WeasyPrint drew (each TJ run decoded with the font map that knows all its
-    glyphs): enough to find a name or an amount in the PDF itself."""
-    streams = inflated_streams(pdf)
-    maps, out = _cmaps(streams), []
-    for stream in streams:
-        for run in re.findall(rb"\[([^\]]*)\] ?TJ", stream):
-            glyphs = re.findall(r"[0-9a-f]{4}", "".join(
-                h.decode() for h in re.findall(rb"<([0-9a-f]+)>", run)))
-            cmap = next((m for m in maps if all(g in m for g in glyphs)), {})
-            out.append("".join(cmap.get(g, "?") for g in glyphs))
-    return "".join(out)
+    assert embeds_noto_cjk(response.content), fonts(response.content)
+    found = text(response.content)
+    assert people.org.name in found and "1,234,567.89" in found
 
 
 def test_the_notice_excel_round_trips_the_amounts(
@@ -100,9 +72,9 @@ def test_the_approval_letter_cites_the_clause_and_amount(
     assert found.citation.startswith("《长沙市加快网络安全产业发展若干政策》二(七)")
     response = login("applicant").get(reverse("applications:letter", args=[app.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF-")
-    assert re.search(rb"/FontName\s*/[A-Z]{6}\+Noto-?Sans-?CJK", inflated(response.content))
-    text = pdf_text(response.content)
-    assert "核定通知书" in text and "1,234,567.89" in text and "二(七)" in text
+    assert embeds_noto_cjk(response.content), fonts(response.content)
+    found = text(response.content)
+    assert "核定通知书" in found and "1,234,567.89" in found and "二(七)" in found
 
 
 def test_there_is_no_letter_before_approval(
