@@ -20,7 +20,13 @@ help: ## list the targets
 
 venv: $(STAMP) ## create .venv and install the project with its dev tools and the [scale] extra (only when pyproject.toml or the C sources changed)
 
+# What `make venv` and `make run` need from Debian 12 (scripts/ensure-debian-packages installs only
+# the missing ones, so with everything present it costs a few dpkg-query calls): python3-venv for
+# `python3 -m venv`, WeasyPrint's Pango, and the Noto CJK font the PDFs embed.
+DEBIAN_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
+
 $(STAMP): pyproject.toml $(wildcard src/policyhub/screen/_accel*.[ch])
+	scripts/ensure-debian-packages $(DEBIAN_PACKAGES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[dev,scale]'
 	touch $@
@@ -30,7 +36,8 @@ $(STAMP): pyproject.toml $(wildcard src/policyhub/screen/_accel*.[ch])
 # approved (web/demo.py's TODAY); `make run DEMO_TODAY=` runs on the real day instead.
 PORT ?= 8000
 DEMO_TODAY ?= 2022-07-04
-run: venv ## migrate, load the demo into an empty database (docs/demo.md), serve it on 127.0.0.1:$(PORT) (default 8000) with the demo day fixed
+run: venv ## install the Debian packages it needs if missing, migrate, load the demo into an empty database (docs/demo.md), serve it on 127.0.0.1:$(PORT) (default 8000) with the demo day fixed
+	scripts/ensure-debian-packages $(DEBIAN_PACKAGES)
 	POLICYHUB_DEBUG=1 $(MANAGE) migrate --no-input
 	POLICYHUB_DEBUG=1 $(MANAGE) load_demo --if-empty
 	POLICYHUB_DEBUG=1 POLICYHUB_TODAY=$(DEMO_TODAY) $(MANAGE) runserver 127.0.0.1:$(PORT)
