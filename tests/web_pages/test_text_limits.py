@@ -1,4 +1,5 @@
-"""Text limits and amounts on the application page: a reason over 2,000 characters is refused
+"""Text limits and amounts: a reason over 2,000 characters, a registry search or a committee
+member's name over 200, is refused
 with a clear message and changes nothing; the approved amount is called so only once
 approved."""
 
@@ -49,3 +50,30 @@ def test_a_refused_move_from_a_stale_tab_reloads_the_current_state(
     assert response["HX-Redirect"] == reverse("applications:detail", args=[app.pk])
     page = client.get(response["HX-Redirect"]).text
     assert "该申报已由他人办理，当前状态为“已受理”" in page
+
+
+# --- names ≤ 200 characters --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("length", "found"), [(200, False), (201, False)])
+def test_a_registry_search_of_more_than_200_characters_says_so(
+        login: Login, people: Personas, length: int, found: bool) -> None:
+    response = login("bureau_officer").get(reverse("registry:index"), {"q": "名" * length})
+    assert response.status_code == 200
+    assert people.org.name not in response.text.split("</form>", 1)[-1]  # nothing matches
+    assert ("名称或代码最多200个字符" in response.text) is (length > 200)
+
+
+def test_a_committee_member_name_of_more_than_200_characters_is_refused(
+        login: Login, people: Personas, today: Any) -> None:
+    from policyhub.applications.models import CommitteeDecision
+    from tests.web_pages.test_people_and_committee_applications import _form, _leader
+
+    app = _leader(people)
+    url = reverse("applications:committee_decision", args=[app.pk])
+    client = login("bureau_officer")
+    response = client.post(url, _form(members="市财政局、" + "名" * 201))
+    assert response.status_code == 422
+    assert "每位参会成员的姓名最多200个字符" in response.text
+    assert not CommitteeDecision.objects.exists()
+    assert client.post(url, _form(members="市财政局、" + "名" * 200)).status_code == 303

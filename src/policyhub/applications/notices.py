@@ -18,10 +18,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from policyhub import policytext
-from policyhub.applications.models import Application, LetterNumber, NoticeBatch
+from policyhub.applications.models import Application, LetterNumber, NoticeBatch, Proposal
 from policyhub.engine import meta
 from policyhub.registry.models import EVENT_TYPE_LABELS, RegistryEvent
-from policyhub.web import display
+from policyhub.web import display, labels
 from policyhub.web.excel import Cell, write_table
 from policyhub.web.pdf import render_pdf
 
@@ -54,10 +54,15 @@ def cite(app: Application) -> str:
         return app.clause
 
 
-def clause_name(app: Application) -> str:
-    """二(七)支持重大项目建设: the clause number and its heading as printed in the policy."""
+def clause_name(app: Application | Proposal) -> str:
+    """二(七)支持重大项目建设: the clause number and its heading as printed in the policy (a
+    proposal's reference is its rule's)."""
     try:
-        heading = policytext.clause(app.reference).heading
+        found = policytext.clause(app.reference if isinstance(app, Application)
+                                  else meta.rule(app.rule).reference)
+        while not found.heading and found.parent:  # a sentence: its subsection's heading
+            found = policytext.clause(found.parent)
+        heading = found.heading
     except KeyError:
         return app.clause
     return app.clause + re.sub(r"^[(（][一二三四五六七八九十]+[)）]", "", heading)
@@ -76,7 +81,8 @@ def _event_matter(raw: dict[str, Any]) -> str | None:
     return f"{EVENT_TYPE_LABELS[kind]}{when}"
 
 
-def matter_label(app: Application, registry: dict[tuple[str, str], RegistryEvent]) -> str:
+def matter_label(app: Application | Proposal,
+                 registry: dict[tuple[str, str], RegistryEvent]) -> str:
     """The matter as a person reads it: its own words when it has Chinese in it, the revenue
     year of a 二(四) milestone, else the kind and date of the fact it rests on (the
     application's own events, then the registry's) — never an id such as platform-966388."""
@@ -96,7 +102,7 @@ def matter_label(app: Application, registry: dict[tuple[str, str], RegistryEvent
     return rule_label(app.rule)
 
 
-def registry_events(apps: Sequence[Application]) -> dict[tuple[str, str], RegistryEvent]:
+def registry_events(apps: Sequence[Application | Proposal]) -> dict[tuple[str, str], RegistryEvent]:
     """The first registry event of each applicant's matter, in one query."""
     matters = {a.matter for a in apps}
     out: dict[tuple[str, str], RegistryEvent] = {}
@@ -113,6 +119,22 @@ def notice_rows(apps: Sequence[Application]) -> list[list[Cell]]:
     registry = registry_events(apps)
     return [[a.pk, a.applicant_name, a.applicant_code, rule_label(a.rule), clause_name(a),
              matter_label(a, registry), a.approved_amount] for a in apps]
+
+
+PROPOSAL_HEADERS = ("申报主体", "统一社会信用代码/证件号码", "支持事项", "政策条款", "项目/事项",
+                    "核定金额/上限（元）", "金额性质", "状态", "核定说明")
+
+
+def proposal_rows(proposals: Sequence[Proposal]) -> list[list[Cell]]:
+    """One row per 免申即享 proposal, in PROPOSAL_HEADERS' order, in the notices' words."""
+    registry = registry_events(proposals)
+    return [[p.applicant_name, p.applicant_code, rule_label(p.rule), clause_name(p),
+             matter_label(p, registry), p.amount, "上限" if p.ceiling else "核定金额",
+             str(p.get_status_display()), labels.readable(p.explanation)] for p in proposals]
+
+
+def proposals_xlsx(proposals: Sequence[Proposal]) -> bytes:
+    return write_table(PROPOSAL_HEADERS, proposal_rows(proposals), "免申即享建议")
 
 
 def batch_number(batch: NoticeBatch) -> str:

@@ -218,3 +218,13 @@ def visible_proposals(user: AnyUser, qs: QuerySet[Proposal] | None = None
         elif a.role == Role.PARK_OFFICER and a.unit_id is not None:
             rules |= _in_park(a.unit_id)
     return qs.filter(rules)
+
+
+def can_export_proposals(user: AnyUser) -> Check:
+    """Exporting the 免申即享 proposals as Excel: the officers who screen and follow them up
+    (the city-wide roles for all, a park officer for its park, as `visible_proposals`); an
+    applicant confirms its own on the page and exports nothing."""
+    if any(a.role in CITY_WIDE or (a.role == Role.PARK_OFFICER and a.unit_id is not None)
+           for a in assignments(user)):
+        return True, ""
+    return False, "只有园区管委会和市直管理部门可以导出免申即享建议"

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
          name="minutes"),
     path("<int:pk>/letter.pdf", views.letter_pdf, name="letter"),
     path("proposals/", views.proposals, name="proposals"),
+    path("proposals/export.xlsx", views.proposals_xlsx, name="proposals_xlsx"),
     path("proposals/<int:pk>/confirm/", views.confirm_proposal, name="confirm_proposal"),
     path("notice/", views.notice, name="notice"),
     path("notice/<int:batch>.pdf", views.notice_pdf, name="notice_pdf"),

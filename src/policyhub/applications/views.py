@@ -36,6 +36,7 @@ from policyhub.applications.models import (
     Proposal,
     applicant_field,
 )
+from policyhub.audit.services import record
 from policyhub.engine import InputError, evaluate, meta
 from policyhub.registry import facts
 from policyhub.registry.models import Organisation, Person, Team
@@ -232,6 +233,7 @@ def _move_refused(request: HttpRequest, app: Application, exc: Refused) -> HttpR
 
 
 REASON_MAX = 2_000  # characters of a move's reason (issue 14: reasons ≤ 2,000)
+NAME_MAX = 200  # characters of a person's or organisation's name (issue 14: names ≤ 200)
 
 
 @login_required
@@ -288,6 +290,8 @@ class CommitteeDecisionForm(forms.Form):
         names = [n for n in names if n]
         if not names:
             raise forms.ValidationError(_("须列明参会成员"))
+        if any(len(n) > NAME_MAX for n in names):
+            raise forms.ValidationError(f"每位参会成员的姓名最多{NAME_MAX}个字符")
         return names
 
 
@@ -490,11 +494,17 @@ class ProposalRow:
     can_confirm: bool
 
 
-@login_required
-def proposals(request: HttpRequest) -> HttpResponse:
+def _proposals(request: HttpRequest) -> tuple[str, QuerySet[Proposal]]:
+    """The status filter and the proposals it leaves that the user may see (page and export)."""
     status = request.GET.get("status") or Proposal.Status.OPEN
     qs = permissions.visible_proposals(request.user).filter(status=status).select_related(
         "organisation", "person__organisation", "team__leader__organisation")
+    return status, qs
+
+
+@login_required
+def proposals(request: HttpRequest) -> HttpResponse:
+    status, qs = _proposals(request)
     page: Page[Proposal] = paginate(request, qs)
     rows = [ProposalRow(p, notices.rule_label(p.rule),
                         p.status == Proposal.Status.OPEN
@@ -502,7 +512,22 @@ def proposals(request: HttpRequest) -> HttpResponse:
             for p in page]
     return render(request, "applications/proposals.html",
                   {"page": page, "rows": rows, "status": status,
-                   "statuses": Proposal.Status.choices})
+                   "statuses": Proposal.Status.choices,
+                   "can_export": permissions.can_export_proposals(request.user)[0]})
+
+
+@login_required
+def proposals_xlsx(request: HttpRequest) -> HttpResponse:
+    """The filtered proposals as Excel, for the officers who follow them up; audited like the
+    ledger's and the plan's exports."""
+    allowed, reason = permissions.can_export_proposals(request.user)
+    if not allowed:
+        return refused(request, reason, action="applications.proposals_export")
+    status, qs = _proposals(request)
+    found = list(qs)
+    record(request.user, "applications.proposals_export", None, allowed=True, status=status,
+           rows=len(found))
+    return _attachment(notices.proposals_xlsx(found), XLSX, f"proposals-{status}.xlsx")
 
 
 @login_required

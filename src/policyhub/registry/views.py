@@ -51,8 +51,12 @@ def refused(request: HttpRequest, reason: str, action: str, obj: Any = None) -> 
 # --- list ------------------------------------------------------------------------------------
 
 
+NAME_MAX = 200  # characters of a name (issue 14: names ≤ 200), as Organisation.name
+
+
 class OrganisationFilter(forms.Form):
-    q = forms.CharField(label=_("名称或统一社会信用代码"), required=False)
+    q = forms.CharField(label=_("名称或统一社会信用代码"), required=False, max_length=NAME_MAX,
+                        error_messages={"max_length": f"名称或代码最多{NAME_MAX}个字符"})
     district = forms.ChoiceField(label=_("所在区县（市）"), required=False)
     park = forms.ModelChoiceField(label=_("所在园区"), required=False,
                                   queryset=Unit.objects.filter(kind=Unit.Kind.PARK))
@@ -67,8 +71,8 @@ class OrganisationFilter(forms.Form):
         field.choices = [("", "—"), *((d, d) for d in sorted(set(districts)))]
 
     def apply(self, qs: QuerySet[Organisation]) -> QuerySet[Organisation]:
-        if not self.is_valid():
-            return qs
+        if not self.is_valid():  # a name too long to exist finds nothing (its message says why)
+            return qs.none() if "q" in self.errors else qs
         data = self.cleaned_data
         if data["q"]:
             qs = qs.filter(Q(name__icontains=data["q"]) | Q(credit_code__icontains=data["q"]))
