@@ -50,8 +50,8 @@ def matter_label(matter: str, events: Sequence[dict[str, Any]] | None = None) ->
             return event_label(events[index])
         return f"第{index + 1}项事实"
     for event in events or ():
-        if event.get("matter") == matter:  # the registry's own matter: a project's name or number
-            return f"{matter}（{EVENT_TYPE_LABELS.get(str(event.get('type')), '登记事实')}）"
+        if event.get("matter") == matter:  # the registry's own matter id (proj-76025F) is a
+            return event_label(event)       # record key: name it by its kind and day instead
     fixed = meta.wording().get("matter_names", {})
     if matter in fixed:  # the engine's own matters (leading-firm, talent, settlement)
         return str(fixed[matter])
