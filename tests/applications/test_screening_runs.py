@@ -122,7 +122,7 @@ def test_the_file_lock_serialises_two_holders() -> None:
     assert held[0].contended and held[0].waited >= 0.3
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="threads need their own connections: PostgreSQL")
 def test_two_runs_at_once_create_each_proposal_once_and_the_second_waited() -> None:

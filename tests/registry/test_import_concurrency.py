@@ -23,7 +23,7 @@ from tests.registry.helpers import write_csv
 from tests.threads import POSTGRES_ONLY, together
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     POSTGRES_ONLY,
 ]
 HEADER = ["统一社会信用代码", "年度", "主营业务收入"]
