@@ -11,11 +11,11 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
-from openpyxl import Workbook
 
 from policyhub.accounts.models import Role
 from policyhub.centres.adaptation.models import Adaptation
 from tests.personas import user
+from tests.registry.helpers import xlsx_bytes as xlsx_bytes
 
 DAY = dt.date(2020, 6, 1)
 
@@ -48,14 +48,3 @@ def csv_bytes(rows: Sequence[Sequence[Any]]) -> bytes:
     out = io.StringIO()
     csv.writer(out).writerows(rows)
     return out.getvalue().encode("utf-8-sig")
-
-
-def xlsx_bytes(rows: Sequence[Sequence[Any]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for r in rows:
-        sheet.append(list(r))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

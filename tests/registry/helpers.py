@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -53,13 +54,20 @@ def event(org: Organisation | None = None, *, person: Person | None = None,
         payload=payload or dict(SAMPLE_PAYLOADS[event_type]))
 
 
-def write_xlsx(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
+def xlsx_bytes(rows: Sequence[Sequence[Any]]) -> bytes:
+    """A one-sheet workbook of `rows`, as an upload carries it."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     for r in rows:
         sheet.append(list(r))
-    book.save(path)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def write_xlsx(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
+    path.write_bytes(xlsx_bytes(rows))
     return path
 
 

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,19 +20,9 @@ from openpyxl import Workbook
 from policyhub.registry.models import YearlyFigure
 from policyhub.registry.reader import MAX_CELL_CHARS, ImportFailed, Table, read_table
 from tests.personas import personas
+from tests.registry.helpers import xlsx_bytes as xlsx
 
 HEADER = ["统一社会信用代码", "年度", "主营业务收入"]
-
-
-def xlsx(rows: Sequence[Sequence[Any]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for r in rows:
-        sheet.append(list(r))
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
 
 
 def rewrite_sheet(content: bytes, change: Any) -> bytes:
