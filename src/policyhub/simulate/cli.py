@@ -11,8 +11,10 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # `policyhub evaluate` builds this parser: nothing heavy is imported here
+    import polars as pl
 
 EXIT_BAD_INPUT = 2
 WORKBOOK = "simulation.xlsx"
