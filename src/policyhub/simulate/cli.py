@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # `policyhub evaluate` builds this parser: nothing heavy is imported here
     import polars as pl
 
+    from policyhub.screen.parquet_in import Frame
+
 EXIT_BAD_INPUT = 2
 WORKBOOK = "simulation.xlsx"
 
@@ -33,12 +35,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", metavar="DATE", help="decision date (default: today)")
 
 
-def _frames(ns: argparse.Namespace, as_of: dt.date) -> Iterator[pl.DataFrame]:
+def _frames(ns: argparse.Namespace, as_of: dt.date) -> Iterator[pl.DataFrame | Frame]:
     if ns.input:
-        from policyhub.screen.io import batches
+        from policyhub.screen.io import frames
 
-        for _row, frame in batches(Path(ns.input)):
+        # as `policyhub screen` reads: the sparse event columns decoded in C where the
+        # Parquet layout allows (docs/screening.md, "Performance")
+        for _row, frame in frames(Path(ns.input)):
             yield frame
+            del frame
     if ns.registry:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "policyhub.config.settings")
         import django
@@ -71,12 +76,11 @@ def main(ns: argparse.Namespace) -> int:
         print(err, file=sys.stderr)
         return EXIT_BAD_INPUT
     started = time.perf_counter()
-    run = Simulation(scenario, as_of)
-    row = 0
+    from policyhub.screen import collector_off
+
     try:
-        for frame in _frames(ns, as_of):
-            run.add(frame, first_row=row)
-            row += frame.height
+        with collector_off():  # NumPy and Arrow buffers, no cycles (as `policyhub screen`)
+            report = Simulation(scenario, as_of).run(_frames(ns, as_of))
     except (InputFileError, OSError) as err:
         print(f"{ns.input}: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -84,7 +88,6 @@ def main(ns: argparse.Namespace) -> int:
         for line in err.lines():
             print(line, file=sys.stderr)
         return EXIT_BAD_INPUT
-    report = run.finish()
     if ns.out:
         target = Path(ns.out)
         target.mkdir(parents=True, exist_ok=True)
