@@ -287,9 +287,10 @@ def _starts(frame: Rows) -> npt.NDArray[np.int64]:
 def _rows_of(frame: Rows, starts: npt.NDArray[np.int64], apps: list[int]) -> pl.DataFrame:
     """The input rows of the applicants numbered `apps`, as one Polars frame."""
     ends = [*starts[1:].tolist(), frame.height]
-    pieces = [frame.slice(int(starts[a]), int(ends[a] - starts[a])) for a in apps]
-    dense = [p.dense() if isinstance(p, Frame) else p for p in pieces]
-    return pl.concat(dense, how="diagonal_relaxed")
+    if isinstance(frame, Frame):  # joined first, then made dense once (a few ms per call)
+        return Frame.join([frame.slice(int(starts[a]), int(ends[a] - starts[a]))
+                           for a in apps]).dense()
+    return pl.concat([frame.slice(int(starts[a]), int(ends[a] - starts[a])) for a in apps])
 
 
 def _place(frame: Rows, starts: npt.NDArray[np.int64]) -> tuple[Coded, Coded]:
