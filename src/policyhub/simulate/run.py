@@ -11,6 +11,7 @@ decisions. Amounts are int64 fen throughout; the report turns them into Decimal 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -106,6 +107,31 @@ class Report:
         if dimension == "clause":
             return [(c, cells[c]) for c in CLAUSES if c in cells]
         return sorted(cells.items())
+
+
+def clause_name(clause: str) -> str:
+    """A clause with the Chinese labels of its rules: 二(七) 重点项目建设资金补助 (no rule id)."""
+    labels = [meta.rule(r).label for r in meta.rules() if meta.rule(r).clause == clause]
+    return f"{clause} {'、'.join(dict.fromkeys(labels))}"
+
+
+# Engine texts name an option or a rule id here and there ("（选项 milestone_jump=highest，…）",
+# "由P4.milestone替代"); a person reads neither (web.labels.readable does the same for pages;
+# this package has no Django, so it cannot import it).
+_OPTION_IN_TEXT = re.compile(r"选项 [a-z_]+=[a-z_]+[：，]")
+_RULE_IN_TEXT = re.compile(r"(?<![A-Za-z0-9_.])P\d{1,2}\.[a-z][a-z_]*")
+
+
+def readable(text: str) -> str:
+    text = _OPTION_IN_TEXT.sub("", text)
+    return _RULE_IN_TEXT.sub(lambda m: f"“{_label(m.group(0))}”", text)
+
+
+def _label(rule: str) -> str:
+    try:
+        return meta.rule(rule).label
+    except KeyError:
+        return "其他规则"
 
 
 def baseline_options(as_of: dt.date, options: dict[str, str] | None = None) -> Options:
@@ -266,7 +292,8 @@ class Simulation:
                                   milestone_jump=options.milestone_jump)[0]
             with using(chosen):
                 decision = evaluate(request, today=options.as_of)
-            out.append([f"{meta.rule(a['rule']).label}（{a['clause']}）：{a['explanation']}"
+            out.append([f"{meta.rule(a['rule']).label}（{a['clause']}）："
+                        f"{readable(a['explanation'])}"
                         for a in decision["awards"] if a["status"] == "granted"])
         return out[0], out[1]
 

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from policyhub.engine import meta
 from policyhub.engine.params import law
-from policyhub.simulate.run import Cell, Report, yuan
+from policyhub.simulate.run import Cell, Report, clause_name, yuan
 from policyhub.simulate.scenario import Change
 from policyhub.web.formulas import escape
 
@@ -52,8 +52,8 @@ def _plain(value: Any) -> Any:
     return "无上限" if value is None else str(value)
 
 
-def breakdown_row(key: str, cell: Cell) -> list[Any]:
-    return [key, yuan(cell.base_fen), cell.base_count, yuan(cell.scen_fen), cell.scen_count,
+def breakdown_row(key: str, cell: Cell, dim: str = "") -> list[Any]:
+    return [clause_name(key) if dim == "clause" else key, yuan(cell.base_fen), cell.base_count, yuan(cell.scen_fen), cell.scen_count,
             yuan(cell.diff_fen), cell.scen_count - cell.base_count]
 
 
@@ -77,7 +77,7 @@ def workbook(report: Report) -> bytes:
            ["参数", "条款出处", "参数路径", "现行值", "方案值", "适用期间"], change_rows(s.changes))
     for dim, title in DIMENSION_NAMES.items():
         _sheet(book.create_sheet(), f"按{title}", [title, *BREAKDOWN_HEADERS],
-               [breakdown_row(k, c) for k, c in report.rows(dim)])
+               [breakdown_row(k, c, dim) for k, c in report.rows(dim)])
     _sheet(book.create_sheet(), "增减名单",
            ["申请人编号", "名称", "区县（市）", "园区", "现行政策金额（元）", "方案金额（元）",
             "差额（元）", "现行政策核定说明", "方案核定说明"],

@@ -62,3 +62,8 @@ def reads_a_centre(user: AnyUser) -> bool:
 
     return user.is_authenticated and any(spec.can_view(user)[0]
                                          for spec in record_types().values())
+
+
+def is_bureau_officer(user: AnyUser) -> bool:
+    """The industry bureau's officers: 免申即享筛查 and 政策模拟 (web.views.simulation)."""
+    return user.is_authenticated and Role.BUREAU_OFFICER in roles(user)

@@ -59,17 +59,19 @@ PLAN = Link(_("行动计划监测"), "dashboard:index", fallbacks=("plan:index",
 # 服务中心: the index of the six centres and their record types (web.views.centres), shown to
 # whoever may read at least one of them.
 CENTRES = Link(_("服务中心"), "web:centres", visible=access.reads_a_centre)
+# 政策模拟: the bureau's reform simulation (web.views.simulation), for its officers only.
+SIMULATE = Link(_("政策模拟"), "web:simulation", visible=access.is_bureau_officer)
 # The public PK 软硬件实施清单 (计划/二/(四)/2#3): every passing adaptation, no login needed.
 CATALOGUE = Link(_("PK实施清单"), "centres_adaptation:catalogue")
 
 NAVIGATION: tuple[Link, ...] = (HOME, TODO, REGISTRY, APPLICATIONS, EVALUATE, LEDGER, PLAN,
-                                CENTRES, AUDIT, CATALOGUE, POLICY)
+                                SIMULATE, CENTRES, AUDIT, CATALOGUE, POLICY)
 
 ROLE_LINKS: dict[Role, tuple[Link, ...]] = {
     Role.APPLICANT: (TODO, EVALUATE, APPLICATIONS, REGISTRY),
     Role.PARK_OFFICER: (TODO, APPLICATIONS, REGISTRY, EVALUATE, PLAN, CENTRES),
     Role.DEPARTMENT_REVIEWER: (TODO, APPLICATIONS, EVALUATE, RULES, PLAN, CENTRES),
-    Role.BUREAU_OFFICER: (TODO, APPLICATIONS, LEDGER, EVALUATE, PLAN, CENTRES),
+    Role.BUREAU_OFFICER: (TODO, APPLICATIONS, LEDGER, EVALUATE, PLAN, SIMULATE, CENTRES),
     Role.FINANCE_OFFICER: (TODO, LEDGER, APPLICATIONS, PLAN, CENTRES),
     Role.AUDITOR: (AUDIT, APPLICATIONS, LEDGER, REGISTRY, PLAN, CENTRES),
     Role.ADMINISTRATOR: (ADMIN, AUDIT, REGISTRY, APPLICATIONS, LEDGER, PLAN, CENTRES),

@@ -2,7 +2,16 @@
 
 from django.urls import URLPattern, path
 
-from policyhub.web.views import audit, centres, evaluate, policy, screening, todo, trial
+from policyhub.web.views import (
+    audit,
+    centres,
+    evaluate,
+    policy,
+    screening,
+    simulation,
+    todo,
+    trial,
+)
 
 app_name = "web"
 
@@ -18,5 +27,6 @@ urlpatterns: list[URLPattern] = [
     path("todo/screening/start/", screening.screening_start, name="screening_start"),
     path("todo/screening/<int:pk>/", screening.screening_job, name="screening_job"),
     path("todo/reminders/", screening.reminders, name="reminders"),
+    path("todo/simulation/", simulation.simulation_page, name="simulation"),
     path("audit/", audit.audit_page, name="audit"),
 ]
