@@ -51,6 +51,8 @@ def refused(text: str) -> ScenarioError:
     ("  - {parameter: \"p4_enterprises.milestones[1].threshold\", value: 5000}\n",
      "p4_enterprises.milestones", "门槛须逐级递增"),
     ("  - {parameter: \"p7_projects.project_cap\", valu: 1}\n", "changes[0].valu", "未知字段"),
+    ("  - {parameter: \"p7_projects.project_cap\", value: null}\n", "changes[0].parameter",
+     "无上限"),
 ])
 def test_a_bad_change_is_refused_naming_its_field(changes: str, field: str, words: str) -> None:
     err = refused(scenario_text(changes))

@@ -244,6 +244,8 @@ def _set(node: Any, steps: tuple[str | int, ...], value: Any, where: str) -> Any
         if isinstance(node, list | tuple | dict | Mapping):
             raise ScenarioError(where, "路径应指向单个数值（如 [2].amount）",
                                 "the path must name one value (e.g. [2].amount)")
+        if value is None and node is not None:
+            raise ScenarioError(where, "此参数不能设为无上限", "this parameter cannot be null")
         if isinstance(node, dt.date) != isinstance(value, dt.date):
             raise ScenarioError(where, "新值类型与原参数不符", "wrong type for this parameter")
         if isinstance(value, int) and not isinstance(node, Decimal | int):

@@ -53,8 +53,9 @@ def _plain(value: Any) -> Any:
 
 
 def breakdown_row(key: str, cell: Cell, dim: str = "") -> list[Any]:
-    return [clause_name(key) if dim == "clause" else key, yuan(cell.base_fen), cell.base_count, yuan(cell.scen_fen), cell.scen_count,
-            yuan(cell.diff_fen), cell.scen_count - cell.base_count]
+    return [clause_name(key) if dim == "clause" else key, yuan(cell.base_fen),
+            cell.base_count, yuan(cell.scen_fen), cell.scen_count, yuan(cell.diff_fen),
+            cell.scen_count - cell.base_count]
 
 
 def workbook(report: Report) -> bytes:
