@@ -26,7 +26,11 @@ SCENARIO = SCENARIO_DIR / "milestones_up.yaml"
 
 
 def run() -> list[Row]:
-    source = registry(APPLICANTS)
+    return measure(registry(APPLICANTS))
+
+
+def measure(source: Path) -> list[Row]:
+    """Both commands on `source`, RUNS times each, interleaved; the rows."""
     exe = str(Path(sys.executable).with_name("policyhub"))
     target = source.with_name(source.stem + ".simulate-screen.parquet")
     screen = [exe, "screen", str(source), "-o", str(target), "--as-of", AS_OF.isoformat(),
