@@ -112,3 +112,10 @@ def test_an_example_scenario_runs(login: Any, registry: None) -> None:
     page = login("bureau_officer").post(URL, {"source": "example:milestones_up",
                                               "as_of": "2022-12-31"})
     assert page.status_code == 200 and page.context["diff_yuan"] == Decimal("50000.00")
+
+
+def test_the_page_speaks_english_second(login: Any) -> None:
+    client = login("bureau_officer")
+    client.post(reverse("set_language"), {"language": "en", "next": URL})
+    text = visible(client.get(URL).content)
+    assert "Reform simulation" in text and "Scenario source" in text and "Run" in text
