@@ -39,6 +39,8 @@ def test_simulate_prints_the_clause_table_and_writes_the_workbook(
     printed = capsys.readouterr().out
     assert code == 0
     assert "上台阶奖励提高" in printed and "二(四)" in printed and "二(七)" in printed
+    assert "年度 year" in printed and "区县（市） district" in printed and "岳麓区" in printed
+    assert "园区 park" in printed and "长沙高新区" in printed
     assert "P4." not in printed and "milestone_jump" not in printed
     book = openpyxl.load_workbook(out / "simulation.xlsx")
     assert book.sheetnames == ["概要", "参数变化", "按条款", "按年度", "按区县（市）", "按园区",

@@ -340,7 +340,7 @@ def _place(frame: Rows, starts: npt.NDArray[np.int64]) -> tuple[Coded, Coded]:
 def _event_years(batch: Batch) -> Any:
     """A function (applicant numbers, event indices) -> each award's year: the revenue year
     of a milestone award (its matter revenue-Y), else the year of the event's date (a fee
-    event's: its first fee's)."""
+    event's: its earliest fee's)."""
     apps, evs, years = [batch.revenue.app], [batch.revenue.ev], [batch.revenue.fields["year"]]
     for typed in batch.events.values():
         if "date" in typed.fields:
@@ -348,11 +348,13 @@ def _event_years(batch: Batch) -> Any:
             evs.append(typed.ev)
             years.append(_year_of_days(typed.fields["date"]))
     fees = batch.fees
-    if len(fees.events):
-        first = np.unique(fees.event, return_index=True)
-        apps.append(fees.events.app[first[0]])
-        evs.append(fees.events.ev[first[0]])
-        years.append(_year_of_days(fees.day[first[1]]))
+    if len(fees.event):  # the fees of one event are contiguous: their earliest day
+        order = np.argsort(fees.event, kind="stable")
+        event, day = fees.event[order], fees.day[order]
+        starts = np.flatnonzero(np.r_[True, event[1:] != event[:-1]])
+        apps.append(fees.events.app[event[starts]])
+        evs.append(fees.events.ev[event[starts]])
+        years.append(_year_of_days(np.minimum.reduceat(day, starts)))
     keys = np.concatenate([(a.astype(np.int64) << EVENT_SHIFT) | e for a, e in zip(
         apps, evs, strict=True)])
     values = np.concatenate([np.asarray(y, np.int64) for y in years])

@@ -133,16 +133,20 @@ def summary_text(report: Report) -> str:
         f"受益户数 beneficiaries: {report.base_beneficiaries:,} → {report.scen_beneficiaries:,}",
         "",
     ]
-    head = ("条款 clause", "现行 baseline", "户数", "方案 scenario", "户数", "差额 difference")
-    rows = [head] + [(k, _money(c.base_fen), f"{c.base_count:,}", _money(c.scen_fen),
-                      f"{c.scen_count:,}", _money(c.diff_fen))
-                     for k, c in report.rows("clause")]
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(head))]
-    for r in rows:
-        cells = [r[0] + " " * (widths[0] - _width(r[0]))]
-        cells += [" " * (widths[i] - _width(r[i])) + r[i] for i in range(1, len(head))]
-        lines.append("  ".join(cells))
-    return "\n".join(lines)
+    english = {"clause": "clause", "year": "year", "district": "district", "park": "park"}
+    for dim, title in DIMENSION_NAMES.items():
+        head = (f"{title} {english[dim]}", "现行 baseline", "户数", "方案 scenario", "户数",
+                "差额 difference")
+        rows = [head] + [(k, _money(c.base_fen), f"{c.base_count:,}", _money(c.scen_fen),
+                          f"{c.scen_count:,}", _money(c.diff_fen))
+                         for k, c in report.rows(dim)]
+        widths = [max(_width(r[i]) for r in rows) for i in range(len(head))]
+        for r in rows:
+            cells = [r[0] + " " * (widths[0] - _width(r[0]))]
+            cells += [" " * (widths[i] - _width(r[i])) + r[i] for i in range(1, len(head))]
+            lines.append("  ".join(cells))
+        lines.append("")
+    return "\n".join(lines).rstrip("\n")
 
 
 def _width(text: str) -> int:
