@@ -44,6 +44,26 @@ def test_the_registry_frame_decides_as_the_engine(firms: list[Organisation]) -> 
     assert want[0] == Decimal("600000.00")  # 2020: 100,000; 2021: 500,000
 
 
+def test_the_bulk_frame_is_the_frame_of_each_applicants_request(
+        firms: list[Organisation]) -> None:
+    from policyhub.applications.screening import _applicants
+    from policyhub.registry.models import Person, RegistryEvent
+    from policyhub.simulate import registry
+    from policyhub.simulate.frames import frame_of
+
+    talent = Person.objects.create(name="李明", organisation=firms[1])
+    RegistryEvent.objects.create(person=talent, type="talent_recognition",
+                                 date=dt.date(2020, 5, 1),
+                                 payload={"level": "national_leader",
+                                          "housing_price_per_m2": "12000"})
+    RegistryEvent.objects.create(organisation=firms[0], type="ipo_stage",
+                                 date=dt.date(2021, 3, 1), payload={"stage": "listed"})
+    one_by_one = frame_of((request_for(a, as_of=AS_OF), registry._place(a))
+                          for a in _applicants())
+    assert registry_frame(AS_OF).equals(one_by_one)
+    assert one_by_one.height == 3 + 3 + 1 + 1  # two firms' years, the listing, the talent
+
+
 def test_simulate_registry_from_the_command_line(firms: list[Organisation], tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["simulate", "--registry", "--scenario",
