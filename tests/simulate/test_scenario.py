@@ -121,3 +121,16 @@ def test_a_scenario_file_that_cannot_be_read_names_itself(tmp_path: Path) -> Non
         load(bad)
     with pytest.raises(ScenarioError, match=r"none\.yaml"):
         load(tmp_path / "none.yaml")
+
+
+def test_the_simulation_never_imports_django() -> None:
+    """The fund outlook and `policyhub simulate INPUT` run without a database."""
+    import subprocess
+    import sys
+
+    code = ("import sys, policyhub.simulate.run, policyhub.simulate.workbook, "
+            "policyhub.simulate.cli, policyhub.simulate.scenario; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
