@@ -44,7 +44,6 @@ from policyhub.screen import collector_off
 from policyhub.screen.accel import setting_problem
 from policyhub.screen.io import FORMATS, InputFileError, Output, check_output, frames, size_hint
 from policyhub.screen.options import OPTIONS, Options
-from policyhub.screen.parquet_in import Frame
 from policyhub.screen.problems import Problems, ScreenInputError
 
 if TYPE_CHECKING:
@@ -182,14 +181,14 @@ def run(source: Path, target: Path | None, options: Options, *, progress: bool =
     return state.summary
 
 
-Taken = tuple[int, int, list[Frame]]
+Taken = tuple[int, int, list[pl.DataFrame]]
 
 
 class _Feed:
     """The batches of a file, taken one at a time by the deciding threads, numbered in
     file order."""
 
-    def __init__(self, items: Iterator[tuple[int, Frame]]):
+    def __init__(self, items: Iterator[tuple[int, pl.DataFrame]]):
         self.items, self.lock, self.taken, self.over = items, threading.Lock(), 0, False
 
     def take(self) -> Taken | None:
@@ -237,7 +236,7 @@ class _Run:
         result, seen = self.decide(held, first_row)
         return _Decided(index, rows, result, seen)
 
-    def decide(self, held: list[Frame], first_row: int
+    def decide(self, held: list[pl.DataFrame], first_row: int
                ) -> tuple[ScreenResult | ScreenInputError | None, _Seen]:
         """The batch's result (once refused, only its problems) and its applicants."""
         from policyhub.screen.encode import encode  # (imported by warm_up: no cost)
