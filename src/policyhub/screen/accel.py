@@ -56,6 +56,8 @@ def _wanted(environ: Any = os.environ) -> bool:
 
 
 BUILT = _compiled is not None
+MISSING = ("the compiled passes (policyhub.screen._accel) are not built: the NumPy paths run "
+           "(same results, slower; install with a C compiler to build them)")
 ACTIVE = BUILT and _wanted()  # read once; tests switch it with monkeypatch
 
 

@@ -41,7 +41,7 @@ import pyarrow as pa
 # the parameter tables and the kernel are imported (warm_up) while the first batches are
 # read, so the second core is not idle during the imports (docs/screening.md).
 from policyhub.screen import collector_off
-from policyhub.screen.accel import setting_problem
+from policyhub.screen.accel import BUILT, MISSING, setting_problem
 from policyhub.screen.io import FORMATS, InputFileError, Output, check_output, frames, size_hint
 from policyhub.screen.options import OPTIONS, Options
 from policyhub.screen.problems import Problems, ScreenInputError
@@ -98,11 +98,20 @@ def keep_freed_memory() -> None:
         pa.jemalloc_set_decay_ms(10_000)
 
 
+def unreadable(source: Path, exc: BaseException) -> str:
+    """One line for a file Polars or pyarrow cannot read (or that breaks the schema)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = text[:300] + ("…" if len(text) > 300 else "")
+    return f"{source}: cannot be read: {text}; nothing was written."
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ns = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     if problem := setting_problem():
         print(problem, file=sys.stderr)
         return EXIT_BAD_INPUT
+    if not BUILT:
+        print(f"policyhub screen: {MISSING}", file=sys.stderr)
     keep_freed_memory()
     try:
         as_of = dt.date.fromisoformat(ns.as_of) if ns.as_of else dt.date.today()
@@ -126,6 +135,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             for line in exc.lines():
                 print(line, file=sys.stderr)
             return EXIT_BAD_INPUT
+        except (pl.exceptions.PolarsError, pa.ArrowException) as exc:
+            print(unreadable(ns.input, exc), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except BaseException as exc:
+            if type(exc).__name__ != "PanicException":  # (pyo3's: a Rust panic in Polars)
+                raise
+            print(unreadable(ns.input, exc), file=sys.stderr)
+            return EXIT_BAD_INPUT
     print_summary(summary, options, time.perf_counter() - start, ns.output, sys.stdout)
     return 0
 
@@ -138,8 +155,8 @@ def run(source: Path, target: Path | None, options: Options, *, progress: bool =
     decides it; NumPy, Polars and the Parquet reader release the GIL, so one thread reads
     while the other decides. The main thread writes the results in input order. The first
     batches are read while the main thread imports the kernel (warm_up)."""
-    if not source.is_file():
-        raise InputFileError(f"{source}: no such file")
+    if not source.is_file() and not source.is_dir():
+        raise InputFileError(f"{source}: no such file or directory")
     if target:
         check_output(target)  # before anything is read
     feed = _Feed(frames(source))
