@@ -145,3 +145,21 @@ def test_a_table_without_its_key_columns_is_refused(
     pl.read_parquet(source / "standard_led.parquet").drop("event_index") \
         .write_parquet(source / "standard_led.parquet")
     assert "required column 'event_index' is missing" in _refused(source, tmp_path, capsys)
+
+
+def test_a_row_group_declaring_more_than_the_memory_limit_is_refused_before_reading(
+        inputs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(io.MAX_BYTES_SETTING, "100000")
+    err = _refused(inputs["wide"], tmp_path, capsys)
+    assert "row group 0 declares" in err and "POLICYHUB_SCREEN_MAX_BYTES=100,000" in err
+    err = _refused(inputs["normalised"], tmp_path, capsys)
+    assert "annual_revenue.parquet: row group 0 declares" in err or "declares" in err
+
+
+def test_a_bad_memory_limit_setting_is_named(
+        inputs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(io.MAX_BYTES_SETTING, "1GB")
+    assert "POLICYHUB_SCREEN_MAX_BYTES='1GB': expected a positive number of bytes" in \
+        _refused(inputs["wide"], tmp_path, capsys)
