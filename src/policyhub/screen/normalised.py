@@ -166,7 +166,10 @@ def wide_blocks(path: Path, applicants: int = ROW_GROUP
         .get_column("applicant_id")
     n = len(ids)
     events = {t: p for t, p in found.items() if t != APPLICANTS}
-    cols = {t: _columns(p, (*KEY_COLUMNS, *EVENT_FIELDS[t]), ("applicant_id", "event_index"))
+    # (applicant_id is read once, by _Index.positions: a batch's rows take the applicants'
+    # own column)
+    cols = {t: [c for c in _columns(p, (*KEY_COLUMNS, *EVENT_FIELDS[t]),
+                                    ("applicant_id", "event_index")) if c != "applicant_id"]
             for t, p in events.items()}
     index = _Index(ids)
     pos = {t: index.positions(p) for t, p in events.items()}
