@@ -56,11 +56,14 @@ WORKERS = 2  # batches decided at once
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policyhub screen",
-        description="Decide every applicant of a registry export (an events table, CSV or "
-        "Parquet; see docs/screening.md) as `policyhub evaluate` would, and write every "
+        description="Decide every applicant of a registry export (a normalised directory of "
+        "Parquet tables, or a wide events table, CSV or Parquet; see docs/screening.md) as "
+        "`policyhub evaluate` would, and write every "
         "award, discretionary item and ineligible entry. Bad input: the problems on standard "
         "error, exit status 2, nothing written.")
-    parser.add_argument("input", metavar="INPUT", type=Path, help="events table (.parquet or .csv)")
+    parser.add_argument("input", metavar="INPUT", type=Path,
+                        help="normalised registry (a directory: applicants.parquet and one "
+                        "table per event type) or wide events table (.parquet or .csv)")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE",
                         help="decisions file; format by suffix: " + ", ".join(FORMATS))
     parser.add_argument("--as-of", metavar="DATE", help="decision date (default: today)")
