@@ -66,9 +66,12 @@ def test_batches_follow_the_same_schedule_as_the_wide_file(
     monkeypatch.setattr(io, "BATCH_APPLICANTS", 80)
     wide = [b for _, b in io.frames(inputs["wide"])]
     normal = [b for _, b in io.frames(inputs["normalised"])]
-    assert [b.get_column("applicant_id").n_unique() for b in normal] == [20, 60, 80, 80, 60]
+    assert all(isinstance(b, normalised.Tables) for b in normal)
+    assert [b.applicants.height for b in normal] == [20, 60, 80, 80, 60]  # type: ignore[union-attr]
     for a, b in zip(wide, normal, strict=True):
-        assert a.select(b.columns).cast(b.schema).equals(b)  # (the wide file has every column)
+        rows = normalised.wide(b)  # type: ignore[arg-type]
+        assert isinstance(a, pl.DataFrame)
+        assert a.select(rows.columns).cast(rows.schema).equals(rows)  # (it has every column)
 
 
 def test_an_applicant_without_events_gets_a_decision(tmp_path: Path) -> None:

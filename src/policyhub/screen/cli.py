@@ -30,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -47,6 +47,7 @@ from policyhub.screen.options import OPTIONS, Options
 from policyhub.screen.problems import Problems, ScreenInputError
 
 if TYPE_CHECKING:
+    from policyhub.screen.normalised import Tables
     from policyhub.screen.result import ScreenResult, Summary
 
 EXIT_BAD_INPUT = 2
@@ -201,14 +202,15 @@ def run(source: Path, target: Path | None, options: Options, *, progress: bool =
     return state.summary
 
 
-Taken = tuple[int, int, list[pl.DataFrame]]
+Input: TypeAlias = "pl.DataFrame | Tables"  # a batch as read (a normalised input's: Tables)
+Taken = tuple[int, int, list[Input]]
 
 
 class _Feed:
     """The batches of a file, taken one at a time by the deciding threads, numbered in
     file order."""
 
-    def __init__(self, items: Iterator[tuple[int, pl.DataFrame]]):
+    def __init__(self, items: Iterator[tuple[int, Input]]):
         self.items, self.lock, self.taken, self.over = items, threading.Lock(), 0, False
 
     def take(self) -> Taken | None:
@@ -256,7 +258,7 @@ class _Run:
         result, seen = self.decide(held, first_row)
         return _Decided(index, rows, result, seen)
 
-    def decide(self, held: list[pl.DataFrame], first_row: int
+    def decide(self, held: list[Input], first_row: int
                ) -> tuple[ScreenResult | ScreenInputError | None, _Seen]:
         """The batch's result (once refused, only its problems) and its applicants."""
         from policyhub.screen.encode import encode  # (imported by warm_up: no cost)

@@ -18,6 +18,7 @@ import polars as pl
 from policyhub.engine import creditcode
 from policyhub.engine.request import EVENT_TYPES, KINDS, SCOPE_FLAGS, YEAR_MAX, YEAR_MIN
 from policyhub.screen import accel, parse
+from policyhub.screen.normalised import Tables
 from policyhub.screen.problems import Problems, ScreenInputError, raise_if
 from policyhub.screen.schema import (
     APPLICANT_COLUMNS,
@@ -133,17 +134,20 @@ def local_sort(app: I64, key: I64, *, strict: bool = False) -> I64 | None:
     return order
 
 
-def encode(frame: pl.DataFrame, *, first_row: int = 0) -> Batch:
+def encode(frame: pl.DataFrame | Tables, *, first_row: int = 0) -> Batch:
     """The frame as a Batch, or ScreenInputError naming every problem (rows are reported
-    1-based, counting from `first_row`)."""
-    df = frame
+    1-based, counting from `first_row`; in Tables, the applicant columns' rows count the
+    applicants and the event columns' the event rows)."""
+    given = frame if isinstance(frame, Tables) else None
+    df = frame.events if isinstance(frame, Tables) else frame
     del frame  # (the encoder lets go of the frame once encoded: no other name keeps it)
     problems = Problems()
-    absent = [c for c in REQUIRED_COLUMNS if c not in df.columns]
+    absent = [c for c in REQUIRED_COLUMNS if c not in df.columns and (
+        given is None or c not in given.applicants.columns)]
     for column in absent:
         problems.add(column, "required column is missing")
     raise_if(problems)
-    enc = _Encoder(df, first_row, problems)
+    enc = _Encoder(df, first_row, problems, given)
     try:
         batch = enc.run()
         raise_if(problems)
@@ -154,8 +158,9 @@ def encode(frame: pl.DataFrame, *, first_row: int = 0) -> Batch:
 
 
 class _Encoder:
-    def __init__(self, df: pl.DataFrame, first_row: int, problems: Problems):
-        self.df, self.problems = df, problems
+    def __init__(self, df: pl.DataFrame, first_row: int, problems: Problems,
+                 given: Tables | None = None):
+        self.df, self.problems, self.given = df, problems, given
         self.n = df.height
         self.first = first_row
         self.in_place = False  # every row an event, in (applicant, event_index) order
@@ -176,6 +181,8 @@ class _Encoder:
     # --- applicants ------------------------------------------------------------------------
 
     def run(self) -> Batch:
+        if self.given is not None:
+            return self._given(self.given)
         ids, _ = parse.text(self.col("applicant_id"), self.rows, "applicant_id",
                             self.problems)
         null = parse.missing(ids)
@@ -186,6 +193,7 @@ class _Encoder:
         self.app = np.repeat(np.arange(len(heads), dtype=np.int64),
                              np.diff(heads, append=self.n))
         self.heads = heads
+        self.head_rows = self.rows[heads]
         self.app_ids = app_ids
         self._contiguous(app_ids)
         if differs:
@@ -201,11 +209,40 @@ class _Encoder:
             in_scope, kind = found
             names = self.col("name", heads) if "name" in self.df.columns else None
         names = names.cast(pl.String) if names is not None else None
+        return self._batch(len(heads), app_ids, names, in_scope, kind)
+
+    def _batch(self, apps: int, app_ids: pl.Series, names: pl.Series | None,
+               in_scope: Bools, kind: I64) -> Batch:
         revenue, events, fees, matters = self._events()
         present = {t for t, typed in events.items() if len(typed)}
         matters, fixed = fixed_matters(matters, present)
-        return Batch(len(heads), app_ids, names, in_scope, kind, revenue, events, fees,
+        return Batch(apps, app_ids, names, in_scope, kind, revenue, events, fees,
                      matters, self.app_hashes, fixed)
+
+    def _given(self, given: Tables) -> Batch:
+        """A normalised batch: the applicants from their own table (one row each, so
+        nothing to check for runs or changes within an applicant), each event row's
+        applicant given."""
+        head = given.applicants
+        for c in APPLICANT_COLUMNS:
+            if c not in head.columns:
+                head = head.with_columns(pl.lit(None, pl.String).alias(c))
+        head = head.with_columns(pl.col(pl.Null).cast(pl.String))
+        rows = np.arange(self.first, self.first + head.height, dtype=np.int64)
+        ids, _ = parse.text(head.get_column("applicant_id"), rows, "applicant_id",
+                            self.problems)
+        null = parse.missing(ids)
+        if null.any():
+            self.problems.rows("applicant_id", rows[null], "is required")
+        self.app = np.ascontiguousarray(given.app, np.int64)
+        self.heads = np.arange(head.height, dtype=np.int64)
+        self.head_rows = rows
+        self.app_ids = ids
+        self._contiguous(ids)
+        in_scope, kind = self._applicants(self.heads, head, rows)
+        names = head.get_column("name").cast(pl.String) if "name" in given.applicants.columns \
+            else None
+        return self._batch(head.height, ids, names, in_scope, kind)
 
     def _runs(self, ids: pl.Series) -> tuple[I64, bool]:
         """The rows where each applicant starts, and whether any applicant column changes
@@ -237,7 +274,7 @@ class _Encoder:
         where = np.flatnonzero(dup)
         shown = app_ids.gather(where[:200]).to_list()
         self.problems.rows(
-            "applicant_id", self.rows[self.heads[where]],
+            "applicant_id", self.head_rows[where],
             lambda i: f"{shown[i]!r}: rows of one applicant must be contiguous (this applicant "
             "also has rows elsewhere; sort the export by applicant_id, event_index)")
 
@@ -252,9 +289,10 @@ class _Encoder:
                 self.problems.rows(name, self.rows[where], [
                     f"differs from the applicant's first row (row {r})" for r in first])
 
-    def _applicants(self, heads: I64, head: pl.DataFrame) -> tuple[Bools, I64]:
+    def _applicants(self, heads: I64, head: pl.DataFrame, rows: I64 | None = None
+                    ) -> tuple[Bools, I64]:
         """(in scope, kind) per applicant, read at its first row; the problems worded."""
-        rows, p = self.rows[heads], self.problems
+        rows, p = (self.rows[heads] if rows is None else rows), self.problems
         kind_col = head.get_column("kind")
         kind, bad_kind = parse.choice(kind_col, KINDS, rows, "kind", p)
         self._required(kind_col, rows, "kind", "")
@@ -340,7 +378,8 @@ class _Encoder:
         # with any problem so far, or a row that only declares its applicant, the NumPy
         # path (whose bad and missing cells are coded 0, not told apart from type 0).
         index = np.ascontiguousarray(index, np.int64)  # (as the C passes take it, once)
-        grouped = None if self.problems or inull.any() or tnull.any() else accel.by_type(
+        grouped = None if self.problems or inull.any() or tnull.any() or \
+            self.given is not None else accel.by_type(
             tcode, index, self.app, FEES, len(EVENT_TYPES))
         if grouped is not None:
             self.in_place = True
@@ -370,9 +409,13 @@ class _Encoder:
             app, ev = self.app, index
         else:
             app, ev = np.take(self.app, rows), np.take(index, rows)
-        order = local_sort(app, ev)
+        if self.given is not None:  # (rows grouped by type: a sort of integers, stable)
+            order = np.lexsort((ev, app)) if len(app) and (
+                (np.diff(app) < 0).any() or local_sort(app, ev) is not None) else None
+        else:
+            order = local_sort(app, ev)
         if order is not None:
-            rows, ev = rows[order], ev[order]
+            rows, ev, app = rows[order], ev[order], app[order]  # (app: for Tables)
         first = np.ones(len(rows), np.bool_)
         np.not_equal(app[1:], app[:-1], out=first[1:])
         step = np.zeros(len(rows), np.int64)

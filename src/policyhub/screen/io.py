@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 from policyhub.screen.views import changes
 
 if TYPE_CHECKING:
+    from policyhub.screen.normalised import Tables
     from policyhub.screen.result import ScreenResult
 
 # Reading needs nothing of the engine or the kernel (the CLI reads the first batches while
@@ -103,7 +104,7 @@ def input_format(path: Path) -> str:
 
 
 def frames(path: Path, applicants: int | None = None
-           ) -> Iterator[tuple[int, pl.DataFrame]]:
+           ) -> Iterator[tuple[int, pl.DataFrame | Tables]]:
     """(first row, frame) for consecutive runs of whole applicants, in file order, whatever
     the file's row groups or CSV blocks: a quarter of `applicants` (BATCH_APPLICANTS), then
     the other three quarters, then `applicants` at a time (the last batch fewer).
@@ -112,15 +113,14 @@ def frames(path: Path, applicants: int | None = None
     batch's entries kind by kind) independent of how the input was written; a file written
     in row groups of exactly `applicants` applicants is read without a copy. The small first
     batch lets deciding start while most of the first row group is still being read. A
-    normalised input (a directory: normalised.py) is read table by table and given to the
-    encoder as the same events table."""
+    normalised input (a directory: normalised.py) comes as normalised.Tables."""
     sizes = _schedule(applicants or BATCH_APPLICANTS)
     size = next(sizes)
     fmt = input_format(path)
-    if fmt == "normalised":
-        from policyhub.screen.normalised import wide_blocks
+    if fmt == "normalised":  # (its batches follow the same schedule)
+        from policyhub.screen.normalised import batches as tables
 
-        yield from _cut(wide_blocks(path, applicants or BATCH_APPLICANTS), sizes, size)
+        yield from tables(path, applicants or BATCH_APPLICANTS)
         return
     blocks = _parquet_blocks(path, size) if fmt == "parquet" else _csv_blocks(path)
     yield from _cut(blocks, sizes, size)

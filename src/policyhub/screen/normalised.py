@@ -20,7 +20,8 @@ This module imports only NumPy, Polars and pyarrow (it is read before the engine
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +59,21 @@ EVENT_FIELDS: dict[str, tuple[str, ...]] = {
     "discretionary": ("date", "rule"),
 }
 ROW_GROUP = 1 << 16  # applicants per row group, as io.BATCH_APPLICANTS
+
+
+@dataclass
+class Tables:
+    """A batch of a normalised input: the applicants' rows, and the event rows of every
+    type one table after another with each row's applicant (its row in `applicants`), as
+    encode.encode takes them — no wide table, and no permutation of one."""
+
+    applicants: pl.DataFrame
+    events: pl.DataFrame
+    app: npt.NDArray[np.int64]
+
+    @property
+    def height(self) -> int:
+        return self.events.height
 
 
 class NormalisedInputError(InputFileError):
@@ -150,16 +166,10 @@ class _Index:
         return out
 
 
-Peek = Callable[[], "pl.Series | None"]
-
-
-def wide_blocks(path: Path, applicants: int = ROW_GROUP
-                ) -> Iterator[tuple[pl.DataFrame, Peek | None]]:
-    """The input as blocks of the wide events table, a quarter of `applicants`, then the
-    other three quarters, then `applicants` at a time (io.frames' batches, so it passes them on
-    as they come): each event table's rows of those applicants, the applicant columns
-    gathered onto them, sorted by (applicant, event_index) as a registry export is; an
-    applicant without events gets one row that only declares it."""
+def batches(path: Path, applicants: int = ROW_GROUP) -> Iterator[tuple[int, Tables]]:
+    """(first event row, batch): a quarter of `applicants`, then the other three quarters,
+    then `applicants` at a time (io.frames' schedule): the applicants' rows, and each event
+    table's rows of those applicants, one table after another."""
     found = tables(path)
     app_cols = _columns(found[APPLICANTS], APPLICANT_COLUMNS, ("applicant_id",))
     ids = pl.read_parquet(found[APPLICANTS], columns=["applicant_id"]) \
@@ -175,34 +185,39 @@ def wide_blocks(path: Path, applicants: int = ROW_GROUP
     pos = {t: index.positions(p) for t, p in events.items()}
     del ids, index
 
-    def peek() -> pl.Series | None:  # (a block always ends with a whole applicant)
-        return None
-
     sizes = _schedule(applicants)
-    start = 0
+    start = row = 0
     while start < n or (start == 0 and n == 0):
         end = min(n, start + next(sizes))
         heads = pl.scan_parquet(found[APPLICANTS]).select(app_cols) \
             .slice(start, end - start).collect()
-        parts = []
+        parts, apps = [], []
         for t, p in events.items():
             lo, hi = np.searchsorted(pos[t], [start, end])
             if hi > lo:
                 part = pl.scan_parquet(p).select(cols[t]).slice(int(lo), int(hi - lo)).collect()
-                parts.append(part.with_columns(
-                    pl.Series("_pos", pos[t][lo:hi] - start, pl.Int64),
-                    pl.lit(t, pl.String).alias("type")))
-        yield _wide(heads, parts), peek
+                parts.append(part.with_columns(pl.lit(t, pl.String).alias("type")))
+                apps.append(pos[t][lo:hi] - start)
+        ev = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame(
+            {"type": pl.Series([], dtype=pl.String),
+             "event_index": pl.Series([], dtype=pl.Int64)})
+        del parts
+        batch = Tables(heads, ev, np.concatenate(apps) if apps else np.zeros(0, np.int64))
+        del heads, ev, apps
+        row += batch.height
+        yield row - batch.height, batch
+        del batch
         if end >= n:
             return
         start = end
 
 
-def _wide(applicants: pl.DataFrame, parts: list[pl.DataFrame]) -> pl.DataFrame:
-    """The wide rows of one block: events sorted by (applicant, event_index), fees in
-    their table's order, and the applicant columns gathered onto each row."""
-    ev = pl.concat(parts, how="diagonal_relaxed") if parts else \
-        pl.DataFrame({"_pos": pl.Series([], dtype=pl.Int64)})
+def wide(batch: Tables) -> pl.DataFrame:
+    """A batch as the rows of the wide events table (for comparing the two inputs): events
+    sorted by (applicant, event_index), fees in their table's order, the applicant columns
+    gathered onto each row, and one row declaring each applicant without events."""
+    applicants = batch.applicants
+    ev = batch.events.with_columns(pl.Series("_pos", batch.app, pl.Int64))
     present = np.zeros(applicants.height, np.bool_)
     present[ev.get_column("_pos").to_numpy()] = True
     if not present.all():  # applicants without events: one declaring row each
