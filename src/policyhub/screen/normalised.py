@@ -21,6 +21,7 @@ This module imports only NumPy, Polars and pyarrow (it is read before the engine
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,6 +144,10 @@ class _Index:
         start[0] = True
         heads = np.flatnonzero(start)
         runs = found.gather(heads)
+        if len(runs) == len(self.ids) and not runs.ne_missing(self.ids).any():
+            # every applicant, in order (the usual revenue table): nothing to look up
+            return np.repeat(np.arange(len(runs), dtype=np.int64),
+                             np.diff(heads, append=len(found)))
         hashes = runs.hash(seed=HASH_SEED).to_numpy()
         at = np.zeros(len(hashes), np.int64)
         if len(self.sorted):  # (sorted keys: NumPy's search starts where the last ended,
@@ -182,7 +187,10 @@ def batches(path: Path, applicants: int = ROW_GROUP) -> Iterator[tuple[int, Tabl
                                     ("applicant_id", "event_index")) if c != "applicant_id"]
             for t, p in events.items()}
     index = _Index(ids)
-    pos = {t: index.positions(p) for t, p in events.items()}
+    # Two threads (NumPy and Polars release the GIL): the first batch waits for every
+    # table's positions, and the other deciding thread is idle meanwhile.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pos = dict(zip(events, pool.map(index.positions, events.values()), strict=True))
     del ids, index
 
     sizes = _schedule(applicants)
