@@ -121,54 +121,81 @@ def _columns(path: Path, wanted: tuple[str, ...], required: tuple[str, ...]) -> 
     return [c for c in wanted if c in names]
 
 
-class _Index:
-    """The applicants table's ids, to find an event row's applicant: their 64-bit hashes
-    sorted (a join of every event row on the id took 2.4 s of CPU for a million applicants;
-    this, with each applicant's run of rows looked up once, about a tenth of it)."""
+def _ids(path: Path, dtype: pl.DataType) -> pl.Series:
+    """A table's applicant_id column (projection: that column only), as the applicants'."""
+    found = pl.read_parquet(path, columns=["applicant_id"]).get_column("applicant_id")
+    return found if found.dtype == dtype else found.cast(dtype, strict=False)
 
-    def __init__(self, ids: pl.Series):
-        self.ids = ids
-        hashes = ids.hash(seed=HASH_SEED).to_numpy()
-        self.order = np.argsort(hashes, kind="stable").astype(np.int64)
-        self.sorted = hashes[self.order]
 
-    def positions(self, path: Path) -> npt.NDArray[np.int64]:
-        """Each event row's applicant (its row in the applicants table), checked: every
-        row's applicant is in the applicants table, and the rows follow its order."""
-        found = pl.read_parquet(path, columns=["applicant_id"]).get_column("applicant_id")
-        if found.dtype != self.ids.dtype:
-            found = found.cast(self.ids.dtype, strict=False)
-        if len(found) == 0:
-            return np.zeros(0, np.int64)
-        start = changes(found)
+class _Cursor:
+    """One event table read batch by batch: where the next batch's rows start, and which
+    of its rows belong to a batch of applicants."""
+
+    def __init__(self, path: Path, ids: pl.Series):
+        self.path, self.ids, self.at = path, ids, 0
+
+    def _bad(self, row: int, value: object) -> NormalisedInputError:
+        return NormalisedInputError(
+            f"{self.path}: row {row + 1}, applicant_id {value!r} is not in "
+            f"{APPLICANTS}{SUFFIX}, or not in the order of {APPLICANTS}{SUFFIX} (each "
+            "applicant's rows together, applicants in that order)")
+
+    def take(self, batch: _Batch) -> tuple[int, int, npt.NDArray[np.int64]]:
+        """(first row, rows, each row's applicant in the batch) of the batch's rows: the
+        rows from here whose applicant is in the batch. Under the rows' order that is a
+        run of rows, found by bisection on membership (twenty-odd look-ups a batch); each
+        applicant's rows are then looked up once by 64-bit hash among the batch's and
+        confirmed on the ids (a table's rows are looked up batch by batch, in the reading
+        thread, not all before the first batch)."""
+        lo, hi = self.at, len(self.ids)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.ids[mid] in batch.members:
+                lo = mid + 1
+            else:
+                hi = mid
+        first, count = self.at, lo - self.at
+        self.at = lo
+        if count == 0:
+            return first, 0, np.zeros(0, np.int64)
+        rows = self.ids.slice(first, count)
+        start = changes(rows)
         start[0] = True
         heads = np.flatnonzero(start)
-        runs = found.gather(heads)
-        if len(runs) == len(self.ids) and not runs.ne_missing(self.ids).any():
-            # every applicant, in order (the usual revenue table): nothing to look up
-            return np.repeat(np.arange(len(runs), dtype=np.int64),
-                             np.diff(heads, append=len(found)))
+        runs = rows.gather(heads)
         hashes = runs.hash(seed=HASH_SEED).to_numpy()
-        at = np.zeros(len(hashes), np.int64)
-        if len(self.sorted):  # (sorted keys: NumPy's search starts where the last ended,
-            by = np.argsort(hashes)  # half the time of searching them in row order)
-            at[by] = np.minimum(np.searchsorted(self.sorted, hashes[by]), len(self.sorted) - 1)
-        pos = self.order[at] if len(self.order) else at.astype(np.int64)
-        known = (self.sorted[at] == hashes) if len(self.sorted) else np.zeros(len(at), bool)
+        at = np.minimum(np.searchsorted(batch.sorted, hashes), len(batch.sorted) - 1)
+        pos = batch.order[at]
+        known = batch.sorted[at] == hashes
         if known.all():
-            known = ~self.ids.gather(pos).ne_missing(runs).to_numpy()
-        if not known.all():
-            run = int(np.flatnonzero(~known)[0])
-            raise NormalisedInputError(
-                f"{path}: row {heads[run] + 1}, applicant_id {runs[run]!r} is not in "
-                f"{APPLICANTS}{SUFFIX}")
-        if len(pos) > 1 and (back := np.flatnonzero(pos[1:] <= pos[:-1])).size:
-            run = int(back[0]) + 1
-            raise NormalisedInputError(
-                f"{path}: row {heads[run] + 1}, applicant_id {runs[run]!r}: an applicant's "
-                f"rows must be together, in the order of {APPLICANTS}{SUFFIX}")
-        out: npt.NDArray[np.int64] = np.repeat(pos, np.diff(heads, append=len(found)))
-        return out
+            known = ~batch.ids.gather(pos).ne_missing(runs).to_numpy()
+        back = np.zeros(len(pos), np.bool_)
+        back[1:] = pos[1:] <= pos[:-1]
+        if not known.all() or back.any():
+            run = int(np.flatnonzero(~known | back)[0])
+            raise self._bad(first + int(heads[run]), runs[run])
+        app: npt.NDArray[np.int64] = np.repeat(pos, np.diff(heads, append=count))
+        return first, count, app
+
+    def finish(self) -> None:
+        if self.at < len(self.ids):
+            raise self._bad(self.at, self.ids[self.at])
+
+
+@dataclass
+class _Batch:
+    """A batch's applicant ids: as a set (membership), and their hashes sorted."""
+
+    ids: pl.Series
+    members: set[object]
+    sorted: npt.NDArray[np.uint64]
+    order: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, ids: pl.Series) -> _Batch:
+        hashes = ids.hash(seed=HASH_SEED).to_numpy()
+        order = np.argsort(hashes).astype(np.int64)
+        return cls(ids, set(ids.to_list()), hashes[order], order)
 
 
 def batches(path: Path, applicants: int = ROW_GROUP) -> Iterator[tuple[int, Tables]]:
@@ -177,21 +204,17 @@ def batches(path: Path, applicants: int = ROW_GROUP) -> Iterator[tuple[int, Tabl
     table's rows of those applicants, one table after another."""
     found = tables(path)
     app_cols = _columns(found[APPLICANTS], APPLICANT_COLUMNS, ("applicant_id",))
-    ids = pl.read_parquet(found[APPLICANTS], columns=["applicant_id"]) \
-        .get_column("applicant_id")
-    n = len(ids)
+    n = parquet_metadata(found[APPLICANTS]).num_rows
+    dtype = pl.read_parquet_schema(found[APPLICANTS])["applicant_id"]
     events = {t: p for t, p in found.items() if t != APPLICANTS}
-    # (applicant_id is read once, by _Index.positions: a batch's rows take the applicants'
-    # own column)
+    # (a batch's rows take the applicants' own applicant_id: the tables' is read once, by
+    # the cursors)
     cols = {t: [c for c in _columns(p, (*KEY_COLUMNS, *EVENT_FIELDS[t]),
                                     ("applicant_id", "event_index")) if c != "applicant_id"]
             for t, p in events.items()}
-    index = _Index(ids)
-    # Two threads (NumPy and Polars release the GIL): the first batch waits for every
-    # table's positions, and the other deciding thread is idle meanwhile.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        pos = dict(zip(events, pool.map(index.positions, events.values()), strict=True))
-    del ids, index
+    with ThreadPoolExecutor(max_workers=2) as pool:  # (Polars releases the GIL)
+        cursors = {t: _Cursor(p, ids) for (t, p), ids in zip(
+            events.items(), pool.map(lambda p: _ids(p, dtype), events.values()), strict=True)}
 
     sizes = _schedule(applicants)
     start = row = 0
@@ -199,25 +222,29 @@ def batches(path: Path, applicants: int = ROW_GROUP) -> Iterator[tuple[int, Tabl
         end = min(n, start + next(sizes))
         heads = pl.scan_parquet(found[APPLICANTS]).select(app_cols) \
             .slice(start, end - start).collect()
+        batch = _Batch.of(heads.get_column("applicant_id"))
         parts, apps = [], []
-        for t, p in events.items():
-            lo, hi = np.searchsorted(pos[t], [start, end])
-            if hi > lo:
-                part = pl.scan_parquet(p).select(cols[t]).slice(int(lo), int(hi - lo)).collect()
+        for t, cursor in cursors.items():
+            first, count, app = cursor.take(batch)
+            if count:
+                part = pl.scan_parquet(events[t]).select(cols[t]).slice(first, count).collect()
                 parts.append(part.with_columns(pl.lit(t, pl.String).alias("type")))
-                apps.append(pos[t][lo:hi] - start)
+                apps.append(app)
+        del batch
         ev = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame(
             {"type": pl.Series([], dtype=pl.String),
              "event_index": pl.Series([], dtype=pl.Int64)})
         del parts
-        batch = Tables(heads, ev, np.concatenate(apps) if apps else np.zeros(0, np.int64))
+        tables_ = Tables(heads, ev, np.concatenate(apps) if apps else np.zeros(0, np.int64))
         del heads, ev, apps
-        row += batch.height
-        yield row - batch.height, batch
-        del batch
+        row += tables_.height
+        yield row - tables_.height, tables_
+        del tables_
         if end >= n:
-            return
+            break
         start = end
+    for cursor in cursors.values():
+        cursor.finish()
 
 
 def wide(batch: Tables) -> pl.DataFrame:
