@@ -25,7 +25,7 @@ venv: $(STAMP) ## create .venv and install the project with its dev tools and th
 # `python3 -m venv`, WeasyPrint's Pango, and the Noto CJK font the PDFs embed.
 DEBIAN_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 
-$(STAMP): pyproject.toml $(wildcard src/policyhub/screen/_accel*.[ch])
+$(STAMP): pyproject.toml setup.py $(wildcard src/policyhub/screen/_accel*.[ch])
 	scripts/ensure-debian-packages $(DEBIAN_PACKAGES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[dev,scale]'

@@ -1,19 +1,23 @@
 """Batch screening (`policyhub screen`, docs/screening.md) on synthetic registries.
 
-End to end: a new `policyhub screen IN.parquet -o OUT.parquet` process reads the events
-table, decides every rule with 就高不就低 and writes the long table; wall time and the peak
-RSS of that process (os.wait4), for 10k, 100k and 1M applicants (3–6 revenue years and 1–4
-other events each: 1M applicants are about 4.5M revenue rows and 2.7M other rows). The inputs
-are generated once into build/bench/screen/ (not timed). For the million also the CPU time,
-system time and page faults of a run: steadier than the wall clock of a shared VM, and what
-tells a change of code from a change of machine — and the same runs with the encoder's
+End to end: a new `policyhub screen IN -o OUT.parquet` process reads the normalised input (a
+directory: the applicants table and one table per event type), decides every rule with 就高不就低
+and writes the long table; wall time and the peak RSS of that process (os.wait4), for 10k,
+100k and 1M applicants (3–6 revenue years and 1–4 other events each: 1M applicants are about
+4.5M revenue rows and 2.7M other rows). The inputs are generated once into
+build/bench/screen/ (not timed). For the million, right after those runs: the same
+registry as one wide events table (the old layout), and the floor — a process that reads the
+same normalised input with Polars and writes the same output file, no rules — with the ratio
+of the two; and the load average, since the machine is shared. For the million also the CPU
+time, system time and page faults of a run: steadier than the wall clock of a shared VM, and
+what tells a change of code from a change of machine — and the same runs with the encoder's
 compiled passes off (POLICYHUB_SCREEN_ACCEL=0), interleaved with them: what the C extension
 buys. Beside them, the price of a page fault here (first touch of fresh memory): a run pays
 it for every page of its peak memory.
 
-Kernel: the rule kernel alone (`kernel.decide` on batches already in memory), and three rules
-of it (P4.leading_firm, P5.urgent_talent, P6.standard) through the kernel against a plain
-NumPy version of the same three rules: the floor for that work.
+Kernel: the rule kernel alone (`kernel.decide` on batches already in memory), and three
+rules of it (P4.leading_firm, P5.urgent_talent, P6.standard) through the kernel against a
+plain NumPy version of the same three rules: the floor for that work.
 
 BENCH_SCREEN_SIZES (e.g. "10000,100000") and BENCH_SCREEN_RUNS tune it.
 """
@@ -26,6 +30,7 @@ import math
 import mmap
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -54,17 +59,31 @@ SEED = 2019
 SIZES = [int(x) for x in os.environ.get("BENCH_SCREEN_SIZES", "10000,100000,1000000").split(",")]
 RUNS = int(os.environ.get("BENCH_SCREEN_RUNS", "5"))
 TARGET_SECONDS = 2.0  # 1M applicants, end to end
-TARGET_RSS_MB = 2048.0
+TARGET_RSS_MB = 1024.0
 TOUCH_MB = 256
 
 
 def run() -> list[Row]:
-    rows: list[Row] = []
+    rows: list[Row] = [Row(NAME, "load average (1 min) before the runs", os.getloadavg()[0],
+                           "")]
     for n in SIZES:
-        source = registry(n)
+        source = registry(n, normalised=True)
         big = n >= 1_000_000
         runs = end_to_end(source, numpy_too=big)
         label = f"{n:,} applicants"
+        if big:
+            wide = end_to_end(registry(n), runs=max(RUNS // 2, 1))
+            floor = floor_runs(source)
+            rows += [
+                Row(NAME, f"floor: Polars reads the normalised input and writes the same "
+                    f"output, no rules ({label}, median)", floor, "s"),
+                Row(NAME, f"end to end / floor, {label}", runs.wall / floor, "×"),
+                Row(NAME, f"end to end, {label}, the wide events table as input (median)",
+                    wide.wall, "s"),
+                Row(NAME, f"CPU time, {label}, the wide events table as input", wide.cpu, "s"),
+                Row(NAME, f"peak RSS, {label}, the wide events table as input", wide.rss_mb,
+                    "MB"),
+            ]
         rows.append(Row(NAME, f"end to end, {label} (median of {RUNS})", runs.wall, "s",
                         TARGET_SECONDS if big else None, strict=True))
         rows.append(Row(NAME, f"peak RSS, {label}", runs.rss_mb, "MB",
@@ -90,16 +109,55 @@ def run() -> list[Row]:
     return rows
 
 
-def registry(n: int) -> Path:
-    """The synthetic input for n applicants, generated once."""
+def registry(n: int, *, normalised: bool = False) -> Path:
+    """The synthetic input for n applicants, generated once: a wide events table, or the
+    normalised directory."""
     HERE.mkdir(parents=True, exist_ok=True)
-    path = HERE / f"synth-{n}-{SEED}.parquet"
-    stamp = path.with_suffix(".stamp")
+    path = HERE / (f"synth-{n}-{SEED}" if normalised else f"synth-{n}-{SEED}.parquet")
+    stamp = path.with_name(path.name.removesuffix(".parquet") + ".stamp")
     version = _synth_version()
     if not path.exists() or not stamp.exists() or stamp.read_text() != version:
-        synth.write(path, n, SEED)
+        if normalised:
+            shutil.rmtree(path, ignore_errors=True)
+            synth.write_normalised(path, n, SEED)
+        else:
+            synth.write(path, n, SEED)
         stamp.write_text(version)
     return path
+
+
+FLOOR = """
+import sys, time
+import polars as pl
+from pathlib import Path
+source, decisions, target = (Path(a) for a in sys.argv[1:4])
+start = time.perf_counter()
+out = pl.read_parquet(decisions)  # the output to write: not part of the floor
+loaded = time.perf_counter() - start
+for table in sorted(source.glob("*.parquet")):
+    pl.read_parquet(table)
+out.write_parquet(target, compression="uncompressed", statistics=False)
+print(loaded)
+"""
+
+
+def floor_runs(source: Path) -> float:
+    """The floor for `source` (a normalised input, its decisions written by end_to_end): a
+    process that reads every table with Polars and writes the decisions file, median of
+    RUNS; its time loading the decisions to write is taken off."""
+    decisions = source.with_name(source.name + ".decisions.parquet")
+    target = source.with_name(source.name + ".floor.parquet")
+    env = {**os.environ, "POLARS_MAX_THREADS": os.environ.get("POLARS_MAX_THREADS", "2")}
+    times = []
+    for _ in range(RUNS):
+        target.unlink(missing_ok=True)
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", FLOOR, str(source), str(decisions),
+                               str(target)], capture_output=True, text=True, env=env,
+                              check=True)
+        times.append(time.perf_counter() - start - float(done.stdout.split()[-1]))
+    target.unlink(missing_ok=True)
+    return statistics.median(times)
 
 
 def _synth_version() -> str:
@@ -119,7 +177,7 @@ class Runs:
     numpy: Runs | None = None  # the same runs with the compiled passes off, interleaved
 
 
-def end_to_end(source: Path, *, numpy_too: bool = False) -> Runs:
+def end_to_end(source: Path, *, numpy_too: bool = False, runs: int = 0) -> Runs:
     """`policyhub screen` on `source`, RUNS times, each its own process (os.wait4 gives its
     own CPU time, page faults and peak RSS). With `numpy_too`, each run is followed by one
     with the compiled passes off (POLICYHUB_SCREEN_ACCEL=0), whose figures land in
@@ -130,20 +188,20 @@ def end_to_end(source: Path, *, numpy_too: bool = False) -> Runs:
     and each run writing a new file (replacing the previous run's 230 MB output first
     frees it, 0.035 s, which is the file system's time, not screening's)."""
     exe = Path(sys.executable).with_name("policyhub")
-    target = source.with_name(source.stem + ".decisions.parquet")
+    target = source.with_name(source.name.removesuffix(".parquet") + ".decisions.parquet")
     argv = [str(exe), "screen", str(source), "-o", str(target), "--as-of",
             AS_OF.isoformat(), "--no-progress"]
     compileall.compile_dir(str(Path(policyhub.__file__).parent), quiet=1)
     compiled: list[_Run] = []
     numpy: list[_Run] = []
-    for _ in range(RUNS):
+    for _ in range(runs or RUNS):
         compiled.append(_run_once(argv, target, None))
         if numpy_too:
             numpy.append(_run_once(argv, target, {"POLICYHUB_SCREEN_ACCEL": "0"}))
-    runs = _summary(compiled)
+    found = _summary(compiled)
     if numpy_too:
-        runs.numpy = _summary(numpy)
-    return runs
+        found.numpy = _summary(numpy)
+    return found
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from policyhub.screen import io, synth
-from policyhub.screen.parquet_in import Frame
 
 N = 130  # applicants
 
@@ -56,13 +55,10 @@ def test_batches_follow_the_schedule_whatever_the_row_groups(
         assert pl.concat([b for _, b in got]).equals(frame)
 
 
-@pytest.mark.parametrize("sparse", [False, True])
 def test_batches_of_aligned_row_groups_are_the_row_groups_themselves(
-        frame: pl.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        sparse: bool) -> None:
+        frame: pl.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A full batch whose next row group starts another applicant is passed on as read,
-    without waiting for that row group (a one-row look ahead decides); so too with the
-    typed event fields read sparsely (io.frames)."""
+    without waiting for that row group (a one-row look ahead decides)."""
     monkeypatch.setattr(io, "BATCH_APPLICANTS", 40)
     monkeypatch.setattr(io, "FIRST_SPLIT_ROWS", 1 << 30)  # read the first group whole
     path = tmp_path / "aligned.parquet"
@@ -70,18 +66,17 @@ def test_batches_of_aligned_row_groups_are_the_row_groups_themselves(
     reads: list[int] = []
     real = io._parquet_blocks
 
-    def counted(p: Path, first: int | None = None, *, sparse: bool = False
-                ) -> Iterator[tuple[Frame, io.Peek | None]]:
-        for block, peek in real(p, first, sparse=sparse):
-            assert bool(block.sparse) == sparse
+    def counted(p: Path, first: int | None = None
+                ) -> Iterator[tuple[pl.DataFrame, io.Peek | None]]:
+        for block, peek in real(p, first):
             reads.append(block.height)
             yield block, peek
 
     monkeypatch.setattr(io, "_parquet_blocks", counted)
     seen = []
-    for _, batch in io.frames(path, sparse=sparse):
+    for _, batch in io.frames(path):
         seen.append((batch.get_column("applicant_id").n_unique(), len(reads),
-                     batch.df.n_chunks()))
+                     batch.n_chunks()))
     # Batches 3 and 4 are row groups 2 and 3, each yielded before the next group is read.
     assert seen[2:4] == [(40, 2, 1), (40, 3, 1)]
 

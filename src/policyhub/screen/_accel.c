@@ -635,13 +635,6 @@ static PyMethodDef methods[] = {
     {"matter_keys", matter_keys, METH_VARARGS, "Matter keys of event rows, distinct matters."},
     {"matter_keys_in_rows", matter_keys_in_rows, METH_VARARGS,
      "matter_keys for rows grouped by type, read in row order."},
-    {"levels", parquet_levels, METH_VARARGS, "Parquet definition levels (v1 page, with length)."},
-    {"indices", parquet_indices, METH_VARARGS, "Parquet RLE_DICTIONARY values of the valid cells."},
-    {"plain", parquet_plain, METH_VARARGS, "Parquet PLAIN values of the valid cells."},
-    {"strings", parquet_strings, METH_VARARGS, "Parquet PLAIN byte arrays of Arrow strings."},
-    {"sparse", parquet_sparse, METH_VARARGS, "Rows and values of a Parquet chunk's given cells."},
-    {"runs", parquet_runs, METH_VARARGS, "Runs of equal cells of a Parquet byte-array chunk."},
-    {"copy_spans", parquet_copy_spans, METH_VARARGS, "The cells parquet_runs found, packed."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,6 +1,4 @@
-/* Shared by the compiled passes (_accel.c), the Parquet page encoders (_accel_parquet.c) and
- * the reader of sparse input columns (_accel_parquet_in.c):
- * see _accel.c for what the arguments are. */
+/* Helpers of the compiled passes (_accel.c): see _accel.c for what the arguments are. */
 
 #ifndef POLICYHUB_ACCEL_H
 #define POLICYHUB_ACCEL_H
@@ -32,16 +30,5 @@ static inline uint64_t load64(const uint8_t *p) {
     memcpy(&x, p, 8);
     return x;
 }
-
-/* the Parquet page encoders (_accel_parquet.c) */
-PyObject *parquet_levels(PyObject *self, PyObject *args);
-PyObject *parquet_indices(PyObject *self, PyObject *args);
-PyObject *parquet_plain(PyObject *self, PyObject *args);
-PyObject *parquet_strings(PyObject *self, PyObject *args);
-
-/* the sparse typed columns of an input Parquet file (_accel_parquet_in.c) */
-PyObject *parquet_sparse(PyObject *self, PyObject *args);
-PyObject *parquet_runs(PyObject *self, PyObject *args);
-PyObject *parquet_copy_spans(PyObject *self, PyObject *args);
 
 #endif

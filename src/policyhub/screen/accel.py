@@ -56,6 +56,8 @@ def _wanted(environ: Any = os.environ) -> bool:
 
 
 BUILT = _compiled is not None
+MISSING = ("the compiled passes (policyhub.screen._accel) are not built: the NumPy paths run "
+           "(same results, slower; install with a C compiler to build them)")
 ACTIVE = BUILT and _wanted()  # read once; tests switch it with monkeypatch
 
 
@@ -308,112 +310,3 @@ def matter_keys_in_rows(s: pl.Series, types: I64, include: Sequence[bool], total
     if distinct < 0:  # -1 out of memory, -2 not `total` rows
         return None
     return keys, first[:distinct]
-
-
-# --- Parquet page bodies (parquet_out.py) ------------------------------------------------------
-# Each takes addresses of Arrow buffers the caller holds and returns the encoded bytes in a
-# NumPy array sized for the worst case (bounds in _hybrid_bound).
-
-Bytes = npt.NDArray[np.uint8]
-
-
-def _hybrid_bound(n: int, bit_width: int) -> int:
-    """The most bytes the RLE / bit-packed hybrid of n values can take: at most n / 8 RLE
-    runs (a 5-byte header and a 4-byte value each) and one bit-packed run more, each padded
-    to a whole group of 8 values."""
-    runs = n // 8 + 2
-    return runs * (5 + 4 + 5 + bit_width) + (n * bit_width + 7) // 8 + 16
-
-
-def parquet_levels(bitmap: int, offset: int, n: int) -> Bytes:
-    """The definition levels of n cells (bitmap 0: all valid) as a v1 data page puts them:
-    a 4-byte length, then the hybrid runs of bit width 1."""
-    scratch = np.empty(max(n, 1), np.uint32)
-    out = np.empty(4 + _hybrid_bound(n, 1), np.uint8)
-    size = _c().levels(bitmap, offset, n, scratch.ctypes.data, out.ctypes.data)
-    assert size <= len(out)
-    return out[:size]
-
-
-def parquet_indices(values: int, width: int, bitmap: int, offset: int, n: int,
-                    bit_width: int) -> Bytes:
-    """The dictionary indices (`width` bytes each) of the valid cells among n: a byte of
-    bit width, then the hybrid runs."""
-    scratch = np.empty(max(n, 1), np.uint32)
-    out = np.empty(1 + _hybrid_bound(n, bit_width), np.uint8)
-    size = _c().indices(values, width, bitmap, offset, n, bit_width, scratch.ctypes.data,
-                        out.ctypes.data)
-    assert size <= len(out)
-    return out[:size]
-
-
-def parquet_plain(values: int, width: int, stride: int, bitmap: int, offset: int, n: int
-                  ) -> Bytes:
-    """The valid cells' values in PLAIN encoding: `width` bytes every `stride` (width 0:
-    booleans from a bitmap, packed eight to a byte)."""
-    out = np.empty(n * max(width, 1) + 8, np.uint8)
-    size = _c().plain(values, width, stride, bitmap, offset, n, out.ctypes.data)
-    assert size <= len(out)
-    return out[:size]
-
-
-def parquet_strings(values: pa.Array) -> Bytes:
-    """A string array (int32 offsets, no nulls) in PLAIN encoding: 4-byte length, bytes."""
-    if values.null_count:
-        raise ValueError("dictionary values must not be null")
-    offsets, data = values.buffers()[1], values.buffers()[2]
-    length, total = len(values), 0 if data is None else data.size
-    out = np.empty(total + 4 * length + 8, np.uint8)
-    size = _c().strings(offsets.address, 0 if data is None else data.address, values.offset,
-                        length, out.ctypes.data)
-    return out[:size]
-
-
-def parquet_sparse(chunk: int, length: int, physical: int, size: int, max_def: int,
-                   rows: int, given_rows: I64, values: I64, scratch: npt.NDArray[np.uint32],
-                   spans: I64) -> tuple[int, int] | None:
-    """Decode one flat column chunk of an input file (`length` bytes at address `chunk`,
-    `rows` cells) into the rows and int64 values of its given cells (parquet_in.py), and for
-    a byte-array column the (offset, length) of each dictionary entry into `spans` (at most
-    len(spans) // 2): (given cells, dictionary entries), or None when the chunk is not of
-    the layout read in C."""
-    for name, array, dtype in (("given_rows", given_rows, np.int64),
-                               ("values", values, np.int64), ("scratch", scratch, np.uint32),
-                               ("spans", spans, np.int64)):
-        if array.dtype != dtype or not array.flags.c_contiguous or \
-                len(array) < (0 if name == "spans" else rows):
-            raise ValueError(f"parquet_sparse: {name} must be {rows} contiguous {dtype}")
-    given, entries = _c().sparse(chunk, length, physical, size, max_def, rows,
-                                 given_rows.ctypes.data, values.ctypes.data,
-                                 scratch.ctypes.data, spans.ctypes.data, len(spans) // 2)
-    return None if given < 0 else (int(given), int(entries))
-
-
-def parquet_runs(chunk: int, length: int, max_def: int, rows: int, starts: I64, spans: I64,
-                 scratch: npt.NDArray[np.uint32], levels: npt.NDArray[np.uint32]) -> int | None:
-    """One flat byte-array chunk of an input file as runs of equal cells (parquet_in.Runs):
-    the number of runs, their first rows in `starts` and their cells' (offset from `chunk`,
-    length; offset -1: null) in `spans`; None when the chunk is not of the layout read in C."""
-    for name, array, dtype, size in (("starts", starts, np.int64, rows),
-                                     ("spans", spans, np.int64, 2 * rows),
-                                     ("scratch", scratch, np.uint32, rows),
-                                     ("levels", levels, np.uint32, rows)):
-        if array.dtype != dtype or not array.flags.c_contiguous or len(array) < size:
-            raise ValueError(f"parquet_runs: {name} must be {size} contiguous {dtype}")
-    runs = int(_c().runs(chunk, length, max_def, rows, starts.ctypes.data, spans.ctypes.data,
-                         scratch.ctypes.data, levels.ctypes.data))
-    return None if runs < 0 else runs
-
-
-def parquet_copy_spans(base: int, spans: I64, count: int
-                       ) -> tuple[I64, Bools, npt.NDArray[np.uint8]]:
-    """The `count` cells of `spans` (parquet_runs: offset from `base`, -1 for null; length)
-    packed one after the other: (count + 1 offsets into the bytes, valid, the bytes)."""
-    pairs = spans[: 2 * count].reshape(-1, 2)
-    valid = pairs[:, 0] >= 0
-    offsets = np.zeros(count + 1, np.int64)
-    np.cumsum(np.where(valid, pairs[:, 1], 0), out=offsets[1:])
-    out = np.empty(max(int(offsets[-1]), 1), np.uint8)
-    packed = np.ascontiguousarray(pairs, np.int64)
-    _c().copy_spans(base, packed.ctypes.data, count, offsets.ctypes.data, out.ctypes.data)
-    return offsets, valid, out[: int(offsets[-1])]

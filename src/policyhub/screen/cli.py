@@ -30,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -41,13 +41,13 @@ import pyarrow as pa
 # the parameter tables and the kernel are imported (warm_up) while the first batches are
 # read, so the second core is not idle during the imports (docs/screening.md).
 from policyhub.screen import collector_off
-from policyhub.screen.accel import setting_problem
+from policyhub.screen.accel import BUILT, MISSING, setting_problem
 from policyhub.screen.io import FORMATS, InputFileError, Output, check_output, frames, size_hint
 from policyhub.screen.options import OPTIONS, Options
-from policyhub.screen.parquet_in import Frame
 from policyhub.screen.problems import Problems, ScreenInputError
 
 if TYPE_CHECKING:
+    from policyhub.screen.normalised import Tables
     from policyhub.screen.result import ScreenResult, Summary
 
 EXIT_BAD_INPUT = 2
@@ -57,11 +57,14 @@ WORKERS = 2  # batches decided at once
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="policyhub screen",
-        description="Decide every applicant of a registry export (an events table, CSV or "
-        "Parquet; see docs/screening.md) as `policyhub evaluate` would, and write every "
+        description="Decide every applicant of a registry export (a normalised directory of "
+        "Parquet tables, or a wide events table, CSV or Parquet; see docs/screening.md) as "
+        "`policyhub evaluate` would, and write every "
         "award, discretionary item and ineligible entry. Bad input: the problems on standard "
         "error, exit status 2, nothing written.")
-    parser.add_argument("input", metavar="INPUT", type=Path, help="events table (.parquet or .csv)")
+    parser.add_argument("input", metavar="INPUT", type=Path,
+                        help="normalised registry (a directory: applicants.parquet and one "
+                        "table per event type) or wide events table (.parquet or .csv)")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE",
                         help="decisions file; format by suffix: " + ", ".join(FORMATS))
     parser.add_argument("--as-of", metavar="DATE", help="decision date (default: today)")
@@ -99,11 +102,20 @@ def keep_freed_memory() -> None:
         pa.jemalloc_set_decay_ms(10_000)
 
 
+def unreadable(source: Path, exc: BaseException) -> str:
+    """One line for a file Polars or pyarrow cannot read (or that breaks the schema)."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    text = text[:300] + ("…" if len(text) > 300 else "")
+    return f"{source}: cannot be read: {text}; nothing was written."
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ns = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     if problem := setting_problem():
         print(problem, file=sys.stderr)
         return EXIT_BAD_INPUT
+    if not BUILT:
+        print(f"policyhub screen: {MISSING}", file=sys.stderr)
     keep_freed_memory()
     try:
         as_of = dt.date.fromisoformat(ns.as_of) if ns.as_of else dt.date.today()
@@ -127,6 +139,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             for line in exc.lines():
                 print(line, file=sys.stderr)
             return EXIT_BAD_INPUT
+        except (pl.exceptions.PolarsError, pa.ArrowException) as exc:
+            print(unreadable(ns.input, exc), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except BaseException as exc:
+            if type(exc).__name__ != "PanicException":  # (pyo3's: a Rust panic in Polars)
+                raise
+            print(unreadable(ns.input, exc), file=sys.stderr)
+            return EXIT_BAD_INPUT
     print_summary(summary, options, time.perf_counter() - start, ns.output, sys.stdout)
     return 0
 
@@ -139,8 +159,8 @@ def run(source: Path, target: Path | None, options: Options, *, progress: bool =
     decides it; NumPy, Polars and the Parquet reader release the GIL, so one thread reads
     while the other decides. The main thread writes the results in input order. The first
     batches are read while the main thread imports the kernel (warm_up)."""
-    if not source.is_file():
-        raise InputFileError(f"{source}: no such file")
+    if not source.is_file() and not source.is_dir():
+        raise InputFileError(f"{source}: no such file or directory")
     if target:
         check_output(target)  # before anything is read
     feed = _Feed(frames(source))
@@ -182,14 +202,15 @@ def run(source: Path, target: Path | None, options: Options, *, progress: bool =
     return state.summary
 
 
-Taken = tuple[int, int, list[Frame]]
+Input: TypeAlias = "pl.DataFrame | Tables"  # a batch as read (a normalised input's: Tables)
+Taken = tuple[int, int, list[Input]]
 
 
 class _Feed:
     """The batches of a file, taken one at a time by the deciding threads, numbered in
     file order."""
 
-    def __init__(self, items: Iterator[tuple[int, Frame]]):
+    def __init__(self, items: Iterator[tuple[int, Input]]):
         self.items, self.lock, self.taken, self.over = items, threading.Lock(), 0, False
 
     def take(self) -> Taken | None:
@@ -237,7 +258,7 @@ class _Run:
         result, seen = self.decide(held, first_row)
         return _Decided(index, rows, result, seen)
 
-    def decide(self, held: list[Frame], first_row: int
+    def decide(self, held: list[Input], first_row: int
                ) -> tuple[ScreenResult | ScreenInputError | None, _Seen]:
         """The batch's result (once refused, only its problems) and its applicants."""
         from policyhub.screen.encode import encode  # (imported by warm_up: no cost)

@@ -18,7 +18,7 @@ import polars as pl
 from policyhub.engine import creditcode
 from policyhub.engine.request import EVENT_TYPES, KINDS, SCOPE_FLAGS, YEAR_MAX, YEAR_MIN
 from policyhub.screen import accel, parse
-from policyhub.screen.parquet_in import Frame, Runs, Sparse
+from policyhub.screen.normalised import Tables
 from policyhub.screen.problems import Problems, ScreenInputError, raise_if
 from policyhub.screen.schema import (
     APPLICANT_COLUMNS,
@@ -134,18 +134,20 @@ def local_sort(app: I64, key: I64, *, strict: bool = False) -> I64 | None:
     return order
 
 
-def encode(frame: pl.DataFrame | Frame, *, first_row: int = 0) -> Batch:
+def encode(frame: pl.DataFrame | Tables, *, first_row: int = 0) -> Batch:
     """The frame as a Batch, or ScreenInputError naming every problem (rows are reported
-    1-based, counting from `first_row`). A `Frame` (io.frames) brings some typed columns
-    as their given cells (parquet_in.py); they read as the same columns would."""
-    df, sparse = (frame.df, frame.sparse) if isinstance(frame, Frame) else (frame, {})
+    1-based, counting from `first_row`; in Tables, the applicant columns' rows count the
+    applicants and the event columns' the event rows)."""
+    given = frame if isinstance(frame, Tables) else None
+    df = frame.events if isinstance(frame, Tables) else frame
     del frame  # (the encoder lets go of the frame once encoded: no other name keeps it)
     problems = Problems()
-    absent = [c for c in REQUIRED_COLUMNS if c not in df.columns and c not in sparse]
+    absent = [c for c in REQUIRED_COLUMNS if c not in df.columns and (
+        given is None or c not in given.applicants.columns)]
     for column in absent:
         problems.add(column, "required column is missing")
     raise_if(problems)
-    enc = _Encoder(df, first_row, problems, sparse)
+    enc = _Encoder(df, first_row, problems, given)
     try:
         batch = enc.run()
         raise_if(problems)
@@ -157,24 +159,17 @@ def encode(frame: pl.DataFrame | Frame, *, first_row: int = 0) -> Batch:
 
 class _Encoder:
     def __init__(self, df: pl.DataFrame, first_row: int, problems: Problems,
-                 sparse: dict[str, Sparse | Runs] | None = None):
-        self.df, self.problems = df, problems
-        given = sparse or {}
-        self.sparse = {k: v for k, v in given.items() if isinstance(v, Sparse)}
-        self.runs = {k: v for k, v in given.items() if isinstance(v, Runs)}
+                 given: Tables | None = None):
+        self.df, self.problems, self.given = df, problems, given
         self.n = df.height
         self.first = first_row
         self.in_place = False  # every row an event, in (applicant, event_index) order
         self.rows = np.arange(first_row, first_row + self.n, dtype=np.int64)
-        self._native: dict[str, parse.Native | parse.SparseNative | None] = {}
+        self._native: dict[str, parse.Native | None] = {}
         self.app_ids: pl.Series | None = None
         self.app_hashes: npt.NDArray[np.uint64] | None = None
 
     def col(self, name: str, at: I64 | None = None) -> pl.Series:
-        if name in self.sparse:
-            return self.sparse[name].series(at)
-        if name in self.runs:
-            return self.runs[name].series(at)
         if name in self.df.columns:
             s = self.df.get_column(name)
             if s.dtype == pl.Null:
@@ -186,26 +181,19 @@ class _Encoder:
     # --- applicants ------------------------------------------------------------------------
 
     def run(self) -> Batch:
-        runs = self.runs.get("applicant_id")
-        if runs is not None and self.n and runs.valid.all() and bool((np.diff(runs.at) > 0).all()):
-            # Read as runs (parquet_in.Runs): a run is an applicant, and its cell the id (no
-            # null or empty one: parse.text words those).
-            heads = runs.starts
-            start = np.zeros(self.n, np.bool_)
-            start[heads] = True
-            differs = self._moved(start)
-            app_ids = runs.cells()
-        else:
-            ids, _ = parse.text(self.col("applicant_id"), self.rows, "applicant_id",
-                                self.problems)
-            null = parse.missing(ids)
-            if null.any():
-                self.problems.rows("applicant_id", self.rows[null], "is required")
-            heads, differs = self._runs(ids)
-            app_ids = ids.gather(heads)
+        if self.given is not None:
+            return self._given(self.given)
+        ids, _ = parse.text(self.col("applicant_id"), self.rows, "applicant_id",
+                            self.problems)
+        null = parse.missing(ids)
+        if null.any():
+            self.problems.rows("applicant_id", self.rows[null], "is required")
+        heads, differs = self._runs(ids)
+        app_ids = ids.gather(heads)
         self.app = np.repeat(np.arange(len(heads), dtype=np.int64),
                              np.diff(heads, append=self.n))
         self.heads = heads
+        self.head_rows = self.rows[heads]
         self.app_ids = app_ids
         self._contiguous(app_ids)
         if differs:
@@ -221,11 +209,40 @@ class _Encoder:
             in_scope, kind = found
             names = self.col("name", heads) if "name" in self.df.columns else None
         names = names.cast(pl.String) if names is not None else None
+        return self._batch(len(heads), app_ids, names, in_scope, kind)
+
+    def _batch(self, apps: int, app_ids: pl.Series, names: pl.Series | None,
+               in_scope: Bools, kind: I64) -> Batch:
         revenue, events, fees, matters = self._events()
         present = {t for t, typed in events.items() if len(typed)}
         matters, fixed = fixed_matters(matters, present)
-        return Batch(len(heads), app_ids, names, in_scope, kind, revenue, events, fees,
+        return Batch(apps, app_ids, names, in_scope, kind, revenue, events, fees,
                      matters, self.app_hashes, fixed)
+
+    def _given(self, given: Tables) -> Batch:
+        """A normalised batch: the applicants from their own table (one row each, so
+        nothing to check for runs or changes within an applicant), each event row's
+        applicant given."""
+        head = given.applicants
+        for c in APPLICANT_COLUMNS:
+            if c not in head.columns:
+                head = head.with_columns(pl.lit(None, pl.String).alias(c))
+        head = head.with_columns(pl.col(pl.Null).cast(pl.String))
+        rows = np.arange(self.first, self.first + head.height, dtype=np.int64)
+        ids, _ = parse.text(head.get_column("applicant_id"), rows, "applicant_id",
+                            self.problems)
+        null = parse.missing(ids)
+        if null.any():
+            self.problems.rows("applicant_id", rows[null], "is required")
+        self.app = np.ascontiguousarray(given.app, np.int64)
+        self.heads = np.arange(head.height, dtype=np.int64)
+        self.head_rows = rows
+        self.app_ids = ids
+        self._contiguous(ids)
+        in_scope, kind = self._applicants(self.heads, head, rows)
+        names = head.get_column("name").cast(pl.String) if "name" in given.applicants.columns \
+            else None
+        return self._batch(head.height, ids, names, in_scope, kind)
 
     def _runs(self, ids: pl.Series) -> tuple[I64, bool]:
         """The rows where each applicant starts, and whether any applicant column changes
@@ -238,15 +255,11 @@ class _Encoder:
 
     def _moved(self, start: Bools) -> bool:
         """Whether an applicant column other than applicant_id changes at a row that does
-        not start an applicant (`start`): a column read as runs, where one of its runs
-        starts there."""
+        not start an applicant (`start`)."""
         for c in APPLICANT_COLUMNS:
             if c == "applicant_id":
                 continue
-            if c in self.runs:
-                if not start[self.runs[c].starts].all():
-                    return True
-            elif c in self.df.columns and parse.changes(self.df.get_column(c), skip=start).any():
+            if c in self.df.columns and parse.changes(self.df.get_column(c), skip=start).any():
                 return True
         return False
 
@@ -261,13 +274,13 @@ class _Encoder:
         where = np.flatnonzero(dup)
         shown = app_ids.gather(where[:200]).to_list()
         self.problems.rows(
-            "applicant_id", self.rows[self.heads[where]],
+            "applicant_id", self.head_rows[where],
             lambda i: f"{shown[i]!r}: rows of one applicant must be contiguous (this applicant "
             "also has rows elsewhere; sort the export by applicant_id, event_index)")
 
     def _consistent(self, start: Bools) -> None:
         for name in APPLICANT_COLUMNS:
-            if name == "applicant_id" or (name not in self.df.columns and name not in self.runs):
+            if name == "applicant_id" or name not in self.df.columns:
                 continue
             differs = parse.changes(self.col(name), skip=start)  # as _runs found them
             if differs.any():
@@ -276,9 +289,10 @@ class _Encoder:
                 self.problems.rows(name, self.rows[where], [
                     f"differs from the applicant's first row (row {r})" for r in first])
 
-    def _applicants(self, heads: I64, head: pl.DataFrame) -> tuple[Bools, I64]:
+    def _applicants(self, heads: I64, head: pl.DataFrame, rows: I64 | None = None
+                    ) -> tuple[Bools, I64]:
         """(in scope, kind) per applicant, read at its first row; the problems worded."""
-        rows, p = self.rows[heads], self.problems
+        rows, p = (self.rows[heads] if rows is None else rows), self.problems
         kind_col = head.get_column("kind")
         kind, bad_kind = parse.choice(kind_col, KINDS, rows, "kind", p)
         self._required(kind_col, rows, "kind", "")
@@ -296,16 +310,15 @@ class _Encoder:
         (accel.py) without gathering the applicant columns first — when every kind is
         known, every scope flag a given boolean and every credit code valid (or absent for
         a person or team). None otherwise: `_applicants` reads them and words the problems."""
-        columns = [*self.df.columns, *self.runs]
+        columns = self.df.columns
         if "kind" not in columns or "credit_code" not in columns:
             return None
-        column, at = self._at_heads("kind", heads)
-        found = accel.codes(column, KINDS, at)
+        found = accel.codes(self.df.get_column("kind"), KINDS, heads)
         if found is None or found[1] or (found[0] < 0).any():
             return None
         kind = found[0]
-        column, at = self._at_heads("credit_code", heads)
-        status = accel.credit_code_status(column, creditcode.ALPHABET, creditcode.WEIGHTS, at)
+        status = accel.credit_code_status(self.df.get_column("credit_code"),
+                                          creditcode.ALPHABET, creditcode.WEIGHTS, heads)
         if status is None or (status == accel.INVALID).any() or \
                 ((status == accel.NULL) & ~np.isin(kind, PEOPLE_CODES)).any():
             return None
@@ -316,21 +329,6 @@ class _Encoder:
                 return None
             scope &= native.take(heads)
         return scope, np.asarray(kind, np.int64)
-
-    def _at_heads(self, name: str, heads: I64) -> tuple[pl.Series, I64 | None]:
-        """(a column, the rows to read of it) for the cells at the applicants' first rows:
-        a column read as runs gives just those cells."""
-        if name in self.runs:
-            runs = self.runs[name]
-            start = np.zeros(self.n, np.bool_)
-            start[runs.starts] = True
-            found = start[heads]
-            if int(np.count_nonzero(found)) == len(runs.starts):  # (every run starts at a
-                index = np.cumsum(found) - 1  # head: counted, not searched, 1.3 ms a batch)
-            else:
-                index = runs.run_of(heads)
-            return runs.cells(index), None
-        return self.df.get_column(name), heads
 
     def _credit_codes(self, column: pl.Series, rows: I64, kind: I64, bad_kind: Bools) -> None:
         codes, null = parse.text(column, rows, "credit_code", self.problems)
@@ -380,7 +378,8 @@ class _Encoder:
         # with any problem so far, or a row that only declares its applicant, the NumPy
         # path (whose bad and missing cells are coded 0, not told apart from type 0).
         index = np.ascontiguousarray(index, np.int64)  # (as the C passes take it, once)
-        grouped = None if self.problems or inull.any() or tnull.any() else accel.by_type(
+        grouped = None if self.problems or inull.any() or tnull.any() or \
+            self.given is not None else accel.by_type(
             tcode, index, self.app, FEES, len(EVENT_TYPES))
         if grouped is not None:
             self.in_place = True
@@ -410,9 +409,13 @@ class _Encoder:
             app, ev = self.app, index
         else:
             app, ev = np.take(self.app, rows), np.take(index, rows)
-        order = local_sort(app, ev)
+        if self.given is not None:  # (rows grouped by type: a sort of integers, stable)
+            order = np.lexsort((ev, app)) if len(app) and (
+                (np.diff(app) < 0).any() or local_sort(app, ev) is not None) else None
+        else:
+            order = local_sort(app, ev)
         if order is not None:
-            rows, ev = rows[order], ev[order]
+            rows, ev, app = rows[order], ev[order], app[order]  # (app: for Tables)
         first = np.ones(len(rows), np.bool_)
         np.not_equal(app[1:], app[:-1], out=first[1:])
         step = np.zeros(len(rows), np.int64)
@@ -493,19 +496,15 @@ class _Encoder:
             offset += len(a)
         return out, matters
 
-    def native(self, column: str) -> parse.Native | parse.SparseNative | None:
+    def native(self, column: str) -> parse.Native | None:
         """The column read through its Arrow buffers, when its type allows (cached)."""
-        if column not in self._native and column in self.sparse:
-            sparse = self.sparse[column]
-            fits = COLUMNS[column] is not Kind.TEXT and parse.Native.fits_dtype(sparse.dtype)
-            self._native[column] = parse.SparseNative(sparse) if fits else None
         if column not in self._native:
             s = self.df.get_column(column) if column in self.df.columns else None
             fits = s is not None and COLUMNS[column] is not Kind.TEXT and parse.Native.fits(s)
             self._native[column] = parse.Native(s) if fits and s is not None else None
         return self._native[column]
 
-    def _native_field(self, native: parse.Native | parse.SparseNative, column: str, at: I64,
+    def _native_field(self, native: parse.Native, column: str, at: I64,
                       type_name: str) -> Values:
         p, first = self.problems, self.first
         null = native.null(at)
@@ -557,18 +556,10 @@ class _Encoder:
     def _typed(self, code: int, at: I64, index: I64, keys: I64) -> Typed:
         name = EVENT_TYPES[code]
         typed = Typed(np.take(self.app, at), np.take(index, at), at, keys)
-        coded = {c: found for c in EVENT_FIELDS[name] if (name, c) in CHOICES
-                 and (found := self._sparse_choice(c, CHOICES[(name, c)], at)) is not None}
-        if name == "standard_led" and (found := self._sparse_level(at)) is not None:
-            coded["level"] = found
-        if name == "competition_prize" and (found := self._sparse_rank(at)) is not None:
-            coded["rank"] = found
-        sub = self.gather(tuple(c for c in EVENT_FIELDS[name] if c not in coded and (
+        sub = self.gather(tuple(c for c in EVENT_FIELDS[name] if (
             self.native(c) is None or (name, c) in CHOICES or c == "rank")), at)
         for column in EVENT_FIELDS[name]:
-            if column in coded:
-                typed.fields[column] = coded[column]
-            elif name == "standard_led" and column == "level":
+            if name == "standard_led" and column == "level":
                 typed.fields["level"] = self._standard_level(at, sub.get_column("level"))
             elif name == "competition_prize" and column == "rank":
                 s = sub.get_column("rank")
@@ -584,7 +575,7 @@ class _Encoder:
     def _flag(self, column: str, at: I64) -> Bools:
         """An optional boolean (OPTIONAL_FIELDS) at rows `at`: false where it is empty or
         the column is absent, as the contract's default."""
-        if column not in self.df.columns and column not in self.sparse:
+        if column not in self.df.columns:
             return np.zeros(len(at), np.bool_)
         native = self.native(column)
         if native is not None:
@@ -598,65 +589,13 @@ class _Encoder:
                                       self.problems)
         return value & ~unusable
 
-    def _sparse_choice(self, column: str, values: tuple[str, ...], at: I64) -> I64 | None:
-        """A choice column read sparsely, coded at rows `at` through its dictionary: each
-        entry's index in `values` once, then one gather (instead of building the cells as
-        strings and coding those, 9 ms a batch). None unless every row of `at` gives one
-        of `values`: the gathered column then words the problems."""
-        found = self._sparse_index(column, at)
-        if found is None or found[0].dictionary is None:
-            return None
-        sparse, index = found
-        assert sparse.dictionary is not None
-        entries = accel.codes(sparse.dictionary, values)
-        if entries is None:
-            return None
-        codes: I64 = entries[0][index]
-        return None if (codes < 0).any() else codes
-
-    def _sparse_index(self, column: str, at: I64) -> tuple[Sparse, I64] | None:
-        """A column read sparsely, and its values at rows `at` when every one is given."""
-        sparse = self.sparse.get(column)
-        found = None if sparse is None else sparse.find(at)
-        if sparse is None or (found is not None and not found[1].all()):
-            return None
-        return sparse, sparse.values if found is None else sparse.values[found[0]]
-
-    def _sparse_level(self, at: I64) -> I64 | None:
-        """_standard_level of a `level` read sparsely, through its dictionary (None unless
-        every row gives a non-empty text: the old path words the problems)."""
-        from policyhub.screen.tables import tables
-
-        found = self._sparse_index("level", at)
-        if found is None or found[0].dictionary is None:
-            return None
-        sparse, index = found
-        assert sparse.dictionary is not None
-        entries = accel.codes(sparse.dictionary, tuple(tables().standard_levels))
-        if entries is None or (sparse.dictionary.str.len_bytes().to_numpy()[index] == 0).any():
-            return None
-        codes: I64 = entries[0][index]
-        return np.where(codes < 0, -1, codes)  # (-2, none of them: unsupported_level)
-
-    def _sparse_rank(self, at: I64) -> I64 | None:
-        """A competition prize's `rank` (1, 2 or 3) read sparsely, as its code 0..2 (None
-        unless every row gives one of them)."""
-        found = self._sparse_index("rank", at)
-        if found is None or found[0].dictionary is not None or \
-                not found[0].dtype.is_integer():
-            return None
-        codes: I64 = found[1] - 1
-        return codes if len(codes) == 0 or (codes.min() >= 0 and codes.max() <= 2) else None
-
     def gather(self, columns: tuple[str, ...], at: I64) -> pl.DataFrame:
         """The columns at rows `at`, gathered together (absent columns are all null)."""
         schema = self.df.schema
         present = [c for c in columns if c in schema]
         sub = self.df.select(pl.col(present).gather(pl.Series("at", at, pl.Int64))) \
             if present else pl.DataFrame()
-        missing = [self.sparse[c].series(at) if c in self.sparse else
-                   self.runs[c].series(at) if c in self.runs else
-                   pl.repeat(None, len(at), dtype=pl.String).alias(c)
+        missing = [pl.repeat(None, len(at), dtype=pl.String).alias(c)
                    for c in columns if c not in schema]
         if missing:
             sub = sub.with_columns(missing) if present else pl.select(missing)

@@ -26,10 +26,10 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from policyhub.screen.parquet_in import Frame, Runs, SparseReader
 from policyhub.screen.views import changes
 
 if TYPE_CHECKING:
+    from policyhub.screen.normalised import Tables
     from policyhub.screen.result import ScreenResult
 
 # Reading needs nothing of the engine or the kernel (the CLI reads the first batches while
@@ -48,7 +48,53 @@ class InputFileError(ValueError):
     """The input cannot be read at all (missing, unknown format, not CSV/Parquet)."""
 
 
+MAX_BYTES_SETTING = "POLICYHUB_SCREEN_MAX_BYTES"
+MAX_BYTES_DEFAULT = 1 << 30
+CELL_BYTES = 16  # an Arrow value slot at most (a string view, a decimal128)
+
+
+def max_bytes(environ: Any = os.environ) -> int:
+    """POLICYHUB_SCREEN_MAX_BYTES (docs/api.md), or InputFileError for a bad value."""
+    raw = environ.get(MAX_BYTES_SETTING, "").strip()
+    if not raw:
+        return MAX_BYTES_DEFAULT
+    if not raw.isdigit() or int(raw) == 0:
+        raise InputFileError(f"{MAX_BYTES_SETTING}={raw!r}: expected a positive number of "
+                             "bytes")
+    return int(raw)
+
+
+def parquet_metadata(path: Path, limit: int | None = None) -> Any:
+    """The file's Parquet metadata, after checking that no row group would need more than
+    `limit` bytes (max_bytes()) by what it declares — its uncompressed column chunks plus
+    CELL_BYTES a cell, the most a decoded cell takes — so that a hostile file is refused
+    before a byte of data is decoded. InputFileError for a file pyarrow cannot open."""
+    limit = max_bytes() if limit is None else limit
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except (OSError, pa.ArrowException, ValueError) as exc:
+        raise InputFileError(f"{path}: cannot read as Parquet: {_one_line(exc)}") from None
+    columns = meta.num_columns
+    for i in range(meta.num_row_groups):
+        group = meta.row_group(i)
+        declared = sum(max(group.column(c).total_uncompressed_size, 0) for c in range(columns))
+        need = declared + group.num_rows * columns * CELL_BYTES
+        if group.num_rows < 0 or need > limit:
+            raise InputFileError(
+                f"{path}: row group {i} declares {group.num_rows:,} rows and {declared:,} bytes "
+                f"(about {need:,} bytes in memory), more than {MAX_BYTES_SETTING}={limit:,}; "
+                "write smaller row groups")
+    return meta
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:300] + ("…" if len(text) > 300 else "")
+
+
 def input_format(path: Path) -> str:
+    if path.is_dir():
+        return "normalised"
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
         return "parquet"
@@ -57,17 +103,8 @@ def input_format(path: Path) -> str:
     raise InputFileError(f"{path}: unknown input format {suffix!r}: use .parquet or .csv")
 
 
-def batches(path: Path, applicants: int | None = None
-            ) -> Iterator[tuple[int, pl.DataFrame]]:
-    """(first row, frame) for consecutive runs of whole applicants: `frames` with every
-    column read by Polars."""
-    for row, frame in frames(path, applicants, sparse=False):
-        yield row, frame.df
-        del frame
-
-
-def frames(path: Path, applicants: int | None = None, *, sparse: bool = True
-           ) -> Iterator[tuple[int, Frame]]:
+def frames(path: Path, applicants: int | None = None
+           ) -> Iterator[tuple[int, pl.DataFrame | Tables]]:
     """(first row, frame) for consecutive runs of whole applicants, in file order, whatever
     the file's row groups or CSV blocks: a quarter of `applicants` (BATCH_APPLICANTS), then
     the other three quarters, then `applicants` at a time (the last batch fewer).
@@ -75,15 +112,27 @@ def frames(path: Path, applicants: int | None = None, *, sparse: bool = True
     Cutting by a count of applicants, not at block ends, makes the output (which lists each
     batch's entries kind by kind) independent of how the input was written; a file written
     in row groups of exactly `applicants` applicants is read without a copy. The small first
-    batch lets deciding start while most of the first row group is still being read. With
-    `sparse`, where a Parquet file's layout allows, its event fields and choice columns are
-    read as their given cells and its applicant columns of text as runs (parquet_in.py)."""
+    batch lets deciding start while most of the first row group is still being read. A
+    normalised input (a directory: normalised.py) comes as normalised.Tables."""
     sizes = _schedule(applicants or BATCH_APPLICANTS)
     size = next(sizes)
-    blocks = _parquet_blocks(path, size, sparse=sparse) if input_format(path) == "parquet" \
-        else ((Frame(df, {}), peek) for df, peek in _csv_blocks(path))
+    fmt = input_format(path)
+    if fmt == "normalised":  # (its batches follow the same schedule)
+        from policyhub.screen.normalised import batches as tables
+
+        yield from tables(path, applicants or BATCH_APPLICANTS)
+        return
+    blocks = _parquet_blocks(path, size) if fmt == "parquet" else _csv_blocks(path)
+    yield from _cut(blocks, sizes, size)
+
+
+batches = frames
+
+
+def _cut(blocks: Iterator[tuple[pl.DataFrame, Peek | None]], sizes: Iterator[int], size: int
+         ) -> Iterator[tuple[int, pl.DataFrame]]:
     row = 0
-    held: list[Frame] = []  # the pieces of the next batch
+    held: list[pl.DataFrame] = []  # the pieces of the next batch
     count = 0  # applicants started in `held` (the last one may go on in the next block)
     last: pl.Series | None = None  # the last applicant_id of `held`, as a 1-row series
     # No local name keeps a batch or a block once it is handed on or held: the next block
@@ -139,26 +188,20 @@ def _goes_on(following: pl.Series | None, last: pl.Series) -> bool:
     return not bool(following.ne_missing(last).item())
 
 
-def _join(pieces: list[Frame]) -> Frame:
-    return Frame.join(pieces)
+def _join(pieces: list[pl.DataFrame]) -> pl.DataFrame:
+    if len(pieces) == 1:
+        return pieces[0]
+    return pl.concat(pieces, how="diagonal_relaxed")
 
 
-def _last_id(block: Frame) -> pl.Series:
+def _last_id(block: pl.DataFrame) -> pl.Series:
     """The block's last applicant_id, as a 1-row series."""
-    runs = block.sparse.get("applicant_id")
-    if isinstance(runs, Runs):
-        return runs.cells(np.array([len(runs.starts) - 1], np.int64))
     return block.get_column("applicant_id").tail(1)
 
 
-def _applicant_starts(block: Frame, last: pl.Series | None) -> npt.NDArray[np.int64]:
+def _applicant_starts(block: pl.DataFrame, last: pl.Series | None) -> npt.NDArray[np.int64]:
     """Rows of `block` where an applicant starts: applicant_id differs from the row before
     (nulls equal to nulls); the first row unless it goes on with `last`."""
-    runs = block.sparse.get("applicant_id")
-    if isinstance(runs, Runs):  # (read as runs: a run starts where the id changes)
-        first = runs.cells(np.zeros(1, np.int64))
-        new = last is None or last.dtype != first.dtype or bool(first.ne_missing(last).item())
-        return runs.starts.copy() if new else runs.starts[1:].copy()
     ids = block.get_column("applicant_id")
     change = changes(ids)
     if last is None or last.dtype != ids.dtype:
@@ -170,26 +213,29 @@ def _applicant_starts(block: Frame, last: pl.Series | None) -> npt.NDArray[np.in
 
 def size_hint(path: Path) -> tuple[int, str]:
     """How much there is to read, for the progress bar: (rows, "rows") or (bytes, "B")."""
-    if input_format(path) == "parquet":
+    fmt = input_format(path)
+    if fmt == "parquet":
         return pq.ParquetFile(path).metadata.num_rows, "rows"
+    if fmt == "normalised":
+        from policyhub.screen.normalised import APPLICANTS, tables
+
+        return sum(pq.ParquetFile(p).metadata.num_rows for name, p in tables(path).items()
+                   if name != APPLICANTS), "rows"
     return path.stat().st_size, "B"
 
 
 Peek = Callable[[], "pl.Series | None"]
 
 
-def _parquet_blocks(path: Path, first: int | None = None, *, sparse: bool = False
-                    ) -> Iterator[tuple[Frame, Peek | None]]:
+def _parquet_blocks(path: Path, first: int | None = None
+                    ) -> Iterator[tuple[pl.DataFrame, Peek | None]]:
     """Row groups, each with a look at the next one's first applicant_id. A first row group
     of FIRST_SPLIT_ROWS rows or more comes in two slices, cut where its applicant number
     `first` starts (the first batch is that many applicants): deciding starts once the
     first slice is read, and neither slice has to be joined to another piece. (Cut anywhere
     else, the rest of the first slice was joined to the second, and that batch's columns,
     in two chunks, were copied into one when encoded: 0.15 s of CPU per million applicants.)"""
-    try:
-        meta = pq.ParquetFile(path).metadata
-    except (OSError, pa.ArrowInvalid) as exc:
-        raise InputFileError(f"{path}: cannot read as Parquet: {exc}") from None
+    meta = parquet_metadata(path)
     names = set(meta.schema.names)
     pieces: list[tuple[int, int, int]] = []  # (row group, first row, rows)
     offset = 0
@@ -201,8 +247,6 @@ def _parquet_blocks(path: Path, first: int | None = None, *, sparse: bool = Fals
         pieces += [(i, offset, head)] + ([(i, offset + head, rows - head)] if head < rows
                                          else [])
         offset += rows
-    reader = SparseReader.of(path, meta) if sparse else None
-    rest = [n for n in meta.schema.names if reader is None or n not in reader.names]
 
     def peek_at(row: int) -> Peek | None:
         if "applicant_id" not in names:
@@ -215,15 +259,8 @@ def _parquet_blocks(path: Path, first: int | None = None, *, sparse: bool = Fals
             return head.get_column("applicant_id")
         return peek
 
-    group, found, group_start = -1, None, 0
-    for i, start, rows in pieces:
-        if reader is not None and i != group:  # a row group's sparse columns, read once
-            group, found, group_start = i, reader.read(i), start
-        if found is None:  # (not read sparsely: Polars reads every column)
-            block = Frame(pl.scan_parquet(path).slice(start, rows).collect(), {})
-        else:
-            block = Frame(pl.scan_parquet(path).select(rest).slice(start, rows).collect(),
-                          {k: v.slice(start - group_start, rows) for k, v in found.items()})
+    for _, start, rows in pieces:
+        block = pl.scan_parquet(path).slice(start, rows).collect()
         yield block, peek_at(start + rows)
         del block
 
@@ -317,17 +354,8 @@ class _ParquetWriter:
         # Decimals (precision 18) as INT64, which the Parquet format allows up to precision
         # 18: no conversion to big-endian fixed-length bytes. Values are encoded a million at
         # a time rather than 1,024 (the default): 7% less time writing, pages of a few MB.
-        # With the compiled passes, the same file written by parquet_out (its page bodies
-        # encoded in C: a quarter of pyarrow's time; docs/screening.md).
-        from policyhub.screen import accel
         from policyhub.screen.result import SCHEMA
 
-        self.out: Any
-        if accel.ACTIVE:
-            from policyhub.screen.parquet_out import FastParquetWriter
-
-            self.out = FastParquetWriter(path, SCHEMA)
-            return
         dictionaries = [f.name for f in SCHEMA if pa.types.is_dictionary(f.type)]
         self.out = pq.ParquetWriter(path, SCHEMA, compression="none", store_schema=False,
                                     write_statistics=False, use_dictionary=dictionaries,
@@ -335,10 +363,7 @@ class _ParquetWriter:
                                     store_decimal_as_integer=True, write_batch_size=1 << 20)
 
     def write(self, result: ScreenResult) -> None:
-        if isinstance(self.out, pq.ParquetWriter):
-            self.out.write_table(result.table, row_group_size=1 << 30)
-        else:
-            self.out.write_table(result.table)
+        self.out.write_table(result.table, row_group_size=1 << 30)
 
     def close(self) -> None:
         self.out.close()

@@ -18,7 +18,6 @@ import pyarrow as pa
 
 from policyhub.engine import creditcode
 from policyhub.screen import accel
-from policyhub.screen.parquet_in import Sparse
 from policyhub.screen.problems import Problems
 from policyhub.screen.views import _np_bool as _np_bool
 from policyhub.screen.views import changes as changes  # (the reader needs it engine-free)
@@ -352,40 +351,6 @@ class Native:
             words = np.take(self.pairs, at).view(np.int64).reshape(-1, 2)
             return decimal_money(np.ascontiguousarray(words[:, 0]), words[:, 1], self.scale)
         return yuan_money(self.values[at].astype(np.int64))
-
-
-class SparseNative:
-    """A typed column read as its given cells (parquet_in.Sparse), with Native's reading
-    methods: the same values and nulls at any rows, zero where a cell is null."""
-
-    def __init__(self, sparse: Sparse):
-        self.sparse, self.dtype, self.n = sparse, sparse.dtype, sparse.n
-        self.scale = (sparse.dtype.scale or 0) if isinstance(sparse.dtype, pl.Decimal) else 0
-        self._last: tuple[I64, tuple[I64, Bools]] | None = None
-
-    def _at(self, at: I64) -> tuple[I64, Bools]:
-        """sparse.at(at), kept for the next call with the same rows: a field's nulls and
-        values are read one after the other (the lookup is a gather at random rows)."""
-        if self._last is None or self._last[0] is not at:
-            self._last = (at, self.sparse.at(at))
-        return self._last[1]
-
-    def null(self, at: I64) -> Bools:
-        return ~self._at(at)[1]
-
-    def every(self) -> tuple[I64, Bools]:
-        values, given = self.sparse.at()
-        return values, ~given
-
-    def take(self, at: I64) -> npt.NDArray[Any]:
-        values = self._at(at)[0]
-        return values.astype(np.bool_) if self.dtype == pl.Boolean else values.copy()
-
-    def money(self, at: I64) -> tuple[I64, Bools, Bools, Bools]:
-        values = self._at(at)[0].copy()
-        if isinstance(self.dtype, pl.Decimal):  # (at most 18 digits: the high word is a sign)
-            return decimal_money(values, values >> 63, self.scale)
-        return yuan_money(values)
 
 
 def decimal_money(lo: I64, hi: I64, scale: int) -> tuple[I64, Bools, Bools, Bools]:

@@ -91,3 +91,40 @@ def _event(rows: list[dict[str, Any]]) -> dict[str, Any]:
     if first.get("matter") is not None:
         event["matter"] = first["matter"]
     return event
+
+
+def to_rows(request: dict[str, Any]) -> list[dict[str, Any]]:
+    """A policyhub.evaluate/1 request as rows of the wide events table (docs/screening.md):
+    one per event, one per fee of a `platform_service_fees` event, or one that only
+    declares an applicant without events. Cells as the contract gives them (money and
+    dates as text, which screening reads exactly)."""
+    app = request["applicant"]
+    head = {"applicant_id": str(app["id"]),
+            **{c: app.get(c) for c in APPLICANT_COLUMNS if c != "applicant_id"}}
+    rows: list[dict[str, Any]] = []
+    for index, event in enumerate(request.get("events", [])):
+        kind = event["type"]
+        row = {**head, "type": kind, "event_index": index, "matter": event.get("matter")}
+        for field, value in event.items():
+            if field in ("type", "matter", "fees"):
+                continue
+            row[RENAMED.get((kind, field), field)] = value
+        if kind == "platform_service_fees":
+            rows += [{**row, **{FEE_COLUMNS[f]: fee.get(f) for f in FEE_COLUMNS}}
+                     for fee in event.get("fees", [])]
+        else:
+            rows.append(row)
+    return rows or [head]
+
+
+def rows_frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
+    """Wide rows (to_rows) as a frame of the events table's columns: text cells for money
+    and dates, booleans, integers."""
+    def dtype(column: str) -> Any:
+        kind = COLUMNS[column]
+        return {Kind.BOOL: pl.Boolean, Kind.INT: pl.Int64}.get(kind, pl.String)
+
+    data = {c: [None if r.get(c) is None else (r[c] if COLUMNS[c] in (Kind.BOOL, Kind.INT)
+                                                 else str(r[c])) for r in rows]
+            for c in COLUMNS}
+    return pl.DataFrame(data, schema={c: dtype(c) for c in COLUMNS})

@@ -365,3 +365,22 @@ def requests(n: int, seed: int = 0, *, as_of: dt.date = AS_OF, dedup_scope: str 
     """The same applicants as `table(n, seed)`, as policyhub.evaluate/1 requests."""
     return to_requests(frame(n, seed), as_of=as_of, dedup_scope=dedup_scope,
                        milestone_jump=milestone_jump)
+
+
+def write_normalised(path: Path, n: int, seed: int = 0) -> int:
+    """The same `n` applicants as `write`, as a normalised input (screen/normalised.py): a
+    directory with the applicants table and one table per event type, one row group per
+    block; returns the count of event rows."""
+    from policyhub.screen.normalised import Writer
+
+    rows = 0
+    writer = Writer(path)
+    try:
+        for t in blocks(n, seed):
+            block = pl.from_arrow(_plain(t))
+            assert isinstance(block, pl.DataFrame)
+            writer.write(block)
+            rows += block.height
+    finally:
+        writer.close()
+    return rows
