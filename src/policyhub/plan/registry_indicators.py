@@ -108,7 +108,8 @@ def sharing(dates: Sequence[dt.date]) -> Iterator[None]:
     """Within the block, scales() and area_revenue() for any of `dates` share one query."""
     token = _SHARED.set((tuple(sorted(set(dates))), {}))
     try:
-        yield
+        with rollup.checked_once():
+            yield
     finally:
         _SHARED.reset(token)
 

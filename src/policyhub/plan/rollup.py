@@ -18,6 +18,9 @@ when their transaction commits (`rebuild_after_commit`), so the next page does n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -44,11 +47,29 @@ def _tiers_key() -> str:
     return ",".join(str(limit) for limit in tier_limits())
 
 
+# Inside checked_once() (a page being built), freshness is checked once, not per figure.
+_CHECKED: ContextVar[bool] = ContextVar("plan_rollup_checked", default=False)
+
+
 def fresh() -> None:
     """Rebuild the rollups first if the registry changed since they were built."""
+    if _CHECKED.get():
+        return
     state = RollupState.objects.filter(pk=1).values_list("dirty", "tiers").first()
     if state is None or state[0] or state[1] != _tiers_key():
         refresh()
+
+
+@contextmanager
+def checked_once() -> Iterator[None]:
+    """Within the block the rollups are read as fresh() left them on entering it: for one
+    page that reads the registry and does not write it."""
+    fresh()
+    token = _CHECKED.set(True)
+    try:
+        yield
+    finally:
+        _CHECKED.reset(token)
 
 
 def refresh() -> None:
