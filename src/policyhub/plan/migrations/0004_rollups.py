@@ -30,10 +30,14 @@ def _triggers(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
 
 
 def _function(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    # Unconditional (no WHERE NOT dirty): every writing transaction takes the state row's
+    # lock, so a rebuild that locked it first makes the writer wait and be marked after it; a
+    # writer that skipped the row because it was already dirty could commit after a rebuild
+    # that did not see its rows, and nothing would mark them. (SQLite serialises writers.)
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
             "CREATE OR REPLACE FUNCTION plan_rollup_dirty() RETURNS trigger AS $$ BEGIN "
-            "UPDATE plan_rollupstate SET dirty = true WHERE NOT dirty; RETURN NULL; END $$ "
+            "UPDATE plan_rollupstate SET dirty = true; RETURN NULL; END $$ "
             "LANGUAGE plpgsql")
 
 
