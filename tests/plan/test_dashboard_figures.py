@@ -124,9 +124,15 @@ def test_the_page_is_recomputed_as_soon_as_a_figure_is_saved(
     client.force_login(p.auditor)
     url = f"/dashboard/?as_of={dt.date(2022, 12, 31).isoformat()}"
     assert '"revenue": [120.0, 128.3, 137.49]' in client.get(url).text.replace("\n", "")
-    figure(city[2], 2022, "0.45")  # saved through the ORM: the cached page is dropped
-    page = client.get(url).text
-    assert "137.54" in page and "数据计算于" in page
+    figure(city[2], 2022, "0.45")  # saved through the ORM
+    assert "137.54" in client.get(url).text
+    # A bulk update sends no signal (the page cache of before missed it for a minute): the
+    # registry's triggers mark the rollups dirty all the same.
+    YearlyFigure.objects.filter(organisation=city[2], year=2022).update(
+        main_business_revenue=Decimal("1.45") * YI)
+    assert "138.54" in client.get(url).text
+    Organisation.objects.filter(pk=city[1].pk).update(cybersecurity_business=False)
+    assert '"revenue": [90.0, 95.3, 100.4, 101.45]' in client.get(url).text.replace("\n", "")
 
 
 def test_the_fund_chart_equals_the_ledger_page_by_year(client: Client, db: None) -> None:

@@ -149,3 +149,42 @@ class Report(AppendOnlyModel):
     def __str__(self) -> str:
         return f"{self.target} {self.as_of}: {self.value}"
 
+
+
+class FigureRollup(models.Model):
+    """The in-scope enterprises' yearly figures summed per group (plan/rollup.py): a figure's
+    year, the next year its enterprise reported (None: none yet), the day the enterprise
+    entered the registry, its revenue tier, district and park. Derived, never edited: the
+    registry's tables are the record; rollup.refresh() rebuilds these rows from them."""
+
+    year = models.PositiveSmallIntegerField()
+    next_year = models.PositiveSmallIntegerField(null=True)
+    entered_on = models.DateField()  # the enterprise's created_at, in the site's time zone
+    tier = models.PositiveSmallIntegerField()  # 0, 1 (≥ revenue_over_1bn), 2 (≥ …_5bn)
+    district = models.CharField(max_length=50, blank=True)
+    park_pk = models.IntegerField(null=True)  # units.Unit; no key: the rollup is rebuilt
+    revenue = models.DecimalField(max_digits=24, decimal_places=2)  # yuan
+    figures = models.PositiveIntegerField()
+
+
+class OrganisationRollup(models.Model):
+    """The in-scope organisations counted per kind, entry day, flags, district and park
+    (plan/rollup.py), rebuilt with FigureRollup."""
+
+    kind = models.CharField(max_length=20)
+    entered_on = models.DateField()
+    above_designated_size = models.BooleanField()
+    high_tech = models.BooleanField()
+    district = models.CharField(max_length=50, blank=True)
+    park_pk = models.IntegerField(null=True)
+    organisations = models.PositiveIntegerField()
+
+
+class RollupState(models.Model):
+    """One row: whether the rollups are behind the registry. Database triggers on the
+    registry's organisation and yearly-figure tables (migration 0004) set `dirty` in the
+    writing transaction, whatever writes (a form, an import's bulk insert, raw SQL)."""
+
+    dirty = models.BooleanField(default=True)
+    tiers = models.CharField(max_length=100, blank=True)  # the tier limits it was built with
+    refreshed_at = models.DateTimeField(null=True)

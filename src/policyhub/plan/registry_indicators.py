@@ -13,7 +13,6 @@ date), so a past as-of date does not count organisations registered later.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,19 +20,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
-from django.db.models import Case, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When, Window
-from django.db.models.functions import Lead
-from django.db.models.signals import post_delete, post_save
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from policyhub.plan import rollup
 from policyhub.plan.data import parameter, plan_data
 from policyhub.plan.indicators import Measure, SourceRef, indicator, listed
 from policyhub.registry.models import Organisation, Person, RegistryEvent, YearlyFigure
+from policyhub.units.models import Unit
 
 YUAN_PER_YI = Decimal(100_000_000)  # 1 亿元; a unit conversion, not a number of the text
-IN_SCOPE = Q(registered_in_changsha=True, taxed_in_changsha=True, cybersecurity_business=True)
+IN_SCOPE = rollup.IN_SCOPE
 
 
 def org_url(pk: int) -> str:
@@ -61,8 +59,10 @@ def enterprises(as_of: dt.date) -> QuerySet[Organisation]:
     return in_scope(Organisation.Kind.ENTERPRISE, as_of)
 
 
-def _count(orgs: QuerySet[Organisation], note: str = "") -> Measure:
-    return Measure(Decimal(orgs.count()), listed(orgs.order_by("name", "pk"), _ref), note)
+def _count(orgs: QuerySet[Organisation], note: str = "", n: int | None = None) -> Measure:
+    """`n` organisations (counted from plan.rollup when given), `orgs` their source list."""
+    found = orgs.count() if n is None else n
+    return Measure(Decimal(found), listed(orgs.order_by("name", "pk"), _ref), note)
 
 
 def closed_year(as_of: dt.date) -> int:
@@ -93,7 +93,7 @@ class Scale:
     over: dict[str, int]
 
 
-TIERS = ("revenue_over_1bn", "revenue_over_5bn")
+TIERS = rollup.TIERS
 
 
 Group = tuple[int, int | None, int, int, str | None, str | None, Any, int]
@@ -103,80 +103,28 @@ _SHARED: ContextVar[tuple[tuple[dt.date, ...], dict[str, Any]] | None] = Context
     "registry_scales_shared", default=None)
 
 
-# The dashboard's grouped figures are kept CACHE_SECONDS in the process: figures change by
-# imports, not by the second, and the grouped query reads every figure (1.4 s at ×100 on the
-# loaded 2-core VM). A save or delete of an organisation or a yearly figure in this process
-# (signals below), or a new row in any process (the highest ids are part of the key),
-# recomputes at once; other changes (a bulk update, an edit in another worker) show within
-# CACHE_SECONDS. Only the dashboard uses it (sharing(cached=True)); the target pages and the
-# reports compute afresh.
-CACHE_SECONDS = 60.0
-_CACHE: dict[tuple[Any, ...], tuple[float, list[Group]]] = {}
-_GENERATION = [0]
-
-
-def _changed(**_: Any) -> None:
-    _GENERATION[0] += 1
-
-
-for _model in (Organisation, YearlyFigure):
-    post_save.connect(_changed, sender=_model, dispatch_uid=f"scales-{_model.__name__}-save")
-    post_delete.connect(_changed, sender=_model, dispatch_uid=f"scales-{_model.__name__}-del")
-
-
-def _cached_groups(dates: tuple[dt.date, ...]) -> list[Group]:
-    newest = (YearlyFigure.objects.aggregate(m=Max("id"))["m"],
-              Organisation.objects.aggregate(m=Max("id"))["m"])
-    key = (dates, _GENERATION[0], newest)
-    hit = _CACHE.get(key)
-    now = time.monotonic()
-    if hit is not None and now - hit[0] < CACHE_SECONDS:
-        return hit[1]
-    if len(_CACHE) > 32:
-        _CACHE.clear()
-    groups = _groups(dates)
-    _CACHE[key] = (now, groups)
-    return groups
-
-
 @contextmanager
-def sharing(dates: Sequence[dt.date], *, cached: bool = False) -> Iterator[None]:
-    """Within the block, scales() and area_revenue() for any of `dates` share one query
-    (and, with `cached`, its result for CACHE_SECONDS, see above)."""
-    token = _SHARED.set((tuple(sorted(set(dates))), {"cached": cached}))
+def sharing(dates: Sequence[dt.date]) -> Iterator[None]:
+    """Within the block, scales() and area_revenue() for any of `dates` share one query."""
+    token = _SHARED.set((tuple(sorted(set(dates))), {}))
     try:
-        yield
+        with rollup.checked_once():
+            yield
     finally:
         _SHARED.reset(token)
 
 
 def _groups(dates: tuple[dt.date, ...]) -> list[Group]:
     """The figures of the enterprises in scope on the last of `dates`, up to its closed year,
-    grouped in the database by (year, next reported year, index of the first of `dates` on
-    which the enterprise was in the registry, revenue tier, district, park): a few hundred
-    rows whatever the number of figures. A figure is its enterprise's latest closed year on
-    date d when year ≤ closed_year(d) < next year."""
-    limits = [parameter(t) for t in TIERS]
-    first_date = Case(*(When(organisation__created_at__lt=end_of(d), then=Value(i))
-                        for i, d in enumerate(dates)), default=Value(len(dates)))
-    tier = Case(*(When(main_business_revenue__gte=limit, then=Value(n))
-                  for n, limit in reversed(list(enumerate(limits, start=1)))),
-                default=Value(0))
-    rows = (YearlyFigure.objects
-            .filter(organisation__in=enterprises(dates[-1]), year__lte=closed_year(dates[-1]))
-            .annotate(next_year=Window(Lead("year"), partition_by=[F("organisation_id")],
-                                       order_by=F("year").asc()),
-                      first_date=first_date, tier=tier, district=F("organisation__district"),
-                      park=F("organisation__park__name"))
-            .values("year", "next_year", "first_date", "tier", "district", "park",
-                    "main_business_revenue"))
-    sql, params = rows.query.sql_with_params()
-    grouped = ("SELECT year, next_year, first_date, tier, district, park, "
-               "SUM(main_business_revenue), COUNT(*) "
-               f"FROM ({sql}) figures GROUP BY year, next_year, first_date, tier, district, park")
-    with connection.cursor() as cursor:
-        cursor.execute(grouped, params)
-        return [tuple(row) for row in cursor.fetchall()]
+    summed (from plan.rollup, which keeps them grouped and up to date) by year, next reported
+    year, index of the first of `dates` on which the enterprise was in the registry, revenue
+    tier, district and park name: a few hundred rows whatever the number of figures. A figure
+    is its enterprise's latest closed year on date d when year ≤ closed_year(d) < next year."""
+    found = rollup.figure_groups(dates, closed_year(dates[-1]))
+    names = dict(Unit.objects.filter(pk__in={g[5] for g in found if g[5] is not None})
+                 .values_list("pk", "name"))
+    return [(year, next_year, first, tier, district or "", names.get(park_pk), revenue, n)
+            for year, next_year, first, tier, district, park_pk, revenue, n in found]
 
 
 def _counted(dates: Sequence[dt.date]) -> tuple[tuple[dt.date, ...], list[Group]]:
@@ -187,8 +135,7 @@ def _counted(dates: Sequence[dt.date]) -> tuple[tuple[dt.date, ...], list[Group]
     if shared is not None and set(wanted) <= set(shared[0]):
         found = shared[1].get("groups")
         if found is None:
-            load = _cached_groups if shared[1].get("cached") else _groups
-            found = shared[1]["groups"] = load(shared[0])
+            found = shared[1]["groups"] = _groups(shared[0])
         return shared[0], found
     return wanted, _groups(wanted)
 
@@ -240,7 +187,8 @@ def area_revenue(as_of: dt.date) -> dict[tuple[str | None, str | None], Decimal]
 
 @indicator("registry.enterprises", label="聚集网络安全上下游企业", unit="家")
 def gathered(as_of: dt.date) -> Measure:
-    return _count(enterprises(as_of), "在长沙注册纳税、从事网络安全业务的企业")
+    return _count(enterprises(as_of), "在长沙注册纳税、从事网络安全业务的企业",
+                  rollup.organisations(Organisation.Kind.ENTERPRISE, as_of))
 
 
 @indicator("registry.industry_scale", label="网络安全产业规模（主营业务收入合计）", unit="亿元")
@@ -284,17 +232,18 @@ def revenue_over_5bn(as_of: dt.date) -> Measure:
 
 @indicator("registry.above_size", label="规模以上企业", unit="家")
 def above_size(as_of: dt.date) -> Measure:
-    return _count(enterprises(as_of).filter(above_designated_size=True))
+    return _count(enterprises(as_of).filter(above_designated_size=True), n=rollup.organisations(
+        Organisation.Kind.ENTERPRISE, as_of, above_designated_size=True))
 
 
 @indicator("registry.high_tech_share", label="规模以上企业中高新技术企业占比", unit="%")
 def high_tech_share(as_of: dt.date) -> Measure:
-    above = enterprises(as_of).filter(above_designated_size=True)
-    total = above.count()
+    kind = Organisation.Kind.ENTERPRISE
+    total = rollup.organisations(kind, as_of, above_designated_size=True)
     if total == 0:
         return Measure(Decimal(0), [], "尚无规模以上企业")
-    high = above.filter(high_tech=True).order_by("name")
-    count = high.count()
+    high = enterprises(as_of).filter(above_designated_size=True, high_tech=True).order_by("name")
+    count = rollup.organisations(kind, as_of, above_designated_size=True, high_tech=True)
     share = (Decimal(count) * 100 / total).quantize(Decimal("0.01"))
     note = f"{count}/{total}家规模以上企业为高新技术企业"
     return Measure(share, listed(high, _ref), note)
@@ -311,7 +260,10 @@ def listings(as_of: dt.date) -> Measure:
     events = since_plan_start(RegistryEvent.objects.filter(
         type="ipo_stage", payload__stage="listed", organisation__isnull=False), as_of)
     ids = events.values_list("organisation_id", flat=True)
-    return _count(Organisation.objects.filter(pk__in=ids), "计划实施以来的上市阶段事件（发行上市）")
+    # Counted on the events (an event's organisation exists: deleting one deletes its events),
+    # not by probing every organisation against them.
+    return _count(Organisation.objects.filter(pk__in=ids), "计划实施以来的上市阶段事件（发行上市）",
+                  events.values("organisation_id").distinct().count())
 
 
 @indicator("registry.talents", label="引进和培育高端人才", unit="名")
@@ -336,5 +288,7 @@ def _first_mentions(events: QuerySet[RegistryEvent]) -> Iterator[Person]:
 
 @indicator("registry.rd_institutions", label="研发机构（科研院所/研发机构类主体）", unit="家")
 def rd_institutions(as_of: dt.date) -> Measure:
-    return _count(in_scope(Organisation.Kind.INSTITUTE, as_of),
-                  "登记为科研院所/研发机构的主体；级别（国家级/省级）由牵头单位报送")
+    kind = Organisation.Kind.INSTITUTE
+    return _count(in_scope(kind, as_of),
+                  "登记为科研院所/研发机构的主体；级别（国家级/省级）由牵头单位报送",
+                  rollup.organisations(kind, as_of))
