@@ -395,7 +395,8 @@ def _same_in_file(spec: RecordType[M], planned: list[tuple[int, M]]) -> list[Row
     """Two rows of one file that the model's unique fields or constraints say are one record:
     refused before anything is written (full_clean only compares each row with the database)."""
     meta = spec.model._meta
-    groups = [(f.name,) for f in meta.local_fields if f.unique and not f.primary_key]
+    groups: list[tuple[str, ...]] = [(f.name,) for f in meta.local_fields
+                                     if f.unique and not f.primary_key]
     groups += [tuple(g) for g in meta.unique_together]
     groups += [tuple(c.fields) for c in meta.total_unique_constraints]
     names = {c.name: c.zh for c in spec.columns}
@@ -450,7 +451,7 @@ def _save_batch(spec: RecordType[M], chunk: Sequence[tuple[int, M]], actor: Acto
             recorder = actor.pk if actor is not None and actor.is_authenticated else None
             for obj in objs:
                 if hasattr(obj, "recorded_by_id") and recorder is not None:
-                    obj.recorded_by_id = recorder  # type: ignore[attr-defined]
+                    obj.recorded_by_id = recorder
             number = chunk[0][0]
             spec.model._default_manager.bulk_create(objs)
             record_many(actor, [(f"{obj._meta.label_lower}.create", obj, model_to_dict(obj))

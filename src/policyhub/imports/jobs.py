@@ -95,7 +95,8 @@ def store(chunks: Callable[[], Any], name: str) -> tuple[Path, str, int]:
     return path, digest.hexdigest(), size
 
 
-def start(kind: kinds.ImportKind, upload: UploadedFile, actor: AbstractBaseUser) -> ImportJob:
+def start(kind: kinds.ImportKind, upload: UploadedFile,
+          actor: AbstractBaseUser | AnonymousUser) -> ImportJob:
     """Store the upload, create the job and run it in the background (inline when
     settings.IMPORT_INLINE); Refused when the user may not start this kind."""
     allowed, reason = can_start(actor, kind)
@@ -110,10 +111,10 @@ def start(kind: kinds.ImportKind, upload: UploadedFile, actor: AbstractBaseUser)
 
 
 def create(kind: kinds.ImportKind, path: Path, name: str, sha: str, size: int,
-           actor: AbstractBaseUser | None) -> ImportJob:
+           actor: kinds.Actor) -> ImportJob:
+    who = actor.pk if actor is not None and actor.is_authenticated else None
     job = ImportJob.objects.create(kind=kind.key, file_name=name[:255], sha256=sha, size=size,
-                                   stored_as=str(path),
-                                   started_by=actor if actor is not None else None)
+                                   stored_as=str(path), started_by_id=who)
     record(actor, "imports.start", job, kind=kind.key, file=name, sha256=sha, size=size)
     return job
 
@@ -126,7 +127,7 @@ def launch(job: ImportJob) -> None:
                          name=f"import-{job.pk}").start()
 
 
-def run_file(kind: kinds.ImportKind, path: Path, actor: AbstractBaseUser | None,
+def run_file(kind: kinds.ImportKind, path: Path, actor: kinds.Actor,
              progress: kinds.Progress | None = None) -> ImportJob:
     """The CLI's way: the same job, run here and now on a file that stays where it is."""
     digest = hashlib.sha256()
