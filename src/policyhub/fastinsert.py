@@ -10,6 +10,7 @@ an INSERT: the append-only tables (policyhub.appendonly) accept it like `save`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db import connections, models, router
@@ -52,6 +53,15 @@ def _prep(field: Any, connection: Any) -> Callable[[models.Model], Any]:
     plain = field.get_internal_type() in PLAIN and not field.choices and not saved_by_field
     if plain:
         return lambda obj: getattr(obj, attname)
+    if field.get_internal_type() == "DecimalField":  # a Decimal is its own database value
+
+        def decimal(obj: models.Model) -> Any:
+            value = getattr(obj, attname)
+            if value is None or isinstance(value, Decimal):
+                return value
+            return field.get_db_prep_save(value, connection)
+
+        return decimal
     if saved_by_field:
         return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
     return lambda obj: field.get_db_prep_save(getattr(obj, attname), connection)

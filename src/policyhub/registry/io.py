@@ -446,6 +446,7 @@ def _model_check(row: _Row, kind: Kind, errors: list[RowError]) -> None:
         obj: YearlyFigure | RegistryEvent = YearlyFigure(
             organisation=v["organisation"], year=v["year"],
             **{name: v.get(name) for name in services.FIGURE_FIELDS})
+        v["figure"] = obj  # written as it is when the figure is new (registry.writing)
     else:
         applicant = v["applicant"]
         obj = v["event"] = RegistryEvent(
