@@ -109,14 +109,17 @@ def test_export_reads_back_as_an_import() -> None:
     assert import_table(ADAPTATIONS, xlsx_bytes(rows), "x.xlsx", actor=None) == 1
 
 
-def test_the_import_page_lists_the_errors_with_422() -> None:
+def test_the_import_page_starts_a_job_whose_page_lists_the_errors() -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client = client_for(staff("hitech"))
     bad = SimpleUploadedFile("bad.csv", csv_bytes([HEADER, ["x"] * 9]))
-    response = client.post(reverse("centres_adaptation:adaptations-import"), {"file": bad})
-    assert response.status_code == 422
-    assert "未导入任何数据" in response.content.decode()
+    response = client.post(reverse("centres_adaptation:adaptations-import"), {"file": bad},
+                           follow=True)
+    assert response.redirect_chain[0][0].startswith("/imports/")
+    assert response.status_code == 200
+    assert "1 行有误，未导入任何数据" in response.content.decode()
+    assert not Adaptation.objects.exists()
 
 
 @pytest.mark.parametrize(("name", "content"), [
@@ -127,8 +130,9 @@ def test_the_import_page_names_a_bad_file_never_a_500(name: str, content: bytes)
 
     client = client_for(staff("hitech"))
     upload = SimpleUploadedFile(name, content)
-    response = client.post(reverse("centres_adaptation:adaptations-import"), {"file": upload})
-    assert response.status_code == 422
+    response = client.post(reverse("centres_adaptation:adaptations-import"), {"file": upload},
+                           follow=True)
+    assert response.status_code == 200
     assert "文件无法导入，未导入任何数据" in response.content.decode()
     assert not Adaptation.objects.exists()
 

@@ -35,7 +35,9 @@ from ninja.security import django_auth
 
 from policyhub.accounts.models import Role
 from policyhub.accounts.roles import AnyUser, assignments
+from policyhub.audit.bulk import hold_lock, record_many
 from policyhub.audit.services import record
+from policyhub.imports.kinds import BATCH, Outcome, PartlyWritten
 from policyhub.plan.indicators import SourceRef
 from policyhub.registry import cells
 from policyhub.registry.models import Organisation
@@ -360,33 +362,101 @@ def import_table(spec: RecordType[M], content: bytes, filename: str, *, actor: A
                  track: Track = _no_progress) -> int:
     """Import every row or none; returns the number of records created. ImportFailed lists
     every bad row (and the refusal is audited)."""
+    planned = validate_table(spec, content, filename, actor=actor, track=track)
+    return save_planned(spec, planned, filename, actor=actor)
+
+
+def validate_table(spec: RecordType[M], content: bytes, filename: str, *, actor: Actor,
+                   track: Track = _no_progress,
+                   read: Callable[[int], None] | None = None) -> list[tuple[int, M]]:
+    """Every row parsed and checked (`full_clean`, and the model's unique fields within the
+    file), with no transaction open; ImportFailed lists every bad row (audited)."""
     allowed, reason = spec.can_create(actor) if actor is not None else OK
     if not allowed:
         record(actor, spec.audit_name("import"), None, allowed=False, reason=reason)
         raise Refused(reason)
     table = read_table(content, filename, width=len(spec.columns))
+    if read is not None:
+        read(len(table.rows))
     mapping, look = _header(table.header, spec.columns), _Lookup(spec.model)
     planned, errors = [], []
     for number, raw in track(table.rows, "校验 validating"):
         obj, problems = _parse_row(number, raw, mapping, look, spec)
         planned.append((number, obj))
         errors += problems
+    if not errors:
+        errors = _same_in_file(spec, planned)
     if errors:
-        _refuse(actor, spec, filename, errors)
-    _save_all(spec, planned, actor, track)
+        _refuse(actor, spec, filename, errors, table)
+    return planned
+
+
+def _same_in_file(spec: RecordType[M], planned: list[tuple[int, M]]) -> list[RowError]:
+    """Two rows of one file that the model's unique fields or constraints say are one record:
+    refused before anything is written (full_clean only compares each row with the database)."""
+    meta = spec.model._meta
+    groups: list[tuple[str, ...]] = [(f.name,) for f in meta.local_fields
+                                     if f.unique and not f.primary_key]
+    groups += [tuple(g) for g in meta.unique_together]
+    groups += [tuple(c.fields) for c in meta.total_unique_constraints]
+    names = {c.name: c.zh for c in spec.columns}
+    errors = []
+    for fields in groups:
+        attnames = [meta.get_field(f).attname for f in fields]  # type: ignore[union-attr]
+        seen: dict[tuple[Any, ...], int] = {}
+        for number, obj in planned:
+            key = tuple(getattr(obj, a) for a in attnames)
+            if any(v is None for v in key):
+                continue
+            if key in seen:
+                errors.append(RowError(number, names.get(fields[0], fields[0]),
+                                       f"与第{seen[key]}行重复：同一记录只能有一行"))
+            seen.setdefault(key, number)
+    return errors
+
+
+def save_planned(spec: RecordType[M], planned: list[tuple[int, M]], filename: str, *,
+                 actor: Actor, report: Callable[[int, int], None] | None = None) -> int:
+    """Save the validated rows BATCH per transaction (the audit lock is held one batch at a
+    time); the first batch failing imports nothing (ImportFailed), a later one raises
+    PartlyWritten naming the last row written. Returns the number of records."""
+    for i, start in enumerate(range(0, len(planned), BATCH)):
+        chunk = planned[start:start + BATCH]
+        try:
+            _save_batch(spec, chunk, actor)
+        except ImportFailed as exc:
+            if i == 0:
+                raise
+            last_row = planned[start - 1][0]
+            record(actor, spec.audit_name("import"), None, file=filename, rows=start,
+                   partial=True, last_row_written=last_row, reason=str(exc))
+            raise PartlyWritten(Outcome(start, created=start), i, last_row,
+                                exc.errors[0].reason if exc.errors else str(exc)) from exc
+        if report is not None:
+            report(start + len(chunk), i + 1)
     record(actor, spec.audit_name("import"), None, file=filename, rows=len(planned))
     return len(planned)
 
 
-def _save_all(spec: RecordType[M], planned: list[tuple[int, M]], actor: Actor,
-              track: Track) -> None:
+def _save_batch(spec: RecordType[M], chunk: Sequence[tuple[int, M]], actor: Actor) -> None:
     number = 0  # the row being saved, for the report when it fails
     try:
         with transaction.atomic():
-            for row, obj in track(planned, "导入 importing"):
-                number = row
-                spec.save(actor, obj)
-    except ValidationError as exc:  # e.g. a duplicate within the file
+            if spec.save is not save_record:  # the type's own service, one record at a time
+                for number, obj in chunk:  # noqa: B007 (number: the report on failure)
+                    spec.save(actor, obj)
+                return
+            hold_lock()
+            objs = [obj for _, obj in chunk]
+            recorder = actor.pk if actor is not None and actor.is_authenticated else None
+            for obj in objs:
+                if hasattr(obj, "recorded_by_id") and recorder is not None:
+                    obj.recorded_by_id = recorder
+            number = chunk[0][0]
+            spec.model._default_manager.bulk_create(objs)
+            record_many(actor, [(f"{obj._meta.label_lower}.create", obj, model_to_dict(obj))
+                                for obj in objs])
+    except ValidationError as exc:
         raise ImportFailed(_row_errors(number, exc, spec)) from exc
     except IntegrityError as exc:
         raise ImportFailed([RowError(number, "", f"与已有记录冲突：{exc}")]) from exc
@@ -395,11 +465,15 @@ def _save_all(spec: RecordType[M], planned: list[tuple[int, M]], actor: Actor,
 
 
 def _refuse(actor: Actor, spec: RecordType[Any], filename: str,
-            errors: list[RowError]) -> None:
+            errors: list[RowError], table: Any = None) -> None:
     failed = ImportFailed(errors)
     record(actor, spec.audit_name("import"), None, allowed=False,
            reason=f"{failed.bad_rows} 行有误，未导入任何数据", file=filename,
            errors=[str(e) for e in failed.errors[:200]])
+    if table is not None:  # the rejected rows as read, for the .xlsx with the reasons
+        bad = {e.row for e in failed.errors}
+        failed.header = table.header
+        failed.rows = {n: raw for n, raw in table.rows if n in bad}
     raise failed
 
 
@@ -490,13 +564,19 @@ def import_page(request: HttpRequest, spec: RecordType[Any]) -> HttpResponse:
     context: dict[str, Any] = {"spec": spec, "form": form, "urls": _urls(request, spec)}
     status = 200
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        # The job (imports.jobs) runs the import; this answer is at once its page.
+        from policyhub.imports import jobs, kinds  # imports.kinds registers this module's types
+
+        ns = request.resolver_match.namespace if request.resolver_match else ""
+        kind = kinds.get(f"centres.{ns.removeprefix('centres_')}.{spec.slug}")
+        assert kind is not None, ns
         try:
-            context["imported"] = import_table(spec, upload.read(), upload.name or "upload",
-                                               actor=request.user)
-        except ImportFailed as exc:
+            job = jobs.start(kind, form.cleaned_data["file"], request.user)
+        except ImportFailed as exc:  # too large once stored
             context.update(errors=exc.errors, bad_rows=exc.bad_rows)
-            status = 422
+            status = 413
+        else:
+            return HttpResponseRedirect(reverse("imports:job", args=[job.pk]))
     return render(request, "centres/import.html", context, status=status)
 
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "policyhub.centres.emergency",
     "policyhub.centres.migration",
     "policyhub.centres.events",
+    "policyhub.imports",
     "policyhub.plan",
     "policyhub.web",
 ]
@@ -231,3 +232,10 @@ LOGGING = {
 # rows read; larger is refused with a message before it is parsed.
 UPLOAD_MAX_BYTES = envint("POLICYHUB_UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 IMPORT_MAX_ROWS = envint("POLICYHUB_IMPORT_MAX_ROWS", 100_000, minimum=1)
+# Import jobs (policyhub.imports): uploads wait here (outside static and media) until their
+# job has run; at most IMPORT_WORKERS jobs run at once (the rest wait, queued); inline runs
+# them inside the request (tests, whose transaction a thread cannot see).
+IMPORT_UPLOADS_DIR = Path(envstr("POLICYHUB_IMPORT_UPLOADS_DIR",
+                                 str(BASE_DIR / "var" / "import-uploads")))
+IMPORT_WORKERS = envint("POLICYHUB_IMPORT_WORKERS", 2, minimum=1)
+IMPORT_INLINE = envbool("POLICYHUB_IMPORT_INLINE", False)

@@ -11,3 +11,7 @@ STORAGES = {**STORAGES, "staticfiles": {  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 # Nothing is collected: without a root WhiteNoise does not warn about a missing var/static.
 STATIC_ROOT = None  # type: ignore[assignment]
+
+# Import jobs run inside the request: a worker thread cannot see the test's transaction
+# (tests/imports set it False, with transactional tests, to test the thread).
+IMPORT_INLINE = True

@@ -33,6 +33,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("applications/", include("policyhub.materials.urls")),
     path("ledger/", include("policyhub.ledger.urls")),
     path("centres/", include("policyhub.centres.urls")),
+    path("imports/", include("policyhub.imports.urls")),
     path("plan/", include("policyhub.plan.urls")),
     path("dashboard/", include("policyhub.plan.dashboard_urls")),
     path("api/", api.urls),

@@ -15,17 +15,18 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from policyhub import clock
 from policyhub.audit.services import record
 from policyhub.engine import InputError, evaluate
+from policyhub.imports import jobs
+from policyhub.imports import kinds as import_kinds
 from policyhub.registry import facts, io, permissions, reader, rejected, template_file
 from policyhub.registry.models import Organisation, RegistryEvent, YearlyFigure
 from policyhub.units.models import Unit
@@ -151,25 +152,11 @@ def _errors(request: HttpRequest, failed: io.ImportFailed | list[io.RowError],
             "with_values": True}
 
 
-def _import(upload: UploadedFile, kind: io.Kind, request: HttpRequest) -> dict[str, Any]:
-    """Run registry.io.import_file on the upload, kept under its own name (the audit trail
-    names the file); the result, or every bad row (kept for paging and download)."""
-    name = Path(upload.name or "upload").name
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        with path.open("wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
-        try:
-            return {"result": io.import_file(path, kind, actor=request.user)}
-        except io.ImportFailed as exc:
-            token = rejected.save(request.user.pk, kind, name, exc)
-            return _errors(request, exc, token)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
+    """The upload form; a good upload becomes an import job (imports.jobs) and the answer is
+    at once a redirect to its page, which shows the progress and ends in the result."""
     too_large = reader.oversized_upload(request.META.get("CONTENT_LENGTH"))
     if request.method == "POST" and too_large is not None:  # refused before the body is read
         return render(request, "registry/import.html",
@@ -188,8 +175,15 @@ def import_page(request: HttpRequest) -> HttpResponse:
             context.update(_errors(request, rejected.errors_of(kept), token))
             context["kept_file"] = kept["file"]
     if request.method == "POST" and form.is_valid():
-        context.update(_import(form.cleaned_data["file"], form.cleaned_data["kind"], request))
-        status = 422 if "errors" in context else 200
+        kind = import_kinds.get(f"registry.{form.cleaned_data['kind']}")
+        assert kind is not None  # the form's choices are the registered kinds
+        try:
+            job = jobs.start(kind, form.cleaned_data["file"], request.user)
+        except io.ImportFailed as exc:  # too large once stored
+            context.update(_errors(request, exc))
+            status = 413
+        else:
+            return redirect("imports:job", job.pk)
     return render(request, "registry/import.html", context, status=status)
 
 

@@ -1,26 +1,32 @@
-"""The write phase of a registry import: one short transaction after every row is validated.
+"""The write phase of a registry import: short batches after every row is validated.
 
 registry.io reads and validates the whole file with no transaction open and no lock held (a
 file of thousands of rows takes seconds to check; nobody waits for that). Only then does
-`write_figures` or `write_events` open one transaction which
+`write_figures` or `write_events` write it, BATCH rows per transaction; each batch
 
-1. takes the audit chain's head lock first (audit.bulk.hold_lock), so an import is
-   serialised with every other audited change, including another import of the same file;
-2. reads, under that lock, which yearly figures already exist, so two imports of the same new
-   year's figures at once do not both insert them: the second finds the first's rows and
-   replaces them (the result is the same as importing the two files one after the other:
-   a department's later file corrects an earlier one);
-3. writes with bulk inserts and updates of BATCH rows, and the audit entries (one per record,
-   with what it replaced, and the import's summary) with audit.bulk.record_many.
+1. takes the audit chain's head lock first (audit.bulk.hold_lock), so it is serialised with
+   every other audited change, including another import of the same file;
+2. reads, under that lock, which of its yearly figures (or events) already exist, so two
+   imports of the same new year's figures at once do not both insert them: the later batch
+   finds the earlier one's rows and replaces them (as importing the two files one after the
+   other would: a department's later file corrects an earlier one);
+3. writes with bulk inserts and updates, and the audit entries (one per record, with what it
+   replaced) with audit.bulk.record_many.
 
-Everything is in that one transaction, so a failure part-way (a concurrent change the
-checks did not foresee) rolls back every batch: nothing is imported, as when a row is bad.
-A conflict with a concurrent writer (unique violation, deadlock, serialisation failure) is
-retried ATTEMPTS times, then refused with a message; never a server error.
+Between batches the lock is free, so a ledger payment or any audited action waits at most one
+batch (milliseconds), not the whole file. A batch that meets a conflict (unique violation,
+deadlock, serialisation failure) is retried ATTEMPTS times. When it still fails:
+- if it was the first batch, nothing is imported: ImportFailed, as when a row is bad;
+- otherwise the earlier batches stay (they are committed and audited) and
+  imports.kinds.PartlyWritten says which rows landed; the import's summary audit entry says
+  so too. Importing the same file again completes it: figures already there are replaced by
+  the same values, events already there are not recorded twice (docs/registry.md).
+When every batch lands, one last audit entry `registry.import` summarises the file.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,11 +37,12 @@ from django.db.models import Model, Q
 from django.utils import timezone
 
 from policyhub.audit.bulk import hold_lock, record_many
+from policyhub.fastinsert import insert_many
+from policyhub.imports.kinds import BATCH, Outcome, PartlyWritten
 from policyhub.registry.models import RegistryEvent, YearlyFigure
-from policyhub.registry.reader import refuse
+from policyhub.registry.reader import ImportFailed, refuse
 from policyhub.registry.services import FIGURE_FIELDS, Actor, snapshot
 
-BATCH = 500
 ATTEMPTS = 3
 T = TypeVar("T")
 AuditItems = list[tuple[str, Model | None, dict[str, Any]]]
@@ -62,14 +69,58 @@ def _recorder(actor: Actor) -> int | None:
     return actor.pk if actor is not None and actor.is_authenticated else None
 
 
-def write_figures(actor: Actor, rows: Sequence[Mapping[str, Any]],
-                  summary: dict[str, Any]) -> Written:
-    """Create or replace one yearly figure per row (validated: organisation, year, amounts)."""
-    return _retrying(lambda: _figures_once(actor, rows, summary))
+Report = Callable[[int, int], None]  # rows written so far, batches so far
 
 
-def _figures_once(actor: Actor, rows: Sequence[Mapping[str, Any]],
-                  summary: dict[str, Any]) -> Written:
+def _no_report(rows: int, batches: int) -> None:
+    pass
+
+
+def write_figures(actor: Actor, rows: Sequence[Mapping[str, Any]], summary: dict[str, Any],
+                  *, numbers: Sequence[int] = (), report: Report = _no_report) -> Written:
+    """Create or replace one yearly figure per row (validated: organisation, year, amounts),
+    BATCH rows per transaction; `numbers` are the rows' spreadsheet row numbers."""
+    return _in_batches(actor, rows, summary, numbers, report,
+                       lambda chunk: _figures_once(actor, chunk))
+
+
+def _in_batches(actor: Actor, items: Sequence[T], summary: dict[str, Any],
+                numbers: Sequence[int], report: Report,
+                write_one: Callable[[Sequence[T]], Written]) -> Written:
+    done = Written()
+    numbers = list(numbers) or list(range(2, len(items) + 2))
+    for landed, start in enumerate(range(0, len(items), BATCH)):
+        chunk = items[start:start + BATCH]
+        try:
+            part = _retrying(functools.partial(write_one, chunk))
+        except ImportFailed as exc:
+            if not landed:
+                raise  # nothing written: the file is refused as a whole
+            reason = exc.errors[0].reason if exc.errors else str(exc)
+            last_row = numbers[start - 1]
+            _summary(actor, {**summary, **_counts(done), "partial": True,
+                             "batches_written": landed, "last_row_written": last_row,
+                             "reason": reason})
+            raise PartlyWritten(Outcome(start, done.created, done.updated, done.unchanged),
+                                landed, last_row, reason) from exc
+        done.created += part.created
+        done.updated += part.updated
+        done.unchanged += part.unchanged
+        report(start + len(chunk), landed + 1)
+    _summary(actor, {**summary, **_counts(done)})
+    return done
+
+
+def _counts(done: Written) -> dict[str, int]:
+    return {"created": done.created, "updated": done.updated, "unchanged": done.unchanged}
+
+
+def _summary(actor: Actor, payload: dict[str, Any]) -> None:
+    with transaction.atomic():
+        record_many(actor, [("registry.import", None, payload)])
+
+
+def _figures_once(actor: Actor, rows: Sequence[Mapping[str, Any]]) -> Written:
     done, items = Written(), AuditItems()
     now, recorder = timezone.now(), _recorder(actor)
     with transaction.atomic():
@@ -80,7 +131,11 @@ def _figures_once(actor: Actor, rows: Sequence[Mapping[str, Any]],
             figure = existing.get((v["organisation"].pk, v["year"]))
             befores.append(snapshot(figure, FIGURE_FIELDS) if figure is not None else None)
             if figure is None:
-                figure = YearlyFigure(organisation=v["organisation"], year=v["year"])
+                # the row's own object from validation (registry.io), when it has one: a
+                # model instance costs as much to build as the rest of its write
+                figure = v.get("figure") or YearlyFigure(organisation=v["organisation"],
+                                                         year=v["year"])
+                figure.pk, figure._state.adding = None, True  # a retry inserts it again
                 new.append(figure)
             else:
                 changed.append(figure)
@@ -88,7 +143,7 @@ def _figures_once(actor: Actor, rows: Sequence[Mapping[str, Any]],
                 setattr(figure, name, v.get(name))
             figure.recorded_by_id = recorder or figure.recorded_by_id
             figure.updated_at = now
-        YearlyFigure.objects.bulk_create(new, batch_size=BATCH)
+        _insert_figures(new)
         for figure in changed:  # one UPDATE each: bulk_update's CASE over 500 rows is slower
             YearlyFigure.objects.filter(pk=figure.pk).update(
                 recorded_by_id=figure.recorded_by_id, updated_at=now,
@@ -101,10 +156,23 @@ def _figures_once(actor: Actor, rows: Sequence[Mapping[str, Any]],
                 "organisation": v["organisation"].pk, "year": v["year"], "before": before,
                 "after": snapshot(figure, FIGURE_FIELDS)}))
         done.created, done.updated = len(new), len(changed)
-        items.append(("registry.import", None, {**summary, "created": done.created,
-                                                "updated": done.updated}))
         record_many(actor, items, batch=BATCH)
     return done
+
+
+def _insert_figures(new: list[YearlyFigure]) -> None:
+    """INSERT the new figures (fastinsert: bulk_create compiles its SQL row by row) and read
+    their ids back in one query (unique: one figure per organisation and year), for the audit
+    entries that name them."""
+    insert_many(YearlyFigure, new)
+    if not new:
+        return
+    ids = {(o, y): pk for pk, o, y in YearlyFigure.objects.filter(
+        organisation_id__in={f.organisation_id for f in new},
+        year__in={f.year for f in new}).values_list("pk", "organisation_id", "year")}
+    for figure in new:
+        figure.pk = ids[(figure.organisation_id, figure.year)]
+        figure._state.adding = False
 
 
 def _existing_figures(rows: Iterable[Mapping[str, Any]]) -> dict[tuple[int, int], YearlyFigure]:
@@ -129,35 +197,34 @@ def event_key(e: RegistryEvent) -> tuple[Any, ...]:
 
 
 def write_events(actor: Actor, events: Sequence[RegistryEvent], applicants: Sequence[str],
-                 summary: dict[str, Any]) -> Written:
-    """Record the (validated, canonical) events, each audited as registry.event.record; an
-    event already on the registry (the same applicant, type, date, matter and payload) is not
-    recorded twice, so the same file imported again, or twice at once, adds nothing."""
-    return _retrying(lambda: _events_once(actor, events, applicants, summary))
+                 summary: dict[str, Any], *, numbers: Sequence[int] = (),
+                 report: Report = _no_report) -> Written:
+    """Record the (validated, canonical) events, each audited as registry.event.record, BATCH
+    per transaction; an event already on the registry (the same applicant, type, date, matter
+    and payload) is not recorded twice, so the same file imported again, or twice at once,
+    adds nothing."""
+    pairs = list(zip(events, applicants, strict=True))
+    return _in_batches(actor, pairs, summary, numbers, report,
+                       lambda chunk: _events_once(actor, chunk))
 
 
-def _events_once(actor: Actor, events: Sequence[RegistryEvent], applicants: Sequence[str],
-                 summary: dict[str, Any]) -> Written:
+def _events_once(actor: Actor, pairs: Sequence[tuple[RegistryEvent, str]]) -> Written:
     recorder = _recorder(actor)
-    for e in events:
+    for e, _who in pairs:
         e.pk = None  # a retry inserts them again
         e.recorded_by_id = recorder
     with transaction.atomic():
         hold_lock()
-        known = _known_events(events)
-        new = [(e, who) for e, who in zip(events, applicants, strict=True)
-               if event_key(e) not in known]
+        known = _known_events([e for e, _ in pairs])
+        new = [(e, who) for e, who in pairs if event_key(e) not in known]
         RegistryEvent.objects.bulk_create([e for e, _ in new], batch_size=BATCH)
         items = AuditItems(
             ("registry.event.record", e, {"type": e.type, "date": e.date.isoformat(),
                                           "matter": e.matter, "payload": e.payload,
                                           "applicant": who})
             for e, who in new)
-        done = Written(created=len(new), unchanged=len(events) - len(new))
-        items.append(("registry.import", None, {**summary, "created": done.created,
-                                                "updated": 0, "unchanged": done.unchanged}))
         record_many(actor, items, batch=BATCH)
-    return done
+    return Written(created=len(new), unchanged=len(pairs) - len(new))
 
 
 def _known_events(events: Sequence[RegistryEvent]) -> set[tuple[Any, ...]]:

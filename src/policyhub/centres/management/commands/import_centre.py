@@ -7,16 +7,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from policyhub.centres.common import import_table
 from policyhub.centres.registry import record_types
-from policyhub.registry.io import ImportFailed
-from policyhub.registry.management.commands._common import acting_user, progress, refused_file
-from policyhub.registry.services import Refused
+from policyhub.registry.management.commands._common import run_import
 
 
 class Command(BaseCommand):
-    help = ("Import service-centre records from .xlsx or .csv (docs/centres.md). Every row is "
-            "checked first; a file with any bad row imports nothing and lists every bad row.")
+    help = ("Import service-centre records from .xlsx or .csv (docs/centres.md), as an import "
+            "job run here (the web's own service, listed on /imports/). Every row is checked "
+            "first; a file with any bad row imports nothing and lists every bad row.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("type", choices=sorted(record_types()),
@@ -32,12 +30,6 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         spec = record_types()[options["type"]]
-        try:
-            count = import_table(spec, path.read_bytes(), path.name,
-                                 actor=acting_user(options["user"]),
-                                 track=progress(options["no_progress"]))
-        except Refused as exc:
-            raise CommandError(exc.reason) from exc
-        except ImportFailed as exc:
-            raise refused_file(self, path.name, exc) from exc
-        self.stdout.write(f"{path.name}: 导入 {count} 行（{spec.title}）")
+        job = run_import(self, f"centres.{options['type']}", path, options["user"],
+                         options["no_progress"])
+        self.stdout.write(f"{path.name}: 导入 {job.rows_written} 行（{spec.title}）")

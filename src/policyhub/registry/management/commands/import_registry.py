@@ -7,13 +7,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from policyhub.registry.io import KINDS, ImportFailed, import_file
-from policyhub.registry.management.commands._common import acting_user, progress, refused_file
+from policyhub.registry.io import KINDS
+from policyhub.registry.management.commands._common import run_import
 
 
 class Command(BaseCommand):
-    help = ("Import yearly figures or events from .xlsx or .csv (docs/registry.md). Every row "
-            "is checked first; a file with any bad row imports nothing and lists every bad row.")
+    help = ("Import yearly figures or events from .xlsx or .csv (docs/registry.md), as an "
+            "import job run here (the web's own service, listed on /imports/). Every row is "
+            "checked first; a file with any bad row imports nothing and lists every bad row.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
@@ -27,11 +28,8 @@ class Command(BaseCommand):
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        try:
-            result = import_file(path, options["kind"], actor=acting_user(options["user"]),
-                                 track=progress(options["no_progress"]))
-        except ImportFailed as exc:
-            raise refused_file(self, path.name, exc) from exc
+        result = run_import(self, f"registry.{options['kind']}", path, options["user"],
+                            options["no_progress"])
         unchanged = f"，已登记未重复导入 {result.unchanged}" if result.unchanged else ""
-        self.stdout.write(f"{path.name}: 导入 {result.rows} 行（新增 {result.created}，"
+        self.stdout.write(f"{path.name}: 导入 {result.rows_written} 行（新增 {result.created}，"
                           f"更新 {result.updated}{unchanged}）")
