@@ -42,7 +42,7 @@ from policyhub.registry import facts
 from policyhub.registry.models import Organisation, Person, Team
 from policyhub.registry.permissions import visible_organisations
 from policyhub.units.models import Unit
-from policyhub.web import decision
+from policyhub.web import decision, labels
 from policyhub.web.labels import matter_label
 from policyhub.web.refusals import refused as web_refused
 from policyhub.web.tables import paginate
@@ -107,8 +107,9 @@ def index(request: HttpRequest) -> HttpResponse:
     form = ApplicationFilter(request.GET or None)
     # The decision snapshot and facts are kilobytes per row and no list shows them.
     qs = (permissions.visible(request.user).select_related(*RELATED)
-          .defer("decision", "events", "explanation"))
+          .defer("decision", "explanation"))
     page: Page[Application] = paginate(request, form.apply(qs))
+    labels.name_matters(page.object_list)
     return render(request, "applications/index.html", {"form": form, "page": page})
 
 
@@ -506,6 +507,7 @@ def _proposals(request: HttpRequest) -> tuple[str, QuerySet[Proposal]]:
 def proposals(request: HttpRequest) -> HttpResponse:
     status, qs = _proposals(request)
     page: Page[Proposal] = paginate(request, qs)
+    labels.name_matters(page.object_list)
     rows = [ProposalRow(p, notices.rule_label(p.rule),
                         p.status == Proposal.Status.OPEN
                         and permissions.can_act_for(request.user, permissions.owner_id(p))[0])
@@ -573,9 +575,8 @@ def batches(apps: list[Application]) -> list[BatchRows]:
             out.setdefault(app.notice_batch.pk, []).append(app)
     result = []
     for pk, members in out.items():
-        registry = notices.registry_events(members)
-        rows = [(a, notices.rule_label(a.rule), notices.clause_name(a),
-                 notices.matter_label(a, registry)) for a in members]
+        rows = [(a, notices.rule_label(a.rule), notices.clause_name(a), matter)
+                for a, matter in zip(members, labels.record_matters(members), strict=True)]
         batch = found[pk]
         result.append(BatchRows(batch, notices.batch_number(batch), notices.period(batch), rows))
     return result

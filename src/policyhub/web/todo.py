@@ -20,6 +20,7 @@ from policyhub.accounts.models import Role
 from policyhub.accounts.roles import AnyUser, assignments
 from policyhub.applications import permissions, workflow
 from policyhub.applications.models import Application, Proposal
+from policyhub.web import labels
 
 RELATED = ("organisation", "person__organisation", "team__leader__organisation", "park",
            "department")
@@ -38,12 +39,14 @@ class Queue:
 
 def _apps(user: AnyUser, **where: Any) -> QuerySet[Application]:
     return (permissions.visible(user).filter(**where).select_related(*RELATED)
-            .defer("decision", "events", "explanation").order_by("created_at", "pk"))
+            .defer("decision", "explanation").order_by("created_at", "pk"))
 
 
 def _queue(title: str, hint: str, qs: QuerySet[Application], state: str) -> Queue:
     count = qs.count()
-    return Queue(title, hint, applications=list(qs[:SHOWN]), count=count,
+    shown = list(qs[:SHOWN])
+    labels.name_matters(shown)
+    return Queue(title, hint, applications=shown, count=count,
                  more_url=f"?state={state}" if count > SHOWN else "")
 
 
@@ -69,9 +72,11 @@ def queues(user: AnyUser, today: dt.date) -> list[Queue]:
         proposals = (permissions.visible_proposals(user)
                      .filter(status=Proposal.Status.OPEN)
                      .select_related("organisation", "person", "team").order_by("pk"))
+        open_ones = list(proposals[:SHOWN])
+        labels.name_matters(open_ones)
         out.append(Queue("免申即享建议，待确认",
                          "系统根据登记信息主动发现的扶持，确认后直接进入审核。",
-                         proposals=list(proposals[:SHOWN]), count=proposals.count()))
+                         proposals=open_ones, count=proposals.count()))
         out.append(_queue("公示中", "公示期内的申报；公示期满无异议后批准。",
                           mine(state="notice"), "notice"))
         out.append(_queue("已批准，待拨付（可下载核定通知书）", "批准后由市财政局拨付。",

@@ -33,6 +33,14 @@ def application_matter(app: object) -> str:
 
 
 @register.filter
+def matter_of(record: object) -> str:
+    """An application's or a proposal's matter as a person names it: the label its view gave
+    the whole page at once (labels.name_matters), else looked up for this one record."""
+    given = getattr(record, "matter_text", None)
+    return str(given) if given is not None else labels.application_matter(record)
+
+
+@register.filter
 def readable(value: object) -> str:
     """An engine or workflow text without option names and rule ids (web.labels)."""
     return labels.readable(str(value or ""))

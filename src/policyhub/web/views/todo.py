@@ -17,7 +17,7 @@ from policyhub.accounts.roles import assignments
 from policyhub.applications import workflow
 from policyhub.engine import meta
 from policyhub.units.models import Unit
-from policyhub.web import todo
+from policyhub.web import labels, todo
 from policyhub.web.refusals import refused
 
 CITY_WIDE = {Role.BUREAU_OFFICER, Role.FINANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR}
@@ -58,4 +58,5 @@ def todo_page(request: HttpRequest) -> HttpResponse:
         if request.GET and form.is_valid():
             found = todo.search(request.user, form.cleaned_data)
             context["found"] = Paginator(found, 50).get_page(request.GET.get("page"))
+            labels.name_matters(context["found"].object_list)
     return render(request, "web/todo/page.html", context)
