@@ -36,6 +36,7 @@ from policyhub.applications.models import (
     Proposal,
     applicant_field,
 )
+from policyhub.applications.proposal_filters import ProposalFilter
 from policyhub.audit.services import record
 from policyhub.engine import InputError, evaluate, meta
 from policyhub.registry import facts
@@ -495,17 +496,17 @@ class ProposalRow:
     can_confirm: bool
 
 
-def _proposals(request: HttpRequest) -> tuple[str, QuerySet[Proposal]]:
-    """The status filter and the proposals it leaves that the user may see (page and export)."""
-    status = request.GET.get("status") or Proposal.Status.OPEN
-    qs = permissions.visible_proposals(request.user).filter(status=status).select_related(
+def _proposals(request: HttpRequest) -> tuple[ProposalFilter, QuerySet[Proposal]]:
+    """The filters and the proposals they leave that the user may see (page and export)."""
+    form = ProposalFilter(request.GET)
+    qs = form.apply(permissions.visible_proposals(request.user)).select_related(
         "organisation", "person__organisation", "team__leader__organisation")
-    return status, qs
+    return form, qs
 
 
 @login_required
 def proposals(request: HttpRequest) -> HttpResponse:
-    status, qs = _proposals(request)
+    form, qs = _proposals(request)
     page: Page[Proposal] = paginate(request, qs)
     labels.name_matters(page.object_list)
     rows = [ProposalRow(p, notices.rule_label(p.rule),
@@ -513,23 +514,23 @@ def proposals(request: HttpRequest) -> HttpResponse:
                         and permissions.can_act_for(request.user, permissions.owner_id(p))[0])
             for p in page]
     return render(request, "applications/proposals.html",
-                  {"page": page, "rows": rows, "status": status,
-                   "statuses": Proposal.Status.choices,
+                  {"page": page, "rows": rows, "form": form,
                    "can_export": permissions.can_export_proposals(request.user)[0]})
 
 
 @login_required
 def proposals_xlsx(request: HttpRequest) -> HttpResponse:
     """The filtered proposals as Excel, for the officers who follow them up; audited like the
-    ledger's and the plan's exports."""
+    ledger's and the plan's exports. The page's filters, the page's rows."""
     allowed, reason = permissions.can_export_proposals(request.user)
     if not allowed:
         return refused(request, reason, action="applications.proposals_export")
-    status, qs = _proposals(request)
+    form, qs = _proposals(request)
     found = list(qs)
-    record(request.user, "applications.proposals_export", None, allowed=True, status=status,
-           rows=len(found))
-    return _attachment(notices.proposals_xlsx(found), XLSX, f"proposals-{status}.xlsx")
+    record(request.user, "applications.proposals_export", None, allowed=True,
+           rows=len(found), **form.summary())
+    return _attachment(notices.proposals_xlsx(found), XLSX,
+                       f"proposals-{form.status_value}.xlsx")
 
 
 @login_required
