@@ -1,0 +1,45 @@
+"""What the browser walk of issue 14 found a clerk or an officer stumbling on: the header
+names the unit a role is held for; finance's queue shows the approved amount it pays; a file
+field speaks the page's language, not the browser's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from policyhub.applications import services
+from tests.personas import Personas
+from tests.web_pages.conftest import Login
+from tests.web_pages.helpers import approved
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_header_names_the_park_a_park_officer_works_for(login: Login) -> None:
+    text = login("park_officer").get(reverse("web:todo")).text
+    assert '<span class="role-unit">长沙高新区管委会</span>' in text
+
+
+def test_the_header_does_not_repeat_a_unit_the_role_already_names(login: Login) -> None:
+    text = login("finance").get(reverse("web:todo")).text
+    assert "市财政局经办人" in text and 'class="role-unit"' not in text
+
+
+def test_finance_sees_the_approved_amount_it_is_to_pay(
+        login: Login, people: Personas, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(services, "today", lambda: dt.date(2021, 6, 16))
+    app = approved(people)  # approved 1,500,000.00 under a 2,000,000.00 ceiling
+    text = login("finance").get(reverse("web:todo")).text
+    queue = text[text.index("已批准，待拨付"):]
+    assert "批准金额（元）" in queue and "1,500,000.00" in queue
+    assert app.entitled_amount is not None and app.entitled_amount != app.approved_amount
+
+
+def test_a_file_field_is_worded_by_the_page(client: Client, people: Personas) -> None:
+    text = client.get(reverse("login")).text
+    assert 'data-file-choose="选择文件"' in text and "web/files.js" in text
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert 'data-file-choose="Choose file"' in client.get(reverse("login")).text
