@@ -43,3 +43,15 @@ def test_a_file_field_is_worded_by_the_page(client: Client, people: Personas) ->
     assert 'data-file-choose="选择文件"' in text and "web/files.js" in text
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert 'data-file-choose="Choose file"' in client.get(reverse("login")).text
+
+
+def test_the_history_names_the_park_and_department_that_moved_it(
+        login: Login, people: Personas) -> None:
+    from tests.web_pages.helpers import draft, move
+
+    app = move(move(move(draft(people), "submit", people.applicant), "accept",
+                    people.park_officer), "review", people.reviewer)
+    text = login("applicant").get(reverse("applications:detail", args=[app.pk])).text
+    history = text[text.index("流转记录"):]
+    assert "长沙高新区管委会" in history and app.department.name in history
+    assert "<td>园区管委会</td>" not in history and "<td>责任部门</td>" not in history

@@ -159,13 +159,25 @@ def move_label(name: str, source: str) -> str:
     return "创建" if name == "create" else workflow.MOVE_LABELS.get(name, name)
 
 
+def acting_unit(app: Application, role: str) -> str:
+    """The unit a move was made for, by name: the application's park committee or department
+    rather than the generic 园区管委会 / 责任部门; the applicant by its name."""
+    if role == workflow.PARK_OFFICER and app.park is not None:
+        return app.park.name
+    if role == workflow.DEPARTMENT_REVIEWER and app.department is not None:
+        return app.department.name
+    if role == workflow.APPLICANT:
+        return app.applicant_name
+    # "园区管委会 park committee": the Chinese page shows the Chinese name
+    return workflow.ROLE_LABELS.get(role, "").split(" ")[0]
+
+
 def history(app: Application) -> list[HistoryRow]:
     return [HistoryRow(r.at, move_label(r.name, r.source),
                        workflow.state(r.source).zh if r.source else "",
                        workflow.state(r.target).zh,
                        (r.actor.get_full_name() or r.actor.get_username()) if r.actor else "系统",
-                       # "园区管委会 park committee": the Chinese page shows the Chinese name
-                       workflow.ROLE_LABELS.get(r.role, "").split(" ")[0], r.reason, r.amount)
+                       acting_unit(app, r.role), r.reason, r.amount)
             for r in app.history.select_related("actor")]
 
 
