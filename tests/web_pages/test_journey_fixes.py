@@ -55,3 +55,23 @@ def test_the_history_names_the_park_and_department_that_moved_it(
     history = text[text.index("流转记录"):]
     assert "长沙高新区管委会" in history and app.department.name in history
     assert "<td>园区管委会</td>" not in history and "<td>责任部门</td>" not in history
+
+
+def test_a_reminders_recipient_is_named_not_only_addressed(
+        login: Login, people: Personas, settings: object) -> None:
+    settings.DEMO_TODAY = dt.date(2021, 12, 31)  # type: ignore[attr-defined]
+    people.reviewer.email = "reviewer@example.invalid"
+    people.reviewer.first_name = "陈静"
+    people.reviewer.save()
+    page = login("bureau_officer").get("/todo/reminders/").text
+    assert "陈静（reviewer@example.invalid）" in page
+
+
+def test_the_new_application_choices_read_without_codes(
+        login: Login, people: Personas, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.web_pages.helpers import DAY
+
+    monkeypatch.setattr(services, "today", lambda: DAY)
+    text = login("applicant").get(reverse("applications:new")).text
+    assert "项目投资（2020年5月1日） · 上限2,000,000.00元" in text
+    assert "project_investment" not in text and "2000000.00元" not in text

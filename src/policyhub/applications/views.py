@@ -43,7 +43,7 @@ from policyhub.registry import facts
 from policyhub.registry.models import Organisation, Person, Team
 from policyhub.registry.permissions import visible_organisations
 from policyhub.units.models import Unit
-from policyhub.web import decision, labels
+from policyhub.web import decision, display, labels
 from policyhub.web.labels import matter_label
 from policyhub.web.refusals import refused as web_refused
 from policyhub.web.tables import paginate
@@ -398,12 +398,9 @@ def applicant_label(applicant: Applicant) -> str:
 
 
 def _events_text(request_events: list[dict[str, Any]], indexes: list[int]) -> str:
-    labels = []
-    for i in indexes:
-        if 0 <= i < len(request_events):
-            event = request_events[i]
-            labels.append(f"{event.get('type', '')} {event.get('date', event.get('year', ''))}")
-    return "，".join(labels)
+    """The facts an award rests on, as people name them (项目投资（2020年10月30日）)."""
+    return "，".join(labels.event_label(request_events[i]) for i in indexes
+                    if 0 <= i < len(request_events))
 
 
 def candidates(applicant: Applicant) -> list[tuple[str, str]]:
@@ -418,11 +415,12 @@ def candidates(applicant: Applicant) -> list[tuple[str, str]]:
         if award["status"] != "granted":
             continue
         word = "上限" if award["ceiling"] else "核定"
+        matter = matter_label(award["matter"], request["events"])
         basis = _events_text(request["events"], list(award.get("events", [])))
         out.append((f"{award['rule']}|{award['matter']}",
-                    f"{notices.rule_label(award['rule'])}（{award['clause']}）· "
-                    f"{matter_label(award['matter'], request['events'])} · "
-                    f"{word}{award['amount']}元 · 依据：{basis}"))
+                    f"{notices.rule_label(award['rule'])}（{award['clause']}）· {matter} · "
+                    f"{word}{display.money(award['amount'])}元"
+                    + (f" · 依据：{basis}" if basis and basis != matter else "")))
     for item in result["discretionary"]:
         out.append((f"{item['rule']}|{item['matter']}",
                     f"{notices.rule_label(item['rule'])}（一事一议）· "
