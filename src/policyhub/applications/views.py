@@ -87,7 +87,7 @@ class ApplicationFilter(forms.Form):
     state = forms.ChoiceField(label=_("状态"), required=False,
                               choices=[("", "—"), *workflow.choices()])
     clause = forms.ChoiceField(label=_("条款"), required=False, choices=_clause_choices)
-    park = forms.ModelChoiceField(label=_("受理园区"), required=False,
+    park = forms.ModelChoiceField(label=_("受理园区"), required=False, empty_label="—",
                                   queryset=Unit.objects.filter(kind=Unit.Kind.PARK))
 
     def apply(self, qs: QuerySet[Application]) -> QuerySet[Application]:
