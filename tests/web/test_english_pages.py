@@ -83,3 +83,18 @@ def test_the_english_catalogue_has_no_untranslated_or_fuzzy_message() -> None:
     empty = [e for e in entries if not e.startswith("#~")
              and (re.search(r'^msgstr(\[\d\])? ""\n(?!")', e + "\n", re.M) or "#, fuzzy" in e)]
     assert empty == []
+
+
+def test_application_states_read_in_english(client: Client, people: Personas) -> None:
+    from tests.web_pages.helpers import draft, move, record_project
+
+    record_project(people.org)
+    move(draft(people), "submit", people.applicant)
+    client.force_login(people.bureau_officer)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    todo = client.get(reverse("web:todo")).text
+    listed = client.get(reverse("applications:index")).text
+    assert "Submitted" in todo and "已提交" not in todo
+    assert "Submitted" in listed and "已提交" not in listed
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert "已提交" in client.get(reverse("applications:index")).text

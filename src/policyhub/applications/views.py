@@ -85,7 +85,7 @@ def _clause_choices() -> list[tuple[str, str]]:
 
 class ApplicationFilter(forms.Form):
     state = forms.ChoiceField(label=_("状态"), required=False,
-                              choices=[("", "—"), *workflow.choices()])
+                              choices=lambda: [("", "—"), *workflow.choices()])
     clause = forms.ChoiceField(label=_("条款"), required=False, choices=_clause_choices)
     park = forms.ModelChoiceField(label=_("受理园区"), required=False, empty_label="—",
                                   queryset=Unit.objects.filter(kind=Unit.Kind.PARK))

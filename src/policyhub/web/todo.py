@@ -107,7 +107,7 @@ def queues(user: AnyUser, today: dt.date) -> list[Queue]:
 def stage_counts(user: AnyUser) -> list[tuple[str, str, int]]:
     """(state, label, count) of every state, for the bureau's overview by stage."""
     counts = Counter(permissions.visible(user).values_list("state", flat=True))
-    return [(s.code, s.zh, counts.get(s.code, 0)) for s in workflow.STATES]
+    return [(s.code, workflow.label(s.code), counts.get(s.code, 0)) for s in workflow.STATES]
 
 
 def search(user: AnyUser, data: dict[str, Any]) -> QuerySet[Application]:

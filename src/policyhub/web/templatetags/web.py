@@ -41,6 +41,14 @@ def matter_of(record: object) -> str:
 
 
 @register.filter
+def state_name(code: object) -> str:
+    """An application's state in the page's language (applications.workflow.label)."""
+    from policyhub.applications import workflow
+
+    return workflow.label(str(code))
+
+
+@register.filter
 def person(user: Any) -> str:
     """A person by name (姓名), never by login name; the login only for an unnamed account."""
     if user is None:

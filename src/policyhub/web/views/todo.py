@@ -30,7 +30,7 @@ def _clauses() -> list[tuple[str, Any]]:
 
 
 def _states() -> list[tuple[str, Any]]:
-    return [("", _("全部状态")), *((s.code, s.zh) for s in workflow.STATES)]
+    return [("", _("全部状态")), *workflow.choices()]
 
 
 class SearchForm(forms.Form):
