@@ -98,3 +98,12 @@ def test_application_states_read_in_english(client: Client, people: Personas) ->
     assert "Submitted" in listed and "已提交" not in listed
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert "已提交" in client.get(reverse("applications:index")).text
+
+
+def test_the_trial_forms_labels_read_in_english(client: Client, people: Personas) -> None:
+    client.force_login(people.applicant)
+    assert "在长沙市注册" in client.get(reverse("web:evaluate")).text
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    text = client.get(reverse("web:evaluate")).text
+    assert "Registered in Changsha" in text and "在长沙市注册" not in text
+    assert ">Public service platform<" in text and ">Enterprise<" in text
