@@ -77,7 +77,7 @@ def test_a_move_through_the_page_changes_state_and_is_audited(
     assert entry.actor_label == "applicant"
     page = login("applicant").get(reverse("applications:detail", args=[app.pk])).text
     assert "<td>提交</td>" in page and "重新提交" not in page  # the history names the move
-    assert "<td>申报主体</td>" in page  # … and the role it was made in (Chinese only)
+    assert f"<td>{app.applicant_name}</td>" in page  # … and who it was made for, by name
 
 
 def test_an_htmx_move_redirects_the_page(login: Login, people: Personas, today: Today) -> None:

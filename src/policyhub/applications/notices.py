@@ -20,7 +20,6 @@ from django.utils import timezone
 from policyhub import policytext
 from policyhub.applications.models import Application, LetterNumber, NoticeBatch, Proposal
 from policyhub.engine import meta
-from policyhub.registry.models import EVENT_TYPE_LABELS, RegistryEvent
 from policyhub.web import display, labels
 from policyhub.web.excel import Cell, write_table
 from policyhub.web.pdf import render_pdf
@@ -32,8 +31,6 @@ NOTICE_HEADERS = ("申报编号", "申报主体", "统一社会信用代码/证�
                   "项目/事项", "拟支持金额（元）")
 LETTER_STATES = ("approved", "paid")
 AMOUNT_COLUMN = NOTICE_HEADERS.index("拟支持金额（元）")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_REVENUE = re.compile(r"revenue-(\d{4})")
 
 
 def issuer() -> str:
@@ -72,53 +69,18 @@ def zh_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _event_matter(raw: dict[str, Any]) -> str | None:
-    kind = raw.get("type")
-    day = raw.get("date") or raw.get("operation_start")
-    if kind not in EVENT_TYPE_LABELS:
-        return None
-    when = f"（{zh_date(dt.date.fromisoformat(day))}）" if isinstance(day, str) else ""
-    return f"{EVENT_TYPE_LABELS[kind]}{when}"
-
-
-def matter_label(app: Application | Proposal,
-                 registry: dict[tuple[str, str], RegistryEvent]) -> str:
-    """The matter as a person reads it: its own words when it has Chinese in it, the revenue
-    year of a 二(四) milestone, else the kind and date of the fact it rests on (the
-    application's own events, then the registry's) — never an id such as platform-966388."""
-    if _CJK.search(app.matter):
-        return app.matter
-    year = _REVENUE.fullmatch(app.matter)
-    if year:
-        return f"{year.group(1)}年度营业收入"
-    for raw in app.events:
-        if isinstance(raw, dict) and raw.get("matter") == app.matter:
-            found = _event_matter(raw)
-            if found:
-                return found
-    event = registry.get((app.applicant_kind + str(app.applicant.pk), app.matter))
-    if event is not None:
-        return _event_matter(event.to_engine()) or rule_label(app.rule)
-    return rule_label(app.rule)
-
-
-def registry_events(apps: Sequence[Application | Proposal]) -> dict[tuple[str, str], RegistryEvent]:
-    """The first registry event of each applicant's matter, in one query."""
-    matters = {a.matter for a in apps}
-    out: dict[tuple[str, str], RegistryEvent] = {}
-    for e in RegistryEvent.objects.filter(matter__in=matters).order_by("date", "id"):
-        kind = "organisation" if e.organisation_id else "person" if e.person_id else "team"
-        owner = e.organisation_id or e.person_id or e.team_id
-        out.setdefault((kind + str(owner), e.matter), e)
-    return out
+def matter_label(app: Application | Proposal) -> str:
+    """The matter as a person reads it (web.labels.record_matters): never an id such as
+    platform-966388 or event-3."""
+    return labels.record_matters([app])[0]
 
 
 def notice_rows(apps: Sequence[Application]) -> list[list[Cell]]:
     """One row per application, in NOTICE_HEADERS' order: the PDF and the Excel file share
     them."""
-    registry = registry_events(apps)
+    matters = labels.record_matters(apps)
     return [[a.pk, a.applicant_name, a.applicant_code, rule_label(a.rule), clause_name(a),
-             matter_label(a, registry), a.approved_amount] for a in apps]
+             matter, a.approved_amount] for a, matter in zip(apps, matters, strict=True)]
 
 
 PROPOSAL_HEADERS = ("申报主体", "统一社会信用代码/证件号码", "支持事项", "政策条款", "项目/事项",
@@ -127,10 +89,11 @@ PROPOSAL_HEADERS = ("申报主体", "统一社会信用代码/证件号码", "�
 
 def proposal_rows(proposals: Sequence[Proposal]) -> list[list[Cell]]:
     """One row per 免申即享 proposal, in PROPOSAL_HEADERS' order, in the notices' words."""
-    registry = registry_events(proposals)
+    matters = labels.record_matters(proposals)
     return [[p.applicant_name, p.applicant_code, rule_label(p.rule), clause_name(p),
-             matter_label(p, registry), p.amount, "上限" if p.ceiling else "核定金额",
-             str(p.get_status_display()), labels.readable(p.explanation)] for p in proposals]
+             matter, p.amount, "上限" if p.ceiling else "核定金额",
+             str(p.get_status_display()), labels.readable(p.explanation)]
+            for p, matter in zip(proposals, matters, strict=True)]
 
 
 def proposals_xlsx(proposals: Sequence[Proposal]) -> bytes:
@@ -240,7 +203,7 @@ def letter(app: Application) -> Letter:
         number=f"{LETTER_PREFIX}〔{number.year}〕{number.number}号",
         organisation=app.applicant_name, credit_code=app.applicant_code,
         rule=rule_label(app.rule), citation=cite(app),
-        matter=matter_label(app, registry_events([app])), amount=app.approved_amount,
+        matter=matter_label(app), amount=app.approved_amount,
         amount_text=display.money(app.approved_amount), approved_on=number.issued_on,
         explanation=app.explanation, id_label=ID_LABELS[app.applicant_kind],
         addressee=ADDRESSEES[app.applicant_kind],

@@ -36,13 +36,14 @@ from policyhub.applications.models import (
     Proposal,
     applicant_field,
 )
+from policyhub.applications.proposal_filters import ProposalFilter
 from policyhub.audit.services import record
 from policyhub.engine import InputError, evaluate, meta
 from policyhub.registry import facts
 from policyhub.registry.models import Organisation, Person, Team
 from policyhub.registry.permissions import visible_organisations
 from policyhub.units.models import Unit
-from policyhub.web import decision
+from policyhub.web import decision, display, labels
 from policyhub.web.labels import matter_label
 from policyhub.web.refusals import refused as web_refused
 from policyhub.web.tables import paginate
@@ -84,9 +85,9 @@ def _clause_choices() -> list[tuple[str, str]]:
 
 class ApplicationFilter(forms.Form):
     state = forms.ChoiceField(label=_("状态"), required=False,
-                              choices=[("", "—"), *workflow.choices()])
+                              choices=lambda: [("", "—"), *workflow.choices()])
     clause = forms.ChoiceField(label=_("条款"), required=False, choices=_clause_choices)
-    park = forms.ModelChoiceField(label=_("受理园区"), required=False,
+    park = forms.ModelChoiceField(label=_("受理园区"), required=False, empty_label="—",
                                   queryset=Unit.objects.filter(kind=Unit.Kind.PARK))
 
     def apply(self, qs: QuerySet[Application]) -> QuerySet[Application]:
@@ -107,8 +108,9 @@ def index(request: HttpRequest) -> HttpResponse:
     form = ApplicationFilter(request.GET or None)
     # The decision snapshot and facts are kilobytes per row and no list shows them.
     qs = (permissions.visible(request.user).select_related(*RELATED)
-          .defer("decision", "events", "explanation"))
+          .defer("decision", "explanation"))
     page: Page[Application] = paginate(request, form.apply(qs))
+    labels.name_matters(page.object_list)
     return render(request, "applications/index.html", {"form": form, "page": page})
 
 
@@ -157,13 +159,25 @@ def move_label(name: str, source: str) -> str:
     return "创建" if name == "create" else workflow.MOVE_LABELS.get(name, name)
 
 
+def acting_unit(app: Application, role: str) -> str:
+    """The unit a move was made for, by name: the application's park committee or department
+    rather than the generic 园区管委会 / 责任部门; the applicant by its name."""
+    if role == workflow.PARK_OFFICER and app.park is not None:
+        return app.park.name
+    if role == workflow.DEPARTMENT_REVIEWER and app.department is not None:
+        return app.department.name
+    if role == workflow.APPLICANT:
+        return app.applicant_name
+    # "园区管委会 park committee": the Chinese page shows the Chinese name
+    return workflow.ROLE_LABELS.get(role, "").split(" ")[0]
+
+
 def history(app: Application) -> list[HistoryRow]:
     return [HistoryRow(r.at, move_label(r.name, r.source),
                        workflow.state(r.source).zh if r.source else "",
                        workflow.state(r.target).zh,
                        (r.actor.get_full_name() or r.actor.get_username()) if r.actor else "系统",
-                       # "园区管委会 park committee": the Chinese page shows the Chinese name
-                       workflow.ROLE_LABELS.get(r.role, "").split(" ")[0], r.reason, r.amount)
+                       acting_unit(app, r.role), r.reason, r.amount)
             for r in app.history.select_related("actor")]
 
 
@@ -384,12 +398,9 @@ def applicant_label(applicant: Applicant) -> str:
 
 
 def _events_text(request_events: list[dict[str, Any]], indexes: list[int]) -> str:
-    labels = []
-    for i in indexes:
-        if 0 <= i < len(request_events):
-            event = request_events[i]
-            labels.append(f"{event.get('type', '')} {event.get('date', event.get('year', ''))}")
-    return "，".join(labels)
+    """The facts an award rests on, as people name them (项目投资（2020年10月30日）)."""
+    return "，".join(labels.event_label(request_events[i]) for i in indexes
+                    if 0 <= i < len(request_events))
 
 
 def candidates(applicant: Applicant) -> list[tuple[str, str]]:
@@ -404,11 +415,12 @@ def candidates(applicant: Applicant) -> list[tuple[str, str]]:
         if award["status"] != "granted":
             continue
         word = "上限" if award["ceiling"] else "核定"
+        matter = matter_label(award["matter"], request["events"])
         basis = _events_text(request["events"], list(award.get("events", [])))
         out.append((f"{award['rule']}|{award['matter']}",
-                    f"{notices.rule_label(award['rule'])}（{award['clause']}）· "
-                    f"{matter_label(award['matter'], request['events'])} · "
-                    f"{word}{award['amount']}元 · 依据：{basis}"))
+                    f"{notices.rule_label(award['rule'])}（{award['clause']}）· {matter} · "
+                    f"{word}{display.money(award['amount'])}元"
+                    + (f" · 依据：{basis}" if basis and basis != matter else "")))
     for item in result["discretionary"]:
         out.append((f"{item['rule']}|{item['matter']}",
                     f"{notices.rule_label(item['rule'])}（一事一议）· "
@@ -494,40 +506,41 @@ class ProposalRow:
     can_confirm: bool
 
 
-def _proposals(request: HttpRequest) -> tuple[str, QuerySet[Proposal]]:
-    """The status filter and the proposals it leaves that the user may see (page and export)."""
-    status = request.GET.get("status") or Proposal.Status.OPEN
-    qs = permissions.visible_proposals(request.user).filter(status=status).select_related(
+def _proposals(request: HttpRequest) -> tuple[ProposalFilter, QuerySet[Proposal]]:
+    """The filters and the proposals they leave that the user may see (page and export)."""
+    form = ProposalFilter(request.GET)
+    qs = form.apply(permissions.visible_proposals(request.user)).select_related(
         "organisation", "person__organisation", "team__leader__organisation")
-    return status, qs
+    return form, qs
 
 
 @login_required
 def proposals(request: HttpRequest) -> HttpResponse:
-    status, qs = _proposals(request)
+    form, qs = _proposals(request)
     page: Page[Proposal] = paginate(request, qs)
+    labels.name_matters(page.object_list)
     rows = [ProposalRow(p, notices.rule_label(p.rule),
                         p.status == Proposal.Status.OPEN
                         and permissions.can_act_for(request.user, permissions.owner_id(p))[0])
             for p in page]
     return render(request, "applications/proposals.html",
-                  {"page": page, "rows": rows, "status": status,
-                   "statuses": Proposal.Status.choices,
+                  {"page": page, "rows": rows, "form": form,
                    "can_export": permissions.can_export_proposals(request.user)[0]})
 
 
 @login_required
 def proposals_xlsx(request: HttpRequest) -> HttpResponse:
     """The filtered proposals as Excel, for the officers who follow them up; audited like the
-    ledger's and the plan's exports."""
+    ledger's and the plan's exports. The page's filters, the page's rows."""
     allowed, reason = permissions.can_export_proposals(request.user)
     if not allowed:
         return refused(request, reason, action="applications.proposals_export")
-    status, qs = _proposals(request)
+    form, qs = _proposals(request)
     found = list(qs)
-    record(request.user, "applications.proposals_export", None, allowed=True, status=status,
-           rows=len(found))
-    return _attachment(notices.proposals_xlsx(found), XLSX, f"proposals-{status}.xlsx")
+    record(request.user, "applications.proposals_export", None, allowed=True,
+           rows=len(found), **form.summary())
+    return _attachment(notices.proposals_xlsx(found), XLSX,
+                       f"proposals-{form.status_value}.xlsx")
 
 
 @login_required
@@ -573,9 +586,8 @@ def batches(apps: list[Application]) -> list[BatchRows]:
             out.setdefault(app.notice_batch.pk, []).append(app)
     result = []
     for pk, members in out.items():
-        registry = notices.registry_events(members)
-        rows = [(a, notices.rule_label(a.rule), notices.clause_name(a),
-                 notices.matter_label(a, registry)) for a in members]
+        rows = [(a, notices.rule_label(a.rule), notices.clause_name(a), matter)
+                for a, matter in zip(members, labels.record_matters(members), strict=True)]
         batch = found[pk]
         result.append(BatchRows(batch, notices.batch_number(batch), notices.period(batch), rows))
     return result

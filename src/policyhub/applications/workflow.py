@@ -157,8 +157,16 @@ def moves_from(source: str) -> list[Move]:
     return [m for m in MOVES if m.source == source]
 
 
+def label(code: str) -> str:
+    """A state's name in the page's language: Chinese, or its English name in English mode."""
+    from django.utils.translation import get_language
+
+    found = state(code)
+    return found.en if (get_language() or "").startswith("en") else found.zh
+
+
 def choices() -> list[tuple[str, str]]:
-    return [(s.code, s.zh) for s in STATES]
+    return [(s.code, label(s.code)) for s in STATES]
 
 
 def render_markdown() -> str:

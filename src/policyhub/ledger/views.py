@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_noop
 
 from policyhub.audit.services import record
 from policyhub.ledger import reports
@@ -22,8 +23,10 @@ from policyhub.web.excel import Cell, write_table
 from policyhub.web.refusals import refused
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Marked for translation, translated on the page only: the Excel file stays Chinese.
 DIMENSIONS: tuple[tuple[reports.Dimension, str], ...] = (
-    ("clause", "按政策条款"), ("department", "按责任部门"), ("district", "按区县（市）"))
+    ("clause", gettext_noop("按政策条款")), ("department", gettext_noop("按责任部门")),
+    ("district", gettext_noop("按区县（市）")))
 EXCEL_HEADERS = ("分组", "项目", "预算（元）", "已核定待拨付（元）", "已拨付（元）", "可用（元）",
                  "核定合计（元）")
 
@@ -53,7 +56,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if not allowed:
         return _refused(request, reason, "overview")
     years = reports.by_year()
-    groups = [(label, dimension, reports.by_dimension(dimension))
+    groups = [(gettext(label), dimension, reports.by_dimension(dimension))
               for dimension, label in DIMENSIONS]
     return render(request, "ledger/index.html", {
         "years": years, "groups": groups, "chart": chart_data(years),

@@ -59,7 +59,7 @@ class OrganisationFilter(forms.Form):
     q = forms.CharField(label=_("名称或统一社会信用代码"), required=False, max_length=NAME_MAX,
                         error_messages={"max_length": f"名称或代码最多{NAME_MAX}个字符"})
     district = forms.ChoiceField(label=_("所在区县（市）"), required=False)
-    park = forms.ModelChoiceField(label=_("所在园区"), required=False,
+    park = forms.ModelChoiceField(label=_("所在园区"), required=False, empty_label="—",
                                   queryset=Unit.objects.filter(kind=Unit.Kind.PARK))
     kind = forms.ChoiceField(label=_("主体类别"), required=False,
                              choices=[("", "—"), *Organisation.Kind.choices])

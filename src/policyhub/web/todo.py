@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from policyhub.accounts.models import Role
 from policyhub.accounts.roles import AnyUser, assignments
 from policyhub.applications import permissions, workflow
 from policyhub.applications.models import Application, Proposal
+from policyhub.web import labels
 
 RELATED = ("organisation", "person__organisation", "team__leader__organisation", "park",
            "department")
@@ -38,12 +40,14 @@ class Queue:
 
 def _apps(user: AnyUser, **where: Any) -> QuerySet[Application]:
     return (permissions.visible(user).filter(**where).select_related(*RELATED)
-            .defer("decision", "events", "explanation").order_by("created_at", "pk"))
+            .defer("decision", "explanation").order_by("created_at", "pk"))
 
 
 def _queue(title: str, hint: str, qs: QuerySet[Application], state: str) -> Queue:
     count = qs.count()
-    return Queue(title, hint, applications=list(qs[:SHOWN]), count=count,
+    shown = list(qs[:SHOWN])
+    labels.name_matters(shown)
+    return Queue(title, hint, applications=shown, count=count,
                  more_url=f"?state={state}" if count > SHOWN else "")
 
 
@@ -61,37 +65,41 @@ def queues(user: AnyUser, today: dt.date) -> list[Queue]:
         def mine(**where: Any) -> QuerySet[Application]:
             return _apps(user, **where).filter(own)
 
-        out.append(_queue("退回补正，待修改后重新提交",
-                          "园区或部门退回的申报，请按退回原因补正后重新提交。",
+        out.append(_queue(_("退回补正，待修改后重新提交"),
+                          _("园区或部门退回的申报，请按退回原因补正后重新提交。"),
                           mine(state="returned"), "returned"))
-        out.append(_queue("草稿，待提交", "已创建但尚未提交的申报。", mine(state="draft"),
+        out.append(_queue(_("草稿，待提交"), _("已创建但尚未提交的申报。"), mine(state="draft"),
                           "draft"))
         proposals = (permissions.visible_proposals(user)
                      .filter(status=Proposal.Status.OPEN)
                      .select_related("organisation", "person", "team").order_by("pk"))
-        out.append(Queue("免申即享建议，待确认",
-                         "系统根据登记信息主动发现的扶持，确认后直接进入审核。",
-                         proposals=list(proposals[:SHOWN]), count=proposals.count()))
-        out.append(_queue("公示中", "公示期内的申报；公示期满无异议后批准。",
+        open_ones = list(proposals[:SHOWN])
+        labels.name_matters(open_ones)
+        out.append(Queue(_("免申即享建议，待确认"),
+                         _("系统根据登记信息主动发现的扶持，确认后直接进入审核。"),
+                         proposals=open_ones, count=proposals.count()))
+        out.append(_queue(_("公示中"), _("公示期内的申报；公示期满无异议后批准。"),
                           mine(state="notice"), "notice"))
-        out.append(_queue("已批准，待拨付（可下载核定通知书）", "批准后由市财政局拨付。",
+        out.append(_queue(_("已批准，待拨付（可下载核定通知书）"), _("批准后由市财政局拨付。"),
                           mine(state="approved"), "approved"))
     if Role.PARK_OFFICER in roles:
         parks = [a.unit_id for a in held if a.role == Role.PARK_OFFICER]
-        out.append(_queue("待受理：本园区已提交的申报", "核对材料后受理，或写明原因退回补正。",
+        out.append(_queue(_("待受理：本园区已提交的申报"),
+                          _("核对材料后受理，或写明原因退回补正。"),
                           _apps(user, state="submitted", park_id__in=parks), "submitted"))
     if Role.DEPARTMENT_REVIEWER in roles:
         units = [a.unit_id for a in held if a.role == Role.DEPARTMENT_REVIEWER]
-        out.append(_queue("待审核：本部门负责条款的已受理申报",
-                          "对照引擎核定结果与申报材料审核，在上限内确定金额。",
+        out.append(_queue(_("待审核：本部门负责条款的已受理申报"),
+                          _("对照引擎核定结果与申报材料审核，在上限内确定金额。"),
                           _apps(user, state="accepted", department_id__in=units), "accepted"))
     if Role.BUREAU_OFFICER in roles:
-        out.append(_queue("待复核：部门初审通过", "复核后发布公示。", _apps(user, state="reviewed"),
-                          "reviewed"))
-        out.append(_queue(f"公示期满，可批准（截至{today:%Y-%m-%d}）", "公示期满且无异议的申报。",
+        out.append(_queue(_("待复核：部门初审通过"), _("复核后发布公示。"),
+                          _apps(user, state="reviewed"), "reviewed"))
+        out.append(_queue(_("公示期满，可批准（截至%(day)s）") % {"day": f"{today:%Y-%m-%d}"},
+                          _("公示期满且无异议的申报。"),
                           _apps(user, state="notice", notice_ends_on__lt=today), "notice"))
     if Role.FINANCE_OFFICER in roles:
-        out.append(_queue("已批准，待拨付", "核对收款信息后拨付；每笔只拨付一次。",
+        out.append(_queue(_("已批准，待拨付"), _("核对收款信息后拨付；每笔只拨付一次。"),
                           _apps(user, state="approved"), "approved"))
     return out
 
@@ -99,7 +107,7 @@ def queues(user: AnyUser, today: dt.date) -> list[Queue]:
 def stage_counts(user: AnyUser) -> list[tuple[str, str, int]]:
     """(state, label, count) of every state, for the bureau's overview by stage."""
     counts = Counter(permissions.visible(user).values_list("state", flat=True))
-    return [(s.code, s.zh, counts.get(s.code, 0)) for s in workflow.STATES]
+    return [(s.code, workflow.label(s.code), counts.get(s.code, 0)) for s in workflow.STATES]
 
 
 def search(user: AnyUser, data: dict[str, Any]) -> QuerySet[Application]:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from policyhub import policytext
 from policyhub.engine import meta
 from policyhub.engine.request import DISCRETIONARY_RULES
@@ -31,10 +33,12 @@ def _rule_choices() -> tuple[tuple[str, str], ...]:
     return tuple((r, meta.rule(r).label) for r in DISCRETIONARY_RULES)
 
 
-CATEGORY = (("A", "A类"), ("B", "B类"), ("C", "C类"))
+CATEGORY = (("A", gettext_noop("A类")), ("B", gettext_noop("B类")), ("C", gettext_noop("C类")))
 DATE = Field("date", "日期", "date")
 
-# Per event type: its fields and the rules it may earn (for the clause quoted as help).
+# Per event type: its fields and the rules it may earn (for the clause quoted as help). The
+# labels stay Chinese here (validation messages quote them): the form translates them, and
+# LABELS marks them for the catalogue.
 EVENT_TYPES: dict[str, tuple[tuple[Field, ...], tuple[str, ...]]] = {
     "annual_revenue": ((Field("year", "年度", "year"), Field("amount", "主营业务收入", "money")),
                        ("P4.milestone",)),
@@ -74,6 +78,35 @@ EVENT_TYPES: dict[str, tuple[tuple[Field, ...], tuple[str, ...]]] = {
     "discretionary": ((DATE, Field("rule", "事项类别", "choice", _rule_choices())),
                       DISCRETIONARY_RULES),
 }
+
+
+LABELS = (
+    gettext_noop("日期"),
+    gettext_noop("年度"),
+    gettext_noop("主营业务收入"),
+    gettext_noop("实缴注册资本"),
+    gettext_noop("已完成投资"),
+    gettext_noop("按约定完成投资进度"),
+    gettext_noop("人才层次"),
+    gettext_noop("购房单价（每平方米）"),
+    gettext_noop("紧缺急需人才类别"),
+    gettext_noop("人才类别"),
+    gettext_noop("标准级别"),
+    gettext_noop("项目总投资"),
+    gettext_noop("实际投入"),
+    gettext_noop("项目类型"),
+    gettext_noop("上市阶段"),
+    gettext_noop("建设投入"),
+    gettext_noop("认定为重大公共服务平台"),
+    gettext_noop("投入运营日期"),
+    gettext_noop("服务费发生日期"),
+    gettext_noop("服务费金额"),
+    gettext_noop("研发投入"),
+    gettext_noop("入选年度示范项目"),
+    gettext_noop("获奖等级"),
+    gettext_noop("获奖后来长落户"),
+    gettext_noop("事项类别"),
+)
 
 
 def type_label(kind: str) -> str:

@@ -33,6 +33,31 @@ def application_matter(app: object) -> str:
 
 
 @register.filter
+def matter_of(record: object) -> str:
+    """An application's or a proposal's matter as a person names it: the label its view gave
+    the whole page at once (labels.name_matters), else looked up for this one record."""
+    given = getattr(record, "matter_text", None)
+    return str(given) if given is not None else labels.application_matter(record)
+
+
+@register.filter
+def state_name(code: object) -> str:
+    """An application's state in the page's language (applications.workflow.label)."""
+    from policyhub.applications import workflow
+
+    return workflow.label(str(code))
+
+
+@register.filter
+def person(user: Any) -> str:
+    """A person by name (姓名), never by login name; the login only for an unnamed account."""
+    if user is None:
+        return "系统"
+    name = str(user.get_full_name()).strip()
+    return name or str(user.get_username())
+
+
+@register.filter
 def readable(value: object) -> str:
     """An engine or workflow text without option names and rule ids (web.labels)."""
     return labels.readable(str(value or ""))
@@ -112,7 +137,16 @@ def role_badges(context: template.Context) -> dict[str, Any]:
     request: HttpRequest | None = context.get("request")
     if request is None or not request.user.is_authenticated:
         return {"roles": []}
-    return {"roles": [a.get_role_display() for a in assignments(request.user)]}
+    roles = []
+    for a in assignments(request.user):
+        role = str(a.get_role_display())
+        # The unit or organisation the role is held for, by name ("园区管委会经办人 长沙高新区
+        # 管委会"), unless the role's own name says it (市财政局经办人).
+        where = a.unit or a.organisation
+        name = where.name if where is not None else ""
+        unit = name if name and name not in role else ""
+        roles.append((role, unit))
+    return {"roles": roles}
 
 
 @register.inclusion_tag("web/includes/status_badge.html")

@@ -13,18 +13,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from policyhub.centres.urls import APPS
 from policyhub.web.refusals import refused
 
 # The centres by their names in the action plan (计划/二), in the apps' order.
 CENTRE_NAMES = {
-    "adaptation": "适配中心（含联网演示环境）",
-    "testing": "测试认证中心",
-    "training": "培训服务",
-    "emergency": "运营及应急响应中心",
-    "migration": "终端更新与应用迁移",
-    "events": "一会一赛（峰会与竞赛）",
+    "adaptation": _("适配中心（含联网演示环境）"),
+    "testing": _("测试认证中心"),
+    "training": _("培训服务"),
+    "emergency": _("运营及应急响应中心"),
+    "migration": _("终端更新与应用迁移"),
+    "events": _("一会一赛（峰会与竞赛）"),
 }
 
 
@@ -59,7 +60,7 @@ def centres_for(user: Any) -> list[Centre]:
                 create_url=(reverse(f"{ns}:{spec.slug}-create")
                             if spec.can_create(user)[0] else None)))
         if links:
-            out.append(Centre(CENTRE_NAMES.get(app, app), links))
+            out.append(Centre(str(CENTRE_NAMES.get(app, app)), links))
     return out
 
 

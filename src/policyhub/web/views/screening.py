@@ -80,6 +80,16 @@ def screening_job(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse(status=204)
 
 
+def recipients(unit: Any) -> list[str]:
+    """Who a unit's reminder goes to, by name with the address: 李晓燕（li@…）."""
+    from policyhub.accounts.models import RoleAssignment
+
+    users = {a.user for a in RoleAssignment.objects.filter(unit=unit).select_related("user")
+             if a.user.email and a.user.is_active}
+    return sorted(f"{u.get_full_name()}（{u.email}）" if u.get_full_name() else u.email
+                  for u in users)
+
+
 @login_required
 def reminders(request: HttpRequest) -> HttpResponse:
     if (no := _guard(request, "plan.remind.view")) is not None:
@@ -102,5 +112,5 @@ def reminders(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"已向 {sent} 个单位发送报送提醒"
                                   f"（共 {len(found)} 个单位有待报事项）。")
         return redirect("web:reminders")
-    rows = [(entry, staff_emails(entry.unit)) for entry in found]
+    rows = [(entry, recipients(entry.unit)) for entry in found]
     return render(request, "web/screening/reminders.html", {"rows": rows, "today": today})

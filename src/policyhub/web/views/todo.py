@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from policyhub import clock
 from policyhub.accounts.models import Role
@@ -17,29 +18,30 @@ from policyhub.accounts.roles import assignments
 from policyhub.applications import workflow
 from policyhub.engine import meta
 from policyhub.units.models import Unit
-from policyhub.web import todo
+from policyhub.web import labels, todo
 from policyhub.web.refusals import refused
 
 CITY_WIDE = {Role.BUREAU_OFFICER, Role.FINANCE_OFFICER, Role.AUDITOR, Role.ADMINISTRATOR}
 
 
-def _clauses() -> list[tuple[str, str]]:
-    return [("", "全部条款"), *((c, c) for c in sorted({r.clause for r in meta.rules().values()}))]
+def _clauses() -> list[tuple[str, Any]]:
+    clauses = sorted({r.clause for r in meta.rules().values()})
+    return [("", _("全部条款")), *((c, c) for c in clauses)]
 
 
-def _states() -> list[tuple[str, str]]:
-    return [("", "全部状态"), *((s.code, s.zh) for s in workflow.STATES)]
+def _states() -> list[tuple[str, Any]]:
+    return [("", _("全部状态")), *workflow.choices()]
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="名称或统一社会信用代码", required=False, max_length=200,
-                        error_messages={"max_length": "名称或代码最多200个字符"})
-    clause = forms.ChoiceField(label="条款", required=False, choices=_clauses)
-    state = forms.ChoiceField(label="状态", required=False, choices=_states)
-    department = forms.ModelChoiceField(label="责任部门", required=False, empty_label="全部部门",
-                                        queryset=Unit.objects.filter(
+    q = forms.CharField(label=_("名称或统一社会信用代码"), required=False, max_length=200,
+                        error_messages={"max_length": _("名称或代码最多200个字符")})
+    clause = forms.ChoiceField(label=_("条款"), required=False, choices=_clauses)
+    state = forms.ChoiceField(label=_("状态"), required=False, choices=_states)
+    department = forms.ModelChoiceField(label=_("责任部门"), required=False,
+                                        empty_label=_("全部部门"), queryset=Unit.objects.filter(
                                             kind__in=[Unit.Kind.PARTY, Unit.Kind.GOVERNMENT]))
-    park = forms.ModelChoiceField(label="受理园区", required=False, empty_label="全部园区",
+    park = forms.ModelChoiceField(label=_("受理园区"), required=False, empty_label=_("全部园区"),
                                   queryset=Unit.objects.filter(kind=Unit.Kind.PARK))
 
 
@@ -58,4 +60,5 @@ def todo_page(request: HttpRequest) -> HttpResponse:
         if request.GET and form.is_valid():
             found = todo.search(request.user, form.cleaned_data)
             context["found"] = Paginator(found, 50).get_page(request.GET.get("page"))
+            labels.name_matters(context["found"].object_list)
     return render(request, "web/todo/page.html", context)

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from policyhub import clock
 from policyhub.accounts.roles import organisation_ids
@@ -24,10 +25,13 @@ from policyhub.registry.permissions import visible_organisations
 from policyhub.web import decision, trial
 from policyhub.web.labels import OPTION_READINGS, event_label
 
-KINDS = (("enterprise", "企业"), ("institute", "科研院所/研发机构"),
-         ("platform_operator", "公共服务平台"), ("park", "园区"))
-FLAGS = (("registered_in_changsha", "在长沙市注册"), ("taxed_in_changsha", "在长沙市纳税"),
-         ("cybersecurity_business", "从事网络安全业务"))
+# Marked for the catalogue (gettext_noop), translated by the template ({% translate label %}).
+KINDS = (("enterprise", gettext_noop("企业")),
+         ("institute", gettext_noop("科研院所/研发机构")),
+         ("platform_operator", gettext_noop("公共服务平台")), ("park", gettext_noop("园区")))
+FLAGS = (("registered_in_changsha", gettext_noop("在长沙市注册")),
+         ("taxed_in_changsha", gettext_noop("在长沙市纳税")),
+         ("cybersecurity_business", gettext_noop("从事网络安全业务")))
 MAX_ROWS = 30
 
 
