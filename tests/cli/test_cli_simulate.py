@@ -80,3 +80,24 @@ def test_bad_input_exits_2_with_the_row_and_column(tmp_path: Path,
     code = main(["simulate", "--scenario", str(EXAMPLE), str(bad), "--out", str(tmp_path / "o")])
     assert code == 2 and "row 1, amount" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_simulate_reads_a_normalised_input_as_its_wide_table(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same applicants as a normalised directory and as the wide table: the same totals
+    and the same gainers and losers (explained from the listed applicants' rows only)."""
+    directory = tmp_path / "normalised"
+    synth.write_normalised(directory, 300, seed=5)
+    wide_file = tmp_path / "wide.parquet"
+    synth.write(wide_file, 300, seed=5)
+    books = []
+    for name, source in (("n", directory), ("w", wide_file)):
+        out = tmp_path / name
+        assert main(["simulate", "--scenario", str(EXAMPLE), str(source), "--out", str(out),
+                     "--as-of", "2022-12-31"]) == 0
+        capsys.readouterr()
+        book = openpyxl.load_workbook(out / "simulation.xlsx")
+        books.append({s: list(book[s].iter_rows(values_only=True))
+                      for s in ("按条款", "按年度", "增减名单")})
+    assert books[0]["增减名单"], "the example scenario changes some award"
+    assert books[0] == books[1]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # `policyhub evaluate` builds this parser: nothing heavy is imported here
     import polars as pl
 
-    from policyhub.screen.parquet_in import Frame
+    from policyhub.screen.normalised import Tables
 
 EXIT_BAD_INPUT = 2
 WORKBOOK = "simulation.xlsx"
@@ -35,12 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", metavar="DATE", help="decision date (default: today)")
 
 
-def _frames(ns: argparse.Namespace, as_of: dt.date) -> Iterator[pl.DataFrame | Frame]:
+def _frames(ns: argparse.Namespace, as_of: dt.date) -> Iterator[pl.DataFrame | Tables]:
     if ns.input:
         from policyhub.screen.io import frames
 
-        # as `policyhub screen` reads: the sparse event columns decoded in C where the
-        # Parquet layout allows (docs/screening.md, "Performance")
+        # as `policyhub screen` reads: a wide table, or a normalised input's batches
         for _row, frame in frames(Path(ns.input)):
             yield frame
             del frame

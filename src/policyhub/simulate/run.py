@@ -27,8 +27,8 @@ from policyhub.engine import evaluate, meta
 from policyhub.engine.params import ParameterSet, law, using
 from policyhub.screen.encode import Batch, encode
 from policyhub.screen.kernel import Decisions, decide, exact_bincount
+from policyhub.screen.normalised import Tables, wide
 from policyhub.screen.options import Options
-from policyhub.screen.parquet_in import Frame, Runs
 from policyhub.screen.requests import to_requests
 from policyhub.screen.schema import CLAUSES, RULE_CLAUSE
 from policyhub.simulate.scenario import Scenario, apply
@@ -39,7 +39,7 @@ CLAUSE_OF_RULE = np.array([CLAUSES.index(c) for c in RULE_CLAUSE], np.int64)
 LIST_MAX = 2000  # gainers and losers listed (the largest changes first)
 EXPLAIN_MAX = 50  # of those, explained by the engine (both decisions)
 UNKNOWN = "（未登记）"
-Rows = pl.DataFrame | Frame  # whole applicants: a Polars frame, or as io.frames reads them
+Rows = pl.DataFrame | Tables  # whole applicants: a wide frame, or a normalised input's batch
 EVENT_SHIFT = 24  # award key = applicant << EVENT_SHIFT | event_index
 
 
@@ -302,21 +302,26 @@ Coded = tuple[npt.NDArray[np.intp], pl.Series]  # per applicant: a code into the
 
 
 def _starts(frame: Rows) -> npt.NDArray[np.int64]:
-    """Each applicant's first row (rows of one applicant are contiguous)."""
-    if isinstance(frame, Frame) and isinstance(frame.sparse.get("applicant_id"), Runs):
-        runs = frame.sparse["applicant_id"]
-        assert isinstance(runs, Runs)
-        return runs.starts  # (a run starts exactly where the column changes)
+    """Each applicant's first row (rows of one applicant are contiguous); a normalised
+    batch's applicants table has one row per applicant."""
+    if isinstance(frame, Tables):
+        return np.arange(frame.applicants.height, dtype=np.int64)
     ids = frame.get_column("applicant_id").cast(pl.String)
     return np.flatnonzero(np.asarray((ids != ids.shift(1)).fill_null(True))).astype(np.int64)
 
 
 def _rows_of(frame: Rows, starts: npt.NDArray[np.int64], apps: list[int]) -> pl.DataFrame:
-    """The input rows of the applicants numbered `apps`, as one Polars frame."""
+    """The input rows of the applicants numbered `apps`, as one wide Polars frame."""
+    if isinstance(frame, Tables):  # only the listed applicants are made wide
+        keep = np.asarray(apps, np.int64)
+        mask = np.isin(frame.app, keep)
+        renumber = np.full(frame.applicants.height, -1, np.int64)
+        renumber[keep] = np.arange(len(keep), dtype=np.int64)
+        sub = Tables(applicants=frame.applicants[pl.Series(keep)],
+                     events=frame.events.filter(pl.Series(mask)),
+                     app=renumber[frame.app[mask]])
+        return wide(sub)
     ends = [*starts[1:].tolist(), frame.height]
-    if isinstance(frame, Frame):  # joined first, then made dense once (a few ms per call)
-        return Frame.join([frame.slice(int(starts[a]), int(ends[a] - starts[a]))
-                           for a in apps]).dense()
     return pl.concat([frame.slice(int(starts[a]), int(ends[a] - starts[a])) for a in apps])
 
 
@@ -325,11 +330,12 @@ def _place(frame: Rows, starts: npt.NDArray[np.int64]) -> tuple[Coded, Coded]:
     applicant's first row; UNKNOWN when absent or empty)."""
     apps = len(starts)
     first = pl.Series(starts)
+    source = frame.applicants if isinstance(frame, Tables) else frame
 
     def coded(name: str) -> Coded:
-        if name not in frame.columns:
+        if name not in source.columns:
             return np.zeros(apps, np.intp), pl.Series([UNKNOWN], dtype=pl.String)
-        values = frame.get_column(name).cast(pl.String).gather(first).fill_null("").to_numpy()
+        values = source.get_column(name).cast(pl.String).gather(first).fill_null("").to_numpy()
         labels, codes = np.unique(values.astype(str), return_inverse=True)
         shown = [str(v) if v else UNKNOWN for v in labels]
         return codes.astype(np.intp), pl.Series(shown, dtype=pl.String)
