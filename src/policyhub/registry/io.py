@@ -98,7 +98,7 @@ ENVELOPE = {"credit_code", "person_id", "team_id", "type", "date", "matter", "so
 
 @dataclass
 class ImportResult:
-    kind: Kind
+    kind: str  # a Kind, or one of registry.imports_objects.KINDS
     rows: int
     created: int = 0
     updated: int = 0
@@ -106,7 +106,7 @@ class ImportResult:
 
 
 @dataclass
-class _Row:
+class ImportRow:
     number: int
     values: dict[str, Any] = field(default_factory=dict)
 
@@ -127,11 +127,15 @@ def _header_key(raw: Any) -> str:
 
 def read_file(path: Path, kind: Kind) -> Table:
     """The file's header and non-blank rows (registry.reader: limits, encodings, bombs)."""
+    return _read_table(path, len(COLUMNS[kind]))
+
+
+def _read_table(path: Path, width: int) -> Table:
     limit = int(settings.UPLOAD_MAX_BYTES)
     size = path.stat().st_size
     if size > limit:  # before reading it into memory
         raise refuse(f"文件过大：{size:,} 字节，上限为 {limit:,} 字节")
-    return read_table(path.read_bytes(), path.name, width=len(COLUMNS[kind]))
+    return read_table(path.read_bytes(), path.name, width=width)
 
 
 def _map_header(header: list[Any], columns: tuple[Column, ...]) -> dict[int, Column]:
@@ -159,19 +163,26 @@ def _map_header(header: list[Any], columns: tuple[Column, ...]) -> dict[int, Col
     return found
 
 
-def read_rows(path: Path, kind: Kind) -> tuple[list[_Row], list[RowError]]:
+def read_rows(path: Path, kind: Kind) -> tuple[list[ImportRow], list[RowError]]:
     """Parsed cells of every non-blank row, and every cell that did not parse."""
     _, _, rows, errors = _read(path, kind)
     return rows, errors
 
 
 def _read(path: Path, kind: Kind
-          ) -> tuple[Table, dict[int, Column], list[_Row], list[RowError]]:
-    table = read_file(path, kind)
-    mapping = _map_header(table.header, COLUMNS[kind])
+          ) -> tuple[Table, dict[int, Column], list[ImportRow], list[RowError]]:
+    return read_columns(path, COLUMNS[kind])
+
+
+def read_columns(path: Path, columns: tuple[Column, ...]
+                 ) -> tuple[Table, dict[int, Column], list[ImportRow], list[RowError]]:
+    """The table, its header mapped to `columns`, every row's parsed cells and every cell
+    that did not parse; shared with the organisation, person and team imports."""
+    table = _read_table(path, len(columns))
+    mapping = _map_header(table.header, columns)
     rows, errors = [], []
     for number, raw in table.rows:
-        row = _Row(number)
+        row = ImportRow(number)
         for i, col in mapping.items():
             value = raw[i] if i < len(raw) else None
             if cells.is_blank(value):
@@ -243,7 +254,7 @@ def _permit(look: _Lookup, actor: services.Actor, rec: permissions.Record, row: 
         errors.append(RowError(row, column, reason))
 
 
-def _plan_figure(row: _Row, look: _Lookup, actor: services.Actor,
+def _plan_figure(row: ImportRow, look: _Lookup, actor: services.Actor,
                  errors: list[RowError], seen: dict[tuple[str, int], int]) -> None:
     v = row.values
     if "credit_code" not in v:  # blank: already reported as required
@@ -273,7 +284,7 @@ def _plan_figure(row: _Row, look: _Lookup, actor: services.Actor,
     _permit(look, actor, org, row.number, errors, _col("credit_code", "figures"))
 
 
-def _event_applicant(row: _Row, look: _Lookup) -> Organisation | Person | Team:
+def _event_applicant(row: ImportRow, look: _Lookup) -> Organisation | Person | Team:
     given = [c for c in APPLICANT_COLUMNS if c in row.values]
     if len(given) != 1:
         raise ValueError("统一社会信用代码、人才编号、团队编号须填且只填一项")
@@ -287,7 +298,7 @@ def _event_applicant(row: _Row, look: _Lookup) -> Organisation | Person | Team:
     return found
 
 
-def _plan_event(row: _Row, look: _Lookup, actor: services.Actor,
+def _plan_event(row: ImportRow, look: _Lookup, actor: services.Actor,
                 errors: list[RowError]) -> None:
     v, before = row.values, len(errors)
     try:
@@ -306,7 +317,7 @@ def _plan_event(row: _Row, look: _Lookup, actor: services.Actor,
                 "统一社会信用代码/人才编号/团队编号")
 
 
-def _check_payload(row: _Row, errors: list[RowError]) -> None:
+def _check_payload(row: ImportRow, errors: list[RowError]) -> None:
     v = row.values
     event_type = v["type"]
     wanted = set(payload_fields(event_type)) if event_type in DATE_FIELD else set()
@@ -361,7 +372,7 @@ def import_file(path: Path, kind: Kind, *, actor: services.Actor = None,
                         unchanged=written.unchanged)
 
 
-def _same_events(rows: list[_Row], errors: list[RowError]) -> None:
+def _same_events(rows: list[ImportRow], errors: list[RowError]) -> None:
     """Two rows of one file for the same event (the same applicant, type, date, matter and
     payload) are one fact written twice: refused like a figure's year given twice."""
     seen: dict[tuple[Any, ...], int] = {}
@@ -373,7 +384,7 @@ def _same_events(rows: list[_Row], errors: list[RowError]) -> None:
         seen.setdefault(key, row.number)
 
 
-def _model_check(row: _Row, kind: Kind, errors: list[RowError]) -> None:
+def _model_check(row: ImportRow, kind: Kind, errors: list[RowError]) -> None:
     """The model's own field checks (lengths, digits), before the write phase: the database's
     constraints are what the row checks above already cover (one figure per year, amounts
     not negative, one applicant per event), so they are left to the database."""
@@ -408,7 +419,7 @@ def _refuse(actor: services.Actor, path: Path, kind: Kind, errors: list[RowError
            errors=[str(e) for e in errors[:200]])
     wanted = set(bad_rows)
     rejected = {number: raw for number, raw in table.rows if number in wanted}
-    failed = ImportFailed([_with_value(e, rejected.get(e.row), mapping) for e in errors])
+    failed = ImportFailed([with_value(e, rejected.get(e.row), mapping) for e in errors])
     failed.header, failed.rows = table.header, rejected
     raise failed
 
@@ -416,7 +427,7 @@ def _refuse(actor: services.Actor, path: Path, kind: Kind, errors: list[RowError
 SHOWN_VALUE_CHARS = 200
 
 
-def _with_value(error: RowError, raw: list[Any] | None,
+def with_value(error: RowError, raw: list[Any] | None,
                 mapping: dict[int, Column]) -> RowError:
     """The error with the cell it names as the file has it (the first filled one of a
     column pair such as 统一社会信用代码/人才编号/团队编号)."""

@@ -26,7 +26,15 @@ from django.views.decorators.http import require_http_methods
 from policyhub import clock
 from policyhub.audit.services import record
 from policyhub.engine import InputError, evaluate
-from policyhub.registry import facts, io, permissions, reader, rejected, template_file
+from policyhub.registry import (
+    facts,
+    imports_objects,
+    io,
+    permissions,
+    reader,
+    rejected,
+    template_file,
+)
 from policyhub.registry.models import Organisation, RegistryEvent, YearlyFigure
 from policyhub.units.models import Unit
 from policyhub.web import decision
@@ -40,7 +48,11 @@ CONTENT_TYPES = {
 }
 KINDS: dict[str, io.Kind] = {k: k for k in io.KINDS}
 KIND_LABELS = {"figures": _("年度数据"), "events": _("政策事件")}
-COLUMN_GROUPS = {KIND_LABELS[k]: io.COLUMNS[k] for k in io.KINDS}  # the page's column list
+# The registry's own objects (registry.imports_objects): registry staff only.
+OBJECT_LABELS = {k: spec.label for k, spec in imports_objects.KINDS.items()}
+COLUMN_GROUPS: dict[Any, tuple[io.Column, ...]] = {  # the page's column list
+    KIND_LABELS[k]: io.COLUMNS[k] for k in io.KINDS}
+COLUMN_GROUPS |= {spec.label: spec.columns for spec in imports_objects.KINDS.values()}
 
 
 def refused(request: HttpRequest, reason: str, action: str, obj: Any = None) -> HttpResponse:
@@ -134,8 +146,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("数据类型"), choices=list(KIND_LABELS.items()))
+    kind = forms.ChoiceField(label=_("数据类型"),
+                             choices=[*KIND_LABELS.items(), *OBJECT_LABELS.items()])
     file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
+
+    def only_facts(self) -> None:
+        """Offer only figures and events (the user may not import organisations, people or
+        teams: permissions.can_import_objects)."""
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = list(KIND_LABELS.items())
 
 
 ERRORS_PER_PAGE = 50
@@ -151,7 +171,7 @@ def _errors(request: HttpRequest, failed: io.ImportFailed | list[io.RowError],
             "with_values": True}
 
 
-def _import(upload: UploadedFile, kind: io.Kind, request: HttpRequest) -> dict[str, Any]:
+def _import(upload: UploadedFile, kind: str, request: HttpRequest) -> dict[str, Any]:
     """Run registry.io.import_file on the upload, kept under its own name (the audit trail
     names the file); the result, or every bad row (kept for paging and download)."""
     name = Path(upload.name or "upload").name
@@ -161,7 +181,9 @@ def _import(upload: UploadedFile, kind: io.Kind, request: HttpRequest) -> dict[s
             for chunk in upload.chunks():
                 fh.write(chunk)
         try:
-            return {"result": io.import_file(path, kind, actor=request.user)}
+            if kind in imports_objects.KINDS:
+                return {"result": imports_objects.import_file(path, kind, actor=request.user)}
+            return {"result": io.import_file(path, KINDS[kind], actor=request.user)}
         except io.ImportFailed as exc:
             token = rejected.save(request.user.pk, kind, name, exc)
             return _errors(request, exc, token)
@@ -176,7 +198,14 @@ def import_page(request: HttpRequest) -> HttpResponse:
                       {"form": ImportForm(), "columns": COLUMN_GROUPS,
                        **_errors(request, too_large)}, status=413)
     form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"form": form, "columns": COLUMN_GROUPS}
+    may_import_objects, reason = permissions.can_import_objects(request.user)
+    if request.method == "POST" and request.POST.get("kind") in imports_objects.KINDS \
+            and not may_import_objects:  # refused before the file is read
+        return refused(request, reason, "registry.import")
+    if not may_import_objects:
+        form.only_facts()
+    context: dict[str, Any] = {"form": form, "columns": COLUMN_GROUPS,
+                               "object_kinds": OBJECT_LABELS if may_import_objects else {}}
     status = 200
     token = request.GET.get("errors", "")
     if request.method == "GET" and token:  # a kept refusal, paged on
@@ -209,9 +238,13 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     """The blank .xlsx template of an import (registry.template_file); the same users as the
     import page."""
     chosen = KINDS.get(kind)
-    if chosen is None:
+    if chosen is not None:
+        body = template_file.template_bytes(chosen)
+    elif kind in imports_objects.KINDS:
+        body = imports_objects.template_bytes(kind)
+    else:
         raise Http404(kind)
-    response = HttpResponse(template_file.template_bytes(chosen),
+    response = HttpResponse(body,
                             content_type=CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="registry-{kind}-template.xlsx"'
     return response
