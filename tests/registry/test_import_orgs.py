@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from policyhub.audit.models import AuditEntry
@@ -158,3 +161,21 @@ def test_the_service_refuses_an_enterprise_too(p: Personas, tmp_path: Path) -> N
                      p.applicant)
     assert errors == [(0, "文件", "仅市工业和信息化局经办人或系统管理员可导入主体、人才和团队")]
     assert Organisation.objects.count() == 1
+
+
+def test_the_page_offers_these_kinds_and_templates_to_registry_staff_only(p: Personas) -> None:
+    staff, applicant = Client(), Client()
+    staff.force_login(p.bureau_officer)
+    applicant.force_login(p.applicant)
+    assert "organisations.xlsx" in staff.get(reverse("registry:import")).text
+    page = applicant.get(reverse("registry:import")).text
+    assert "organisations.xlsx" not in page and 'value="organisations"' not in page
+    download = staff.get(reverse("registry:import_template", args=["teams"]))
+    assert download.status_code == 200 and download.content.startswith(b"PK")
+
+
+def test_the_command_imports_organisations(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "o.xlsx", [HEADER, _row(credit_code())])
+    out = io.StringIO()
+    call_command("import_registry", str(path), "--kind", "organisations", stdout=out)
+    assert "新增 1" in out.getvalue() and Organisation.objects.count() == 1
