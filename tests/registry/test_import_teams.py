@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from policyhub.audit.models import AuditEntry
@@ -136,3 +138,19 @@ def test_others_may_not_import_teams(p: Personas, folk: dict[str, Person], who: 
     body = xlsx_bytes([HEADER, [None, "星盾攻防团队", folk["li"].pk, None, None, None, None]])
     assert post(persona(p, who), "teams", "t.xlsx", body).status_code == 403
     assert not Team.objects.exists()
+
+
+def test_the_export_imports_back_unchanged(p: Personas, folk: dict[str, Person],
+                                           tmp_path: Path) -> None:
+    li, wang = folk["li"], folk["wang"]
+    rows = [HEADER, [None, "星盾攻防团队", wang.pk, None, None, f"{li.pk};{wang.pk}", "是"]]
+    import_file(write_xlsx(tmp_path / "a.xlsx", rows), "teams", actor=p.admin)
+    client = Client()
+    client.force_login(p.applicant)  # the leader works for the applicant's organisation
+    response = client.get(reverse("registry:export", args=["teams", "xlsx"]))
+    path = tmp_path / "teams.xlsx"
+    path.write_bytes(response.content)
+    sheet = load_workbook(path).active
+    assert [c.value for c in sheet[2]][1:4] == ["星盾攻防团队", wang.pk, "王芳"]
+    result = import_file(path, "teams", actor=p.admin)
+    assert (result.rows, result.unchanged) == (1, 1)

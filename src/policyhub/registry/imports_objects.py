@@ -6,13 +6,16 @@ runner can call the same functions (see ObjectKind).
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from django.db.models import QuerySet
+
 from policyhub.audit.services import record
-from policyhub.registry import imports_orgs, imports_people, imports_teams, permissions
+from policyhub.registry import cells, imports_orgs, imports_people, imports_teams, permissions
 from policyhub.registry.io import (
     Column,
     ImportFailed,
@@ -21,11 +24,13 @@ from policyhub.registry.io import (
     read_columns,
     with_value,
 )
-from policyhub.registry.models import mask_id_number
+from policyhub.registry.models import Organisation, mask_id_number
 from policyhub.registry.reader import RowError, Table, refuse
 from policyhub.registry.services import Actor
 from policyhub.registry.template_file import TemplateSpec, build
 from policyhub.registry.writing import Written
+from policyhub.web.excel import write_table
+from policyhub.web.formulas import escape
 
 ObjectKindName = Literal["organisations", "people", "teams"]
 Validate = Callable[[Sequence[ImportRow]], tuple[list[dict[str, Any]], list[RowError]]]
@@ -39,17 +44,20 @@ class ObjectKind:
     validate: Validate
     write: Write
     template: Callable[[], TemplateSpec]
+    export: Callable[[QuerySet[Organisation] | None], list[dict[str, Any]]]
     private: frozenset[str] = frozenset()  # columns masked wherever a cell is shown back
 
 
 KINDS: dict[str, ObjectKind] = {
     "organisations": ObjectKind("主体", imports_orgs.COLUMNS, imports_orgs.validate,
-                                imports_orgs.write, imports_orgs.template),
+                                imports_orgs.write, imports_orgs.template,
+                                imports_orgs.export_rows),
     "people": ObjectKind("人才", imports_people.COLUMNS, imports_people.validate,
                          imports_people.write, imports_people.template,
-                         imports_people.PRIVATE),
+                         imports_people.export_rows, imports_people.PRIVATE),
     "teams": ObjectKind("团队", imports_teams.COLUMNS, imports_teams.validate,
-                        imports_teams.write, imports_teams.template, imports_teams.PRIVATE),
+                        imports_teams.write, imports_teams.template, imports_teams.export_rows,
+                        imports_teams.PRIVATE),
 }
 
 
@@ -105,3 +113,21 @@ def _mask_error(error: RowError, private: frozenset[str]) -> RowError:
     if error.column in private and error.value and "*" not in error.value:
         return replace(error, value=mask_id_number(error.value))
     return error
+
+
+def export_file(path: Path, kind: str, orgs: QuerySet[Organisation] | None = None) -> int:
+    """Write the `kind` records of `orgs` (None: all) in the import's format (.csv or .xlsx,
+    by the suffix), text a spreadsheet would run quoted (web.formulas); the row count."""
+    spec = KINDS[kind]
+    data = spec.export(orgs)
+    header = [c.zh for c in spec.columns]
+    table = [[escape(cells.to_cell(c.kind, r.get(c.name))) for c in spec.columns]
+             for r in data]
+    if path.suffix.lower() == ".csv":
+        with path.open("w", newline="", encoding="utf-8-sig") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            writer.writerows([cells.to_csv(v) for v in r] for r in table)
+    else:
+        path.write_bytes(write_table(header, table, spec.label))
+    return len(data)

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import QuerySet
+
 from policyhub.engine import creditcode
 from policyhub.registry import imports_common as common
 from policyhub.registry.io import Column, ImportRow
@@ -106,6 +108,16 @@ def write(actor: Actor, parsed: Sequence[dict[str, Any]], summary: dict[str, Any
         return Written(created=len(new), updated=updated,
                        unchanged=len(parsed) - len(new) - updated)
     return common.write_in_one_transaction(actor, apply, summary)
+
+
+def export_rows(orgs: QuerySet[Organisation] | None) -> list[dict[str, Any]]:
+    """The organisations in the import's columns (kind as its label, park as its name)."""
+    qs = (Organisation.objects.all() if orgs is None else orgs).select_related("park")
+    labels = dict(Organisation.Kind.choices)
+    return [{**{name: getattr(o, name) for name in OPTIONAL if name != "park"},
+             "credit_code": o.credit_code, "name": o.name, "kind": str(labels[o.kind]),
+             "district": o.district or None, "park": o.park.name if o.park else None}
+            for o in qs.order_by("credit_code")]
 
 
 def template() -> TemplateSpec:

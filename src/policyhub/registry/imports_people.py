@@ -18,9 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import QuerySet
+
 from policyhub.registry import imports_common as common
 from policyhub.registry.io import Column, ImportRow
-from policyhub.registry.models import Person
+from policyhub.registry.models import Organisation, Person
 from policyhub.registry.reader import RowError
 from policyhub.registry.services import Actor, snapshot
 from policyhub.registry.template_file import BOOLEANS, TemplateSpec
@@ -43,13 +45,20 @@ FIELDS = ("name", "id_number_masked", "organisation", "works_in_changsha", "base
           "cybersecurity_field")
 
 
-def _check_id(row: ImportRow, errors: list[RowError]) -> str | None:
+def _check_id(row: ImportRow, known: dict[int, Person], errors: list[RowError]) -> str | None:
     """The full identity number (only for finding duplicates in this file), masked in
-    row.values; None when blank or bad."""
+    row.values; None when blank or bad. A masked number (an export's) is accepted only as
+    the registered person's own, unchanged."""
     raw = row.values.pop("id_number", None)
     if raw is None:
         return None
     raw = str(raw).strip().upper().replace(" ", "")
+    if "*" in raw:
+        person = known.get(row.values.get("person_id", 0))
+        if person is None or person.id_number_masked != raw:
+            errors.append(RowError(row.number, ID, "脱敏的证件号码只能原样用于更新同一人才："
+                                   "新增请填写完整号码，或留空", raw))
+        return None
     why = common.id_number_problem(raw)
     if why:
         errors.append(RowError(row.number, ID, why, common.masked(raw)))
@@ -66,7 +75,7 @@ def validate(rows: Sequence[ImportRow]) -> tuple[list[dict[str, Any]], list[RowE
     for row in rows:
         v = row.values
         common.too_long(row, "name", "姓名", NAME_MAX, errors)
-        full = _check_id(row, errors)
+        full = _check_id(row, known, errors)
         if full is not None:
             full_ids[row.number] = full
         if "person_id" in v:
@@ -149,6 +158,17 @@ def _differs(person: Person, name: str, value: Any) -> bool:
 def _audited(changed: dict[str, Any]) -> list[str]:
     """Audited fields: the organisation as its id (snapshot reads `<name>_id` for it)."""
     return [f"{k}_id" if k == "organisation" else k for k in changed]
+
+
+def export_rows(orgs: QuerySet[Organisation] | None) -> list[dict[str, Any]]:
+    """The people (of `orgs`; None: everyone) in the import's columns, the identity number
+    masked as the registry keeps it (imported back unchanged with the 人才编号)."""
+    qs = Person.objects.all() if orgs is None else Person.objects.filter(organisation__in=orgs)
+    return [{"person_id": p.pk, "name": p.name, "id_number": p.id_number_masked or None,
+             "organisation": p.organisation.credit_code if p.organisation else None,
+             "works_in_changsha": p.works_in_changsha, "based_in_changsha": p.based_in_changsha,
+             "cybersecurity_field": p.cybersecurity_field}
+            for p in qs.select_related("organisation").order_by("pk")]
 
 
 def template() -> TemplateSpec:

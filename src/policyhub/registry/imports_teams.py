@@ -16,9 +16,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import QuerySet
+
 from policyhub.registry import imports_common as common
 from policyhub.registry.io import Column, ImportRow
-from policyhub.registry.models import Person, Team
+from policyhub.registry.models import Organisation, Person, Team
 from policyhub.registry.reader import RowError
 from policyhub.registry.services import Actor, snapshot
 from policyhub.registry.template_file import BOOLEANS, TemplateSpec
@@ -181,6 +183,23 @@ def _differs(team: Team, name: str, value: Any) -> bool:
     if name == "leader":
         return team.leader_id != (value.pk if value is not None else None)
     return bool(getattr(team, name) != value)
+
+
+def export_rows(orgs: QuerySet[Organisation] | None) -> list[dict[str, Any]]:
+    """The teams (led by people of `orgs`; None: every team) in the import's columns."""
+    qs = Team.objects.all() if orgs is None else Team.objects.filter(
+        leader__organisation__in=orgs)
+    qs = qs.select_related("leader").prefetch_related("members").order_by("pk")
+    return [{"team_id": t.pk, "name": t.name, "leader_id": t.leader_id,
+             "leader_name": t.leader.name if t.leader else None,
+             "members": ";".join(str(m.pk) for m in sorted(t.members.all(), key=_pk)) or None,
+             "based_in_changsha": t.based_in_changsha,
+             "settles_in_changsha": t.settles_in_changsha,
+             "cybersecurity_field": t.cybersecurity_field} for t in qs]
+
+
+def _pk(person: Person) -> int:
+    return person.pk
 
 
 def template() -> TemplateSpec:

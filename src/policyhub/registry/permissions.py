@@ -44,6 +44,11 @@ def _reads_all(user: AnyUser) -> bool:
     return any(has_role(user, r) for r in READ_ALL)
 
 
+def reads_everything(user: AnyUser) -> bool:
+    """Whether `user` sees every registry record, those of no organisation included."""
+    return user.is_authenticated and _reads_all(user)
+
+
 def _is_staff_writer(user: AnyUser) -> bool:
     return any(has_role(user, r) for r in STAFF_WRITERS)
 

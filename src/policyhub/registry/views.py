@@ -257,13 +257,17 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     """The visible organisations' figures or events in the import format."""
     chosen = KINDS.get(kind)
-    if chosen is None or fmt not in EXPORT_FORMATS:
+    if (chosen is None and kind not in imports_objects.KINDS) or fmt not in EXPORT_FORMATS:
         raise Http404(f"{kind}.{fmt}")
     orgs = permissions.visible_organisations(request.user)
     filename = f"registry-{kind}.{fmt}"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / filename
-        count = io.export_file(path, chosen, orgs)
+        if chosen is None:  # organisations, people, teams: everyone's for city-wide readers
+            everything = permissions.reads_everything(request.user)
+            count = imports_objects.export_file(path, kind, None if everything else orgs)
+        else:
+            count = io.export_file(path, chosen, orgs)
         body = path.read_bytes()
     record(request.user, "registry.export", None, kind=kind, format=fmt, rows=count)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
