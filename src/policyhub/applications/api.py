@@ -2,7 +2,8 @@
 
 Thin callers of services and permissions: every list is filtered by `permissions.visible`,
 every move goes through `services.transition`, and a refusal comes back with its reason
-(403 when the actor may not act at all, 422 when the move breaks a workflow rule — a
+(404 — exactly as for an unknown id — for an application, applicant or proposal the user may
+not view, so a refusal never tells that it exists; 403 when the actor may not act at all, 422 when the move breaks a workflow rule — a
 duplicate names the existing application —, 409 when concurrent requests on the same
 applicant kept it from completing after the service's retries: try again).
 """
@@ -30,9 +31,10 @@ from policyhub.applications.models import (
     Proposal,
     TransitionRecord,
 )
-from policyhub.audit.services import record
+from policyhub.registry import permissions as registry_permissions
 from policyhub.registry.facts import applicant_id
 from policyhub.registry.models import Organisation, Person, Team
+from policyhub.web.refusals import hidden
 
 router = Router(auth=django_auth, tags=["applications"])
 
@@ -47,7 +49,8 @@ class RefusalOut(Schema):
 
 
 # Every move and create may be refused: 403 (not yours), 409 (busy, try again), 422 (a rule).
-REFUSALS = {403: RefusalOut, 409: RefusalOut, 422: RefusalOut}
+# 404 also for an object the user may not view (docs/security.md), as for an unknown id.
+REFUSALS = {403: RefusalOut, 404: RefusalOut, 409: RefusalOut, 422: RefusalOut}
 
 
 class HistoryOut(Schema):
@@ -240,6 +243,9 @@ def create_application(request: HttpRequest, body: ApplicationIn) -> Status[Any]
         applicant = get_object_or_404(Person, pk=body.person_id)
     else:
         applicant = get_object_or_404(Team, pk=body.team_id)
+    seen, why = registry_permissions.can_view(_user(request), applicant)
+    if not seen:  # someone else's, outside the user's view: as if there were none
+        hidden(_user(request), why, action="applications.apply", obj=applicant)
     try:
         app = services.apply(applicant, body.rule, body.matter, _user(request), events=body.events,
                              requested_amount=body.requested_amount)
@@ -267,7 +273,7 @@ def _proposal(p: Proposal) -> dict[str, Any]:
              summary="Confirm a proposal: it enters the workflow at department review "
                      "(201; 200 with the same application when it was already confirmed)")
 def confirm_proposal(request: HttpRequest, proposal_id: int) -> Status[Any]:
-    proposal = get_object_or_404(Proposal, pk=proposal_id)
+    proposal = get_object_or_404(permissions.visible_proposals(_user(request)), pk=proposal_id)
     try:
         app, created = services.confirm(proposal, _user(request))
     except Refused as exc:
@@ -278,7 +284,7 @@ def confirm_proposal(request: HttpRequest, proposal_id: int) -> Status[Any]:
 @router.post("/proposals/{int:proposal_id}/dismiss",
              response={200: ProposalOut, **REFUSALS})
 def dismiss_proposal(request: HttpRequest, proposal_id: int) -> Status[Any]:
-    proposal = get_object_or_404(Proposal, pk=proposal_id)
+    proposal = get_object_or_404(permissions.visible_proposals(_user(request)), pk=proposal_id)
     try:
         services.dismiss_proposal(proposal, _user(request))
     except Refused as exc:
@@ -288,15 +294,16 @@ def dismiss_proposal(request: HttpRequest, proposal_id: int) -> Status[Any]:
 
 def _visible_or_refusal(request: HttpRequest, app_id: int
                         ) -> tuple[Application | None, Status[Any] | None]:
+    """The application, or a 404 like an unknown id when the user may not view it
+    (web.refusals.hidden: audited, its existence not told)."""
     app = get_object_or_404(Application.objects.select_related(*RELATED), pk=app_id)
     allowed, why = permissions.can_view(_user(request), app)
     if allowed:
         return app, None
-    record(_user(request), "applications.view", app, allowed=False, reason=why)
-    return None, Status(403, {"detail": why})
+    hidden(_user(request), why, action="applications.view", obj=app)
 
 
-@router.get("/{int:app_id}", response={200: ApplicationDetail, 403: RefusalOut},
+@router.get("/{int:app_id}", response={200: ApplicationDetail, 404: RefusalOut},
             summary="One application with its history and the engine's latest decision")
 def application_detail(request: HttpRequest, app_id: int) -> Status[Any]:
     app, refusal = _visible_or_refusal(request, app_id)
@@ -309,7 +316,8 @@ def application_detail(request: HttpRequest, app_id: int) -> Status[Any]:
              response={200: ApplicationDetail, **REFUSALS},
              summary="Make a workflow move (workflow.py / docs/workflow.md)")
 def make_transition(request: HttpRequest, app_id: int, body: TransitionIn) -> Status[Any]:
-    app = get_object_or_404(Application, pk=app_id)
+    app, _ = _visible_or_refusal(request, app_id)
+    assert app is not None
     try:
         moved = services.transition(app, body.transition, _user(request), reason=body.reason,
                                     amount=body.amount)
@@ -323,7 +331,8 @@ def make_transition(request: HttpRequest, app_id: int, body: TransitionIn) -> St
              summary="一事一议: record the committee's decision (industry bureau)")
 def record_committee_decision(request: HttpRequest, app_id: int,
                               body: CommitteeDecisionIn) -> Status[Any]:
-    app = get_object_or_404(Application, pk=app_id)
+    app, _ = _visible_or_refusal(request, app_id)
+    assert app is not None
     try:
         decision = services.record_committee_decision(
             app, _user(request), meeting_ref=body.meeting_ref, meeting_date=body.meeting_date,

@@ -44,6 +44,7 @@ from policyhub.registry.permissions import visible_organisations
 from policyhub.units.models import Unit
 from policyhub.web import decision
 from policyhub.web.labels import matter_label
+from policyhub.web.refusals import hidden
 from policyhub.web.refusals import refused as web_refused
 from policyhub.web.tables import paginate
 
@@ -193,7 +194,7 @@ def _visible_application(request: HttpRequest, pk: int
     allowed, reason = permissions.can_view(request.user, app)
     if allowed:
         return app, None
-    return app, refused(request, reason, action="applications.view", obj=app)
+    hidden(request.user, reason, action="applications.view", obj=app)
 
 
 @login_required
@@ -239,7 +240,7 @@ NAME_MAX = 200  # characters of a person's or organisation's name (issue 14: nam
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
-    app = get_object_or_404(Application, pk=pk)
+    app, _ = _visible_application(request, pk)  # one the user may not view: 404
     name = request.POST.get("transition", "")
     try:
         if len(request.POST.get("reason", "")) > REASON_MAX:
@@ -533,7 +534,7 @@ def proposals_xlsx(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def confirm_proposal(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_object_or_404(Proposal, pk=pk)
+    proposal = get_object_or_404(permissions.visible_proposals(request.user), pk=pk)
     try:
         app, created = services.confirm(proposal, request.user)
     except Refused as exc:

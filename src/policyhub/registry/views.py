@@ -38,6 +38,7 @@ from policyhub.registry import (
 from policyhub.registry.models import Organisation, RegistryEvent, YearlyFigure
 from policyhub.units.models import Unit
 from policyhub.web import decision
+from policyhub.web.refusals import hidden
 from policyhub.web.refusals import refused as web_refused
 from policyhub.web.tables import paginate
 
@@ -128,8 +129,8 @@ def engine_decision(org: Organisation, as_of: dt.date) -> dict[str, Any]:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organisation.objects.select_related("park"), pk=pk)
     allowed, reason = permissions.can_view(request.user, org)
-    if not allowed:
-        return refused(request, reason, "registry.organisation.view", org)
+    if not allowed:  # as if it did not exist: a refusal never tells that it does
+        hidden(request.user, reason, action="registry.organisation.view", obj=org)
     as_of = _as_of(request)
     context = {
         "org": org,
