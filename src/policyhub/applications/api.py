@@ -3,9 +3,10 @@
 Thin callers of services and permissions: every list is filtered by `permissions.visible`,
 every move goes through `services.transition`, and a refusal comes back with its reason
 (404 — exactly as for an unknown id — for an application, applicant or proposal the user may
-not view, so a refusal never tells that it exists; 403 when the actor may not act at all, 422 when the move breaks a workflow rule — a
-duplicate names the existing application —, 409 when concurrent requests on the same
-applicant kept it from completing after the service's retries: try again).
+not view, so a refusal never tells that it exists; 403 when the actor may not act at all,
+422 when the move breaks a workflow rule — a duplicate names the existing application —,
+409 when concurrent requests on the same applicant kept it from completing after the
+service's retries: try again).
 """
 
 from __future__ import annotations
@@ -273,7 +274,7 @@ def _proposal(p: Proposal) -> dict[str, Any]:
              summary="Confirm a proposal: it enters the workflow at department review "
                      "(201; 200 with the same application when it was already confirmed)")
 def confirm_proposal(request: HttpRequest, proposal_id: int) -> Status[Any]:
-    proposal = get_object_or_404(permissions.visible_proposals(_user(request)), pk=proposal_id)
+    proposal = _proposal_in_view(request, proposal_id)
     try:
         app, created = services.confirm(proposal, _user(request))
     except Refused as exc:
@@ -284,12 +285,21 @@ def confirm_proposal(request: HttpRequest, proposal_id: int) -> Status[Any]:
 @router.post("/proposals/{int:proposal_id}/dismiss",
              response={200: ProposalOut, **REFUSALS})
 def dismiss_proposal(request: HttpRequest, proposal_id: int) -> Status[Any]:
-    proposal = get_object_or_404(permissions.visible_proposals(_user(request)), pk=proposal_id)
+    proposal = _proposal_in_view(request, proposal_id)
     try:
         services.dismiss_proposal(proposal, _user(request))
     except Refused as exc:
         return _refusal(exc)
     return Status(200, _proposal(proposal))
+
+
+def _proposal_in_view(request: HttpRequest, pk: int) -> Proposal:
+    """The proposal; another's is a 404 like an unknown one (the refusal audited)."""
+    proposal = get_object_or_404(Proposal, pk=pk)
+    if permissions.visible_proposal(_user(request), pk) is None:
+        hidden(_user(request), permissions.PROPOSAL_NOT_YOURS,
+               action="applications.proposal.view", obj=proposal)
+    return proposal
 
 
 def _visible_or_refusal(request: HttpRequest, app_id: int

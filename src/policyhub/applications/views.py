@@ -534,7 +534,10 @@ def proposals_xlsx(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def confirm_proposal(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_object_or_404(permissions.visible_proposals(request.user), pk=pk)
+    proposal = get_object_or_404(Proposal, pk=pk)
+    if permissions.visible_proposal(request.user, pk) is None:  # another's: as if none
+        hidden(request.user, permissions.PROPOSAL_NOT_YOURS,
+               action="applications.proposal.view", obj=proposal)
     try:
         app, created = services.confirm(proposal, request.user)
     except Refused as exc:
