@@ -19,7 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
 
@@ -40,6 +40,9 @@ from policyhub.web.refusals import hidden
 router = Router(auth=django_auth, tags=["applications"])
 
 MAX_PAGE_SIZE = 100
+# Declared in the schema (so the fuzzer tries its bounds): a page beyond it is a 422 naming the
+# parameter, never an offset the database cannot hold; one past the end is the last page.
+MAX_PAGE = 1_000_000
 # What a row shows of its applicant, whatever its kind, in one query.
 RELATED = ("organisation", "person__organisation", "team__leader__organisation", "park",
            "department")
@@ -208,8 +211,11 @@ def _refusal(exc: Refused) -> Status[Any]:
 
 @router.get("/", response=Page, summary="Applications the user may see")
 def list_applications(request: HttpRequest, state: str | None = None,
-                      clause: str | None = None, park: str | None = None, page: int = 1,
-                      page_size: int = 20) -> dict[str, Any]:
+                      clause: str | None = None, park: str | None = None,
+                      page: int = Query(1, ge=1, le=MAX_PAGE,  # type: ignore[type-arg]
+                                        description="1 … MAX_PAGE; past the end: the last page"),
+                      page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE)  # type: ignore[type-arg]
+                      ) -> dict[str, Any]:
     # The decision snapshot and facts are kilobytes per row; the list does not return them.
     qs = (permissions.visible(_user(request)).select_related(*RELATED)
           .defer("decision", "events"))
