@@ -106,9 +106,12 @@ class ImportResult:
 
 
 @dataclass
-class ImportRow:
+class _Row:
     number: int
     values: dict[str, Any] = field(default_factory=dict)
+
+
+ImportRow = _Row  # the public name (the organisation, person and team imports use it)
 
 
 def _identity(rows: Sequence[Any], desc: str) -> Iterable[Any]:
@@ -163,26 +166,26 @@ def _map_header(header: list[Any], columns: tuple[Column, ...]) -> dict[int, Col
     return found
 
 
-def read_rows(path: Path, kind: Kind) -> tuple[list[ImportRow], list[RowError]]:
+def read_rows(path: Path, kind: Kind) -> tuple[list[_Row], list[RowError]]:
     """Parsed cells of every non-blank row, and every cell that did not parse."""
     _, _, rows, errors = _read(path, kind)
     return rows, errors
 
 
 def _read(path: Path, kind: Kind
-          ) -> tuple[Table, dict[int, Column], list[ImportRow], list[RowError]]:
+          ) -> tuple[Table, dict[int, Column], list[_Row], list[RowError]]:
     return read_columns(path, COLUMNS[kind])
 
 
 def read_columns(path: Path, columns: tuple[Column, ...]
-                 ) -> tuple[Table, dict[int, Column], list[ImportRow], list[RowError]]:
+                 ) -> tuple[Table, dict[int, Column], list[_Row], list[RowError]]:
     """The table, its header mapped to `columns`, every row's parsed cells and every cell
     that did not parse; shared with the organisation, person and team imports."""
     table = _read_table(path, len(columns))
     mapping = _map_header(table.header, columns)
     rows, errors = [], []
     for number, raw in table.rows:
-        row = ImportRow(number)
+        row = _Row(number)
         for i, col in mapping.items():
             value = raw[i] if i < len(raw) else None
             if cells.is_blank(value):
@@ -254,7 +257,7 @@ def _permit(look: _Lookup, actor: services.Actor, rec: permissions.Record, row: 
         errors.append(RowError(row, column, reason))
 
 
-def _plan_figure(row: ImportRow, look: _Lookup, actor: services.Actor,
+def _plan_figure(row: _Row, look: _Lookup, actor: services.Actor,
                  errors: list[RowError], seen: dict[tuple[str, int], int]) -> None:
     v = row.values
     if "credit_code" not in v:  # blank: already reported as required
@@ -284,7 +287,7 @@ def _plan_figure(row: ImportRow, look: _Lookup, actor: services.Actor,
     _permit(look, actor, org, row.number, errors, _col("credit_code", "figures"))
 
 
-def _event_applicant(row: ImportRow, look: _Lookup) -> Organisation | Person | Team:
+def _event_applicant(row: _Row, look: _Lookup) -> Organisation | Person | Team:
     given = [c for c in APPLICANT_COLUMNS if c in row.values]
     if len(given) != 1:
         raise ValueError("统一社会信用代码、人才编号、团队编号须填且只填一项")
@@ -298,7 +301,7 @@ def _event_applicant(row: ImportRow, look: _Lookup) -> Organisation | Person | T
     return found
 
 
-def _plan_event(row: ImportRow, look: _Lookup, actor: services.Actor,
+def _plan_event(row: _Row, look: _Lookup, actor: services.Actor,
                 errors: list[RowError]) -> None:
     v, before = row.values, len(errors)
     try:
@@ -317,7 +320,7 @@ def _plan_event(row: ImportRow, look: _Lookup, actor: services.Actor,
                 "统一社会信用代码/人才编号/团队编号")
 
 
-def _check_payload(row: ImportRow, errors: list[RowError]) -> None:
+def _check_payload(row: _Row, errors: list[RowError]) -> None:
     v = row.values
     event_type = v["type"]
     wanted = set(payload_fields(event_type)) if event_type in DATE_FIELD else set()
@@ -372,7 +375,7 @@ def import_file(path: Path, kind: Kind, *, actor: services.Actor = None,
                         unchanged=written.unchanged)
 
 
-def _same_events(rows: list[ImportRow], errors: list[RowError]) -> None:
+def _same_events(rows: list[_Row], errors: list[RowError]) -> None:
     """Two rows of one file for the same event (the same applicant, type, date, matter and
     payload) are one fact written twice: refused like a figure's year given twice."""
     seen: dict[tuple[Any, ...], int] = {}
@@ -384,7 +387,7 @@ def _same_events(rows: list[ImportRow], errors: list[RowError]) -> None:
         seen.setdefault(key, row.number)
 
 
-def _model_check(row: ImportRow, kind: Kind, errors: list[RowError]) -> None:
+def _model_check(row: _Row, kind: Kind, errors: list[RowError]) -> None:
     """The model's own field checks (lengths, digits), before the write phase: the database's
     constraints are what the row checks above already cover (one figure per year, amounts
     not negative, one applicant per event), so they are left to the database."""
@@ -419,7 +422,7 @@ def _refuse(actor: services.Actor, path: Path, kind: Kind, errors: list[RowError
            errors=[str(e) for e in errors[:200]])
     wanted = set(bad_rows)
     rejected = {number: raw for number, raw in table.rows if number in wanted}
-    failed = ImportFailed([with_value(e, rejected.get(e.row), mapping) for e in errors])
+    failed = ImportFailed([_with_value(e, rejected.get(e.row), mapping) for e in errors])
     failed.header, failed.rows = table.header, rejected
     raise failed
 
@@ -427,7 +430,7 @@ def _refuse(actor: services.Actor, path: Path, kind: Kind, errors: list[RowError
 SHOWN_VALUE_CHARS = 200
 
 
-def with_value(error: RowError, raw: list[Any] | None,
+def _with_value(error: RowError, raw: list[Any] | None,
                 mapping: dict[int, Column]) -> RowError:
     """The error with the cell it names as the file has it (the first filled one of a
     column pair such as 统一社会信用代码/人才编号/团队编号)."""
@@ -511,3 +514,6 @@ def _date_format(sheet: Any, columns: tuple[Column, ...]) -> None:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
                 cell.number_format = "yyyy-mm-dd"
 
+
+
+with_value = _with_value  # public, for registry.imports_objects
