@@ -1,7 +1,9 @@
 """The imports of the registry's own objects — organisations, people and teams — as one
 entry point beside registry.io's figures and events: who may import, read, validate, refuse or
 write. Each kind is a plain (validate, write, template) triple in its own module, so a job
-runner can call the same functions (see ObjectKind).
+runner can call the same functions (see ObjectKind): `may_start(actor)`, then
+`validate_file(path, kind, actor=…) -> Validated` (no transaction, no lock), then
+`write_validated(plan, actor=…)` (one short transaction); `import_file` is the two in turn.
 """
 
 from __future__ import annotations
@@ -69,21 +71,47 @@ def import_file(path: Path, kind: str, *, actor: Actor = None) -> ImportResult:
     """Import `path` as `kind`, all or nothing: raise ImportFailed listing every bad row (and
     write nothing), or write every row in one transaction, audited (registry.imports_common).
     `actor` None is the system (commands); a user must be registry staff."""
+    return write_validated(validate_file(path, kind, actor=actor), actor=actor)
+
+
+@dataclass
+class Validated:
+    """A file of `kind` every row of which passed: what `write_validated` writes (a job
+    runner may keep it between its validate and write steps)."""
+
+    kind: str
+    file: str
+    rows: int
+    parsed: list[dict[str, Any]]
+
+
+def may_start(actor: Actor) -> permissions.Decision:
+    """Whether `actor` may import organisations, people or teams (None: the system)."""
+    return permissions.can_import_objects(actor) if actor is not None else permissions.OK
+
+
+def validate_file(path: Path, kind: str, *, actor: Actor = None) -> Validated:
+    """Read and check the whole file with no transaction open and no lock held; raise
+    ImportFailed (audited) for a refused user or listing every bad row."""
     spec = KINDS[kind]
-    if actor is not None:
-        allowed, reason = permissions.can_import_objects(actor)
-        if not allowed:
-            record(actor, "registry.import", None, allowed=False, reason=reason, kind=kind,
-                   file=path.name)
-            raise refuse(reason)
+    allowed, reason = may_start(actor)
+    if not allowed:
+        record(actor, "registry.import", None, allowed=False, reason=reason, kind=kind,
+               file=path.name)
+        raise refuse(reason)
     table, mapping, rows, errors = read_columns(path, spec.columns)
     parsed, more = spec.validate(rows)
     errors += more
     if errors:
         _refuse(actor, path, kind, errors, table, mapping)
-    summary = {"kind": kind, "file": path.name, "rows": len(rows)}
-    done = spec.write(actor, parsed, summary)
-    return ImportResult(kind, len(rows), created=done.created, updated=done.updated,
+    return Validated(kind, path.name, len(rows), parsed)
+
+
+def write_validated(plan: Validated, *, actor: Actor = None) -> ImportResult:
+    """Write a validated file in one transaction under the audit head lock, audited."""
+    summary = {"kind": plan.kind, "file": plan.file, "rows": plan.rows}
+    done = KINDS[plan.kind].write(actor, plan.parsed, summary)
+    return ImportResult(plan.kind, plan.rows, created=done.created, updated=done.updated,
                         unchanged=done.unchanged)
 
 
