@@ -65,8 +65,11 @@ def test_detail_has_the_history_and_is_refused_to_outsiders_with_the_reason() ->
     assert [h["name"] for h in body["history"]] == ["create", "submit"]
     assert body["state_label"] == "已提交" and body["decision"]["as_of"] == DAY.isoformat()
     refused = _client(p.outsider).get(f"{BASE}{app.pk}")
-    assert refused.status_code == 403 and "无权查看" in refused.json()["detail"]
-    assert AuditEntry.objects.filter(action="applications.view", allowed=False).exists()
+    missing = _client(p.outsider).get(f"{BASE}{app.pk + 1000}")
+    assert refused.status_code == missing.status_code == 404  # as if it did not exist
+    assert refused.json() == missing.json() == {"detail": "Not Found"}
+    entry = AuditEntry.objects.get(action="applications.view", allowed=False)
+    assert "无权查看" in entry.reason
 
 
 def test_create_applies_for_the_own_organisation_only() -> None:
@@ -75,7 +78,10 @@ def test_create_applies_for_the_own_organisation_only() -> None:
             "events": project()}
     ok = _post(_client(p.applicant), BASE, body)
     assert ok.status_code == 201 and ok.json()["entitled_amount"] == "2000000.00"
-    assert _post(_client(p.outsider), BASE, {**body, "matter": "x"}).status_code == 403
+    # Another's organisation is not found for the outsider, like an unknown one.
+    assert _post(_client(p.outsider), BASE, {**body, "matter": "x"}).status_code == 404
+    unknown = {**body, "organisation_id": p.org.pk + 1000, "matter": "x"}
+    assert _post(_client(p.outsider), BASE, unknown).json() == {"detail": "Not Found"}
 
 
 def test_transition_endpoint_moves_or_answers_403_with_the_reason() -> None:
@@ -109,7 +115,7 @@ def test_proposals_are_listed_for_their_organisation_and_confirmed() -> None:
     assert again.status_code == 200 and again.json()["id"] == done.json()["id"]
     assert Application.objects.count() == 1
     # Someone who may not act for the applicant still gets nothing.
-    assert _client(p.outsider).post(f"{BASE}proposals/{proposal.pk}/confirm").status_code == 403
+    assert _client(p.outsider).post(f"{BASE}proposals/{proposal.pk}/confirm").status_code == 404
     proposal.refresh_from_db()
     assert proposal.application_id == done.json()["id"]
 

@@ -14,7 +14,7 @@ from django.test import Client
 from policyhub.accounts.models import Role
 from policyhub.applications import services
 from policyhub.applications.models import Application, Objection
-from policyhub.applications.permissions import NOT_YOURS
+from policyhub.audit.models import AuditEntry
 from tests.applications.helpers import draft, to_notice
 from tests.personas import organisation, personas, user
 
@@ -64,5 +64,7 @@ def test_a_refused_move_on_an_application_out_of_view_names_no_state() -> None:
     app = draft(p)
     rival = user("rival", Role.APPLICANT, org=organisation("长沙某竞争企业有限公司"))
     response = object_to(rival, app)
-    assert response.status_code == 403 and response.json()["detail"] == NOT_YOURS
+    # Out of view: a 404 as for an unknown id, naming neither its state nor its existence.
+    assert response.status_code == 404 and response.json() == {"detail": "Not Found"}
     assert "草稿" not in response.content.decode()
+    assert AuditEntry.objects.filter(action="applications.view", allowed=False).exists()

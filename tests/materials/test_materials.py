@@ -87,9 +87,10 @@ def test_an_outsider_can_neither_upload_nor_download_and_is_audited(
     upload(client, app.pk, "执照.pdf", PDF)
     material = Material.objects.get()
     client.force_login(people.outsider)
-    assert upload(client, app.pk, "x.pdf", PDF).status_code == 403
-    assert client.get(f"/applications/{app.pk}/materials/{material.pk}/").status_code == 403
+    # An application the outsider may not view is not found, as an unknown one (no leak).
+    assert upload(client, app.pk, "x.pdf", PDF).status_code == 404
+    assert client.get(f"/applications/{app.pk}/materials/{material.pk}/").status_code == 404
     assert Material.objects.count() == 1
-    assert AuditEntry.objects.filter(action="materials.download", allowed=False).count() == 1
+    assert AuditEntry.objects.filter(action="materials.view", allowed=False).count() == 2
     client.force_login(people.reviewer)  # miit reviews 二(七): it reads the materials
     assert client.get(f"/applications/{app.pk}/materials/{material.pk}/").status_code == 200

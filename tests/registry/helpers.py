@@ -75,3 +75,10 @@ def write_csv(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
     with path.open("w", newline="", encoding="utf-8-sig") as fh:
         csv.writer(fh).writerows(rows)
     return path
+
+
+def write_gbk_csv(path: Path, rows: Sequence[Sequence[Any]]) -> Path:
+    """A CSV as Excel on a Chinese Windows saves it (GBK, no BOM)."""
+    with path.open("w", newline="", encoding="gbk") as fh:
+        csv.writer(fh).writerows(rows)
+    return path

@@ -48,14 +48,16 @@ def test_lists_are_filtered_by_permission(p: Personas, who: str,
     assert names == expected
 
 
-def test_detail_of_another_organisation_is_403_and_audited(p: Personas) -> None:
+def test_another_organisation_is_a_404_like_an_unknown_id_and_audited(p: Personas) -> None:
     other = other_organisation()
     client = as_user("applicant")
     response = get(client, f"/organisations/{other.pk}")
-    assert response.status_code == 403 and response.json()["detail"]
+    missing = get(client, "/organisations/999999")
+    assert response.status_code == missing.status_code == 404
+    assert response.json() == missing.json()  # nothing tells that it exists
     entry = AuditEntry.objects.get(action="registry.organisation.view")
     assert entry.allowed is False and entry.actor_label == "applicant"
-    assert get(client, f"/organisations/{other.pk}/figures").status_code == 403
+    assert get(client, f"/organisations/{other.pk}/figures").status_code == 404
     mine = get(client, f"/organisations/{p.org.pk}").json()
     assert mine["credit_code"] == p.org.credit_code and mine["in_scope"] is True
     assert get(client, "/organisations/999999").status_code == 404

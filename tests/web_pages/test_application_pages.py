@@ -36,16 +36,18 @@ def test_it_lists_and_shows_the_application_to_those_in_scope(
     assert "创建" in text  # the history
 
 
-def test_it_gives_an_outsider_an_empty_list_and_a_403_with_the_reason(
+def test_it_gives_an_outsider_an_empty_list_and_a_404_like_an_unknown_id(
         login: Login, people: Personas) -> None:
     app = draft(people)
     client = login("outsider")
     listing = client.get(reverse("applications:index"))
     assert listing.status_code == 200 and people.org.name not in listing.text
     response = client.get(reverse("applications:detail", args=[app.pk]))
-    assert response.status_code == 403
-    assert "您无权查看该申报" in response.text
-    assert AuditEntry.objects.filter(action="applications.view", allowed=False).exists()
+    missing = client.get(reverse("applications:detail", args=[app.pk + 1000]))
+    assert response.status_code == missing.status_code == 404
+    assert response.content == missing.content and "您无权查看该申报" not in response.text
+    refusal = AuditEntry.objects.get(action="applications.view", allowed=False)
+    assert "您无权查看该申报" in refusal.reason  # the reason stays in the audit trail
 
 
 def test_it_filters_the_list_by_state(login: Login, people: Personas) -> None:

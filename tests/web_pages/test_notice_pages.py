@@ -87,6 +87,8 @@ def test_there_is_no_letter_before_approval(
 
 def test_an_outsider_gets_no_letter(login: Login, people: Personas, today: object) -> None:
     app = approved(people)
-    response = login("outsider").get(reverse("applications:letter", args=[app.pk]))
-    assert response.status_code == 403
-    assert "您无权查看该申报" in response.text
+    client = login("outsider")
+    response = client.get(reverse("applications:letter", args=[app.pk]))
+    missing = client.get(reverse("applications:letter", args=[app.pk + 1000]))
+    assert response.status_code == missing.status_code == 404  # as if there were none
+    assert response.content == missing.content and "您无权查看该申报" not in response.text

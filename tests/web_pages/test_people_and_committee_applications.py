@@ -58,7 +58,7 @@ def test_the_list_and_detail_show_a_person_or_team_applicant(
     assert 'data-kind="person"' in detail.text and "所在单位" in detail.text
     assert reverse("registry:detail", args=[people.org.pk]) in detail.text
     assert login("outsider").get(
-        reverse("applications:detail", args=[team_app.pk])).status_code == 403
+        reverse("applications:detail", args=[team_app.pk])).status_code == 404
 
 
 def test_the_new_form_lets_an_applicant_pick_its_person_or_team(
@@ -139,7 +139,7 @@ def test_the_bureau_records_a_decision_with_its_minutes(
     download = login("applicant").get(link)
     assert download.status_code == 200 and b"".join(download.streaming_content) == (
         b"%PDF-1.4 minutes")
-    assert login("outsider").get(link).status_code == 403
+    assert login("outsider").get(link).status_code == 404  # as if there were none
 
 
 def test_a_refused_decision_shows_its_reason(login: Login, people: Personas,

@@ -58,13 +58,16 @@ def test_it_shows_the_facts_and_the_engine_decision(
     assert "二(七)" in text
 
 
-def test_it_refuses_the_detail_to_an_outsider_with_the_reason(
+def test_it_answers_an_outsider_as_if_the_organisation_did_not_exist(
         login: Login, people: Personas) -> None:
-    response = login("outsider").get(reverse("registry:detail", args=[people.org.pk]))
-    assert response.status_code == 403
-    assert "无权查看该主体的登记信息" in response.text
+    client = login("outsider")
+    response = client.get(reverse("registry:detail", args=[people.org.pk]))
+    missing = client.get(reverse("registry:detail", args=[people.org.pk + 1000]))
+    assert response.status_code == missing.status_code == 404
+    assert response.content == missing.content
     entry = AuditEntry.objects.filter(action="registry.organisation.view").last()
     assert entry is not None and entry.allowed is False
+    assert "无权查看该主体的登记信息" in entry.reason
 
 
 def _csv(text: str) -> SimpleUploadedFile:

@@ -2,9 +2,11 @@
 
 Thin callers of services and permissions: every list is filtered by `permissions.visible`,
 every move goes through `services.transition`, and a refusal comes back with its reason
-(403 when the actor may not act at all, 422 when the move breaks a workflow rule — a
-duplicate names the existing application —, 409 when concurrent requests on the same
-applicant kept it from completing after the service's retries: try again).
+(404 — exactly as for an unknown id — for an application, applicant or proposal the user may
+not view, so a refusal never tells that it exists; 403 when the actor may not act at all,
+422 when the move breaks a workflow rule — a duplicate names the existing application —,
+409 when concurrent requests on the same applicant kept it from completing after the
+service's retries: try again).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
 
@@ -30,13 +32,17 @@ from policyhub.applications.models import (
     Proposal,
     TransitionRecord,
 )
-from policyhub.audit.services import record
+from policyhub.registry import permissions as registry_permissions
 from policyhub.registry.facts import applicant_id
 from policyhub.registry.models import Organisation, Person, Team
+from policyhub.web.refusals import hidden
 
 router = Router(auth=django_auth, tags=["applications"])
 
 MAX_PAGE_SIZE = 100
+# Declared in the schema (so the fuzzer tries its bounds): a page beyond it is a 422 naming the
+# parameter, never an offset the database cannot hold; one past the end is the last page.
+MAX_PAGE = 1_000_000
 # What a row shows of its applicant, whatever its kind, in one query.
 RELATED = ("organisation", "person__organisation", "team__leader__organisation", "park",
            "department")
@@ -47,7 +53,8 @@ class RefusalOut(Schema):
 
 
 # Every move and create may be refused: 403 (not yours), 409 (busy, try again), 422 (a rule).
-REFUSALS = {403: RefusalOut, 409: RefusalOut, 422: RefusalOut}
+# 404 also for an object the user may not view (docs/security.md), as for an unknown id.
+REFUSALS = {403: RefusalOut, 404: RefusalOut, 409: RefusalOut, 422: RefusalOut}
 
 
 class HistoryOut(Schema):
@@ -204,8 +211,11 @@ def _refusal(exc: Refused) -> Status[Any]:
 
 @router.get("/", response=Page, summary="Applications the user may see")
 def list_applications(request: HttpRequest, state: str | None = None,
-                      clause: str | None = None, park: str | None = None, page: int = 1,
-                      page_size: int = 20) -> dict[str, Any]:
+                      clause: str | None = None, park: str | None = None,
+                      page: int = Query(1, ge=1, le=MAX_PAGE,  # type: ignore[type-arg]
+                                        description="1 … MAX_PAGE; past the end: the last page"),
+                      page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE)  # type: ignore[type-arg]
+                      ) -> dict[str, Any]:
     # The decision snapshot and facts are kilobytes per row; the list does not return them.
     qs = (permissions.visible(_user(request)).select_related(*RELATED)
           .defer("decision", "events"))
@@ -240,6 +250,9 @@ def create_application(request: HttpRequest, body: ApplicationIn) -> Status[Any]
         applicant = get_object_or_404(Person, pk=body.person_id)
     else:
         applicant = get_object_or_404(Team, pk=body.team_id)
+    seen, why = registry_permissions.can_view(_user(request), applicant)
+    if not seen:  # someone else's, outside the user's view: as if there were none
+        hidden(_user(request), why, action="applications.apply", obj=applicant)
     try:
         app = services.apply(applicant, body.rule, body.matter, _user(request), events=body.events,
                              requested_amount=body.requested_amount)
@@ -267,7 +280,7 @@ def _proposal(p: Proposal) -> dict[str, Any]:
              summary="Confirm a proposal: it enters the workflow at department review "
                      "(201; 200 with the same application when it was already confirmed)")
 def confirm_proposal(request: HttpRequest, proposal_id: int) -> Status[Any]:
-    proposal = get_object_or_404(Proposal, pk=proposal_id)
+    proposal = _proposal_in_view(request, proposal_id)
     try:
         app, created = services.confirm(proposal, _user(request))
     except Refused as exc:
@@ -278,7 +291,7 @@ def confirm_proposal(request: HttpRequest, proposal_id: int) -> Status[Any]:
 @router.post("/proposals/{int:proposal_id}/dismiss",
              response={200: ProposalOut, **REFUSALS})
 def dismiss_proposal(request: HttpRequest, proposal_id: int) -> Status[Any]:
-    proposal = get_object_or_404(Proposal, pk=proposal_id)
+    proposal = _proposal_in_view(request, proposal_id)
     try:
         services.dismiss_proposal(proposal, _user(request))
     except Refused as exc:
@@ -286,17 +299,27 @@ def dismiss_proposal(request: HttpRequest, proposal_id: int) -> Status[Any]:
     return Status(200, _proposal(proposal))
 
 
+def _proposal_in_view(request: HttpRequest, pk: int) -> Proposal:
+    """The proposal; another's is a 404 like an unknown one (the refusal audited)."""
+    proposal = get_object_or_404(Proposal, pk=pk)
+    if permissions.visible_proposal(_user(request), pk) is None:
+        hidden(_user(request), permissions.PROPOSAL_NOT_YOURS,
+               action="applications.proposal.view", obj=proposal)
+    return proposal
+
+
 def _visible_or_refusal(request: HttpRequest, app_id: int
                         ) -> tuple[Application | None, Status[Any] | None]:
+    """The application, or a 404 like an unknown id when the user may not view it
+    (web.refusals.hidden: audited, its existence not told)."""
     app = get_object_or_404(Application.objects.select_related(*RELATED), pk=app_id)
     allowed, why = permissions.can_view(_user(request), app)
     if allowed:
         return app, None
-    record(_user(request), "applications.view", app, allowed=False, reason=why)
-    return None, Status(403, {"detail": why})
+    hidden(_user(request), why, action="applications.view", obj=app)
 
 
-@router.get("/{int:app_id}", response={200: ApplicationDetail, 403: RefusalOut},
+@router.get("/{int:app_id}", response={200: ApplicationDetail, 404: RefusalOut},
             summary="One application with its history and the engine's latest decision")
 def application_detail(request: HttpRequest, app_id: int) -> Status[Any]:
     app, refusal = _visible_or_refusal(request, app_id)
@@ -309,7 +332,8 @@ def application_detail(request: HttpRequest, app_id: int) -> Status[Any]:
              response={200: ApplicationDetail, **REFUSALS},
              summary="Make a workflow move (workflow.py / docs/workflow.md)")
 def make_transition(request: HttpRequest, app_id: int, body: TransitionIn) -> Status[Any]:
-    app = get_object_or_404(Application, pk=app_id)
+    app, _ = _visible_or_refusal(request, app_id)
+    assert app is not None
     try:
         moved = services.transition(app, body.transition, _user(request), reason=body.reason,
                                     amount=body.amount)
@@ -323,7 +347,8 @@ def make_transition(request: HttpRequest, app_id: int, body: TransitionIn) -> St
              summary="一事一议: record the committee's decision (industry bureau)")
 def record_committee_decision(request: HttpRequest, app_id: int,
                               body: CommitteeDecisionIn) -> Status[Any]:
-    app = get_object_or_404(Application, pk=app_id)
+    app, _ = _visible_or_refusal(request, app_id)
+    assert app is not None
     try:
         decision = services.record_committee_decision(
             app, _user(request), meeting_ref=body.meeting_ref, meeting_date=body.meeting_date,

@@ -228,3 +228,12 @@ def can_export_proposals(user: AnyUser) -> Check:
            for a in assignments(user)):
         return True, ""
     return False, "只有园区管委会和市直管理部门可以导出免申即享建议"
+
+
+PROPOSAL_NOT_YOURS = "您无权查看该免申即享建议"
+
+
+def visible_proposal(user: AnyUser, pk: int) -> Proposal | None:
+    """The proposal `user` may see (visible_proposals), or None — whether it does not exist
+    or is another's, so a caller answers both alike (docs/security.md)."""
+    return visible_proposals(user).filter(pk=pk).first()

@@ -45,6 +45,7 @@ from policyhub.registry.permissions import visible_organisations
 from policyhub.units.models import Unit
 from policyhub.web import decision, display, labels
 from policyhub.web.labels import matter_label
+from policyhub.web.refusals import hidden
 from policyhub.web.refusals import refused as web_refused
 from policyhub.web.tables import paginate
 
@@ -207,7 +208,7 @@ def _visible_application(request: HttpRequest, pk: int
     allowed, reason = permissions.can_view(request.user, app)
     if allowed:
         return app, None
-    return app, refused(request, reason, action="applications.view", obj=app)
+    hidden(request.user, reason, action="applications.view", obj=app)
 
 
 @login_required
@@ -253,7 +254,7 @@ NAME_MAX = 200  # characters of a person's or organisation's name (issue 14: nam
 @login_required
 @require_POST
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
-    app = get_object_or_404(Application, pk=pk)
+    app, _ = _visible_application(request, pk)  # one the user may not view: 404
     name = request.POST.get("transition", "")
     try:
         if len(request.POST.get("reason", "")) > REASON_MAX:
@@ -547,6 +548,9 @@ def proposals_xlsx(request: HttpRequest) -> HttpResponse:
 @require_POST
 def confirm_proposal(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(Proposal, pk=pk)
+    if permissions.visible_proposal(request.user, pk) is None:  # another's: as if none
+        hidden(request.user, permissions.PROPOSAL_NOT_YOURS,
+               action="applications.proposal.view", obj=proposal)
     try:
         app, created = services.confirm(proposal, request.user)
     except Refused as exc:

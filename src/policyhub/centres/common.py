@@ -523,10 +523,12 @@ def list_page(request: HttpRequest, spec: RecordType[Any]) -> HttpResponse:
 
 
 def detail_page(request: HttpRequest, spec: RecordType[Any], pk: int) -> HttpResponse:
-    obj = get_object_or_404(spec.model, pk=pk)
+    # The permission is the record type's, checked before the look-up: a refusal reads the
+    # same whether or not the record exists (docs/security.md).
     allowed, reason = spec.can_view(request.user)
     if not allowed:
-        return refused(request, reason, action=spec.audit_name("view"), obj=obj)
+        return refused(request, reason, action=spec.audit_name("view"), record=pk)
+    obj = get_object_or_404(spec.model, pk=pk)
     fields = [(c.zh, c.cell(obj)) for c in spec.columns]
     return render(request, "centres/detail.html", {
         "spec": spec, "obj": obj, "fields": fields, "tables": spec.related(obj),
@@ -654,11 +656,10 @@ def _endpoints(router: Router, app: str, spec: RecordType[Any]) -> None:
     @router.get(f"/{spec.slug}/{{pk}}", response={200: dict[str, Any], **responses},
                 operation_id=f"centres_{app}_{spec.slug}_detail", summary=f"{spec.title}详情")
     def record_detail(request: HttpRequest, pk: int) -> Any:
-        obj = get_object_or_404(spec.model, pk=pk)
-        allowed, reason = spec.can_view(request.user)
+        allowed, reason = spec.can_view(request.user)  # before the look-up, as the page
         if not allowed:
-            return refuse(request, reason, obj)
-        return as_json(spec, obj)
+            return refuse(request, reason)
+        return as_json(spec, get_object_or_404(spec.model, pk=pk))
 
 
 # --- indicators ------------------------------------------------------------------------------

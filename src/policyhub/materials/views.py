@@ -11,16 +11,26 @@ from django.views.decorators.http import require_POST
 
 from policyhub.applications.errors import Refused
 from policyhub.applications.models import Application
+from policyhub.applications.permissions import can_view
 from policyhub.audit.services import record
 from policyhub.materials import services
 from policyhub.materials.models import Material
-from policyhub.web.refusals import refused
+from policyhub.web.refusals import hidden, refused
+
+
+def _visible(request: HttpRequest, pk: int) -> Application:
+    """The application; one the user may not view is a 404 like an unknown id."""
+    app = get_object_or_404(Application, pk=pk)
+    allowed, reason = can_view(request.user, app)
+    if not allowed:
+        hidden(request.user, reason, action="materials.view", obj=app)
+    return app
 
 
 @login_required
 @require_POST
 def upload(request: HttpRequest, pk: int) -> HttpResponse:
-    app = get_object_or_404(Application, pk=pk)
+    app = _visible(request, pk)
     file = request.FILES.get("file")
     if file is None:
         messages.error(request, "请选择要上传的文件")
@@ -40,6 +50,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def download(request: HttpRequest, pk: int, material_pk: int) -> HttpResponseBase:
+    _visible(request, pk)
     material = get_object_or_404(Material, pk=material_pk, application_id=pk)
     allowed, reason = services.can_read(request.user, material.application)
     if not allowed:

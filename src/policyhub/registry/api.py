@@ -1,7 +1,8 @@
 """REST endpoints of the registry, mounted under /api/v1/registry/ by policyhub.config.api.
 
 Session authentication (django_auth): an anonymous caller gets 401. Lists are filtered to
-what the user may see; a single record the user may not see is 403 with the reason, audited.
+what the user may see; a single record the user may not see is a 404 exactly like an unknown
+id (the refusal audited, its existence not told: docs/security.md).
 Money is a two-decimal string, as in the evaluate contract.
 """
 
@@ -18,15 +19,15 @@ from ninja import Router, Schema, Status
 from ninja.security import django_auth
 
 from policyhub import clock
-from policyhub.audit.services import record
 from policyhub.engine import evaluate
 from policyhub.registry.facts import request_for
 from policyhub.registry.models import Organisation, RegistryEvent, YearlyFigure
 from policyhub.registry.permissions import can_view, visible_organisations
 from policyhub.web.edges import day_problem
+from policyhub.web.refusals import hidden
 
 router = Router(auth=django_auth, tags=["registry"])
-HTTP_FORBIDDEN = 403
+HTTP_NOT_FOUND = 404  # also an organisation outside the user's view (docs/security.md)
 HTTP_UNPROCESSABLE = 422
 
 
@@ -80,12 +81,12 @@ def _organisation(o: Organisation) -> dict[str, Any]:
 
 
 def _visible(request: HttpRequest, org_id: int, action: str) -> Organisation | Status[Any]:
-    """The organisation, or a 403 with the reason — refusals are audited like any other."""
+    """The organisation; one the user may not view is a 404 exactly like an unknown id
+    (web.refusals.hidden: the refusal is audited, its existence not told)."""
     org = get_object_or_404(Organisation.objects.select_related("park"), pk=org_id)
     allowed, reason = can_view(request.user, org)
     if not allowed:
-        record(request.user, action, org, allowed=False, reason=reason)
-        return Status(HTTP_FORBIDDEN, {"detail": reason})
+        hidden(request.user, reason, action=action, obj=org)
     return org
 
 
@@ -98,14 +99,14 @@ def list_organisations(request: HttpRequest, q: str = "") -> list[dict[str, Any]
 
 
 @router.get("/organisations/{org_id}", summary="主体详情",
-            response={200: RegistryOrganisation, HTTP_FORBIDDEN: RegistryRefusal})
+            response={200: RegistryOrganisation, HTTP_NOT_FOUND: RegistryRefusal})
 def organisation_detail(request: HttpRequest, org_id: int) -> Any:
     found = _visible(request, org_id, "registry.organisation.view")
     return found if isinstance(found, Status) else _organisation(found)
 
 
 @router.get("/organisations/{org_id}/figures", summary="年度数据",
-            response={200: list[RegistryFigure], HTTP_FORBIDDEN: RegistryRefusal})
+            response={200: list[RegistryFigure], HTTP_NOT_FOUND: RegistryRefusal})
 def organisation_figures(request: HttpRequest, org_id: int) -> Any:
     found = _visible(request, org_id, "registry.figure.view")
     if isinstance(found, Status):
@@ -117,7 +118,7 @@ def organisation_figures(request: HttpRequest, org_id: int) -> Any:
 
 
 @router.get("/organisations/{org_id}/events", summary="政策事件",
-            response={200: list[RegistryEventOut], HTTP_FORBIDDEN: RegistryRefusal})
+            response={200: list[RegistryEventOut], HTTP_NOT_FOUND: RegistryRefusal})
 def organisation_events(request: HttpRequest, org_id: int) -> Any:
     found = _visible(request, org_id, "registry.event.view")
     if isinstance(found, Status):
@@ -130,7 +131,7 @@ def organisation_events(request: HttpRequest, org_id: int) -> Any:
 
 @router.get("/organisations/{org_id}/entitlement",
             summary="按登记事实核定（policyhub.evaluate/1 决定）",
-            response={200: dict[str, Any], HTTP_FORBIDDEN: RegistryRefusal,
+            response={200: dict[str, Any], HTTP_NOT_FOUND: RegistryRefusal,
                       HTTP_UNPROCESSABLE: RegistryRefusal})
 def organisation_entitlement(request: HttpRequest, org_id: int,
                              as_of: dt.date | None = None) -> Any:

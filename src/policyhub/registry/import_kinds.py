@@ -1,8 +1,12 @@
-"""The registry's import kinds for background jobs (imports.kinds): yearly figures and events.
+"""The registry's import kinds for background jobs (imports.kinds): yearly figures and events,
+and the registry's own objects (organisations, people, teams: registry.imports_objects).
 
-Any signed-in user may start one; each row is then checked against what that user may edit
-(registry.permissions.can_edit, in registry.io), so an applicant imports only its own
-organisation's figures and a park officer those of its park."""
+Any signed-in user may start a figures or events import; each row is then checked against
+what that user may edit (registry.permissions.can_edit, in registry.io), so an applicant
+imports only its own organisation's figures and a park officer those of its park. Only
+registry staff import organisations, people and teams (permissions.can_import_objects); those
+files are small (a city's organisations are thousands of rows), so they are written in one
+transaction after the whole file is checked."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from pathlib import Path
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from policyhub.imports.kinds import Actor, Decision, ImportKind, Outcome, Plan, Progress, register
-from policyhub.registry import io, template_file
+from policyhub.registry import imports_objects, io, permissions, template_file
 
 
 def _signed_in(user: AbstractBaseUser | AnonymousUser) -> Decision:
@@ -34,3 +38,30 @@ def _kind(kind: io.Kind, label: str) -> ImportKind:
 
 
 register(_kind("figures", "登记库年度数据"), _kind("events", "登记库政策事件"))
+
+
+def _objects_may_start(user: AbstractBaseUser | AnonymousUser) -> Decision:
+    return permissions.can_import_objects(user)
+
+
+def _validate_objects(kind: str, path: Path, actor: Actor, progress: Progress) -> Plan:
+    checked = imports_objects.validate_file(path, kind, actor=actor)
+    progress.read(checked.rows)
+    progress.validated(checked.rows)
+    return Plan(checked.rows, checked)
+
+
+def _write_objects(plan: Plan, actor: Actor, progress: Progress) -> Outcome:
+    result = imports_objects.write_validated(plan.data, actor=actor)
+    progress.wrote(result.rows, 1)
+    return Outcome(result.rows, result.created, result.updated, result.unchanged)
+
+
+def _object_kind(kind: str) -> ImportKind:
+    return ImportKind(f"registry.{kind}", f"登记库{imports_objects.KINDS[kind].label}",
+                      _objects_may_start, partial(_validate_objects, kind), _write_objects,
+                      page="registry:import",
+                      template=partial(imports_objects.template_bytes, kind))
+
+
+register(*(_object_kind(kind) for kind in imports_objects.KINDS))

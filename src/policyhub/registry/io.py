@@ -101,7 +101,7 @@ ENVELOPE = {"credit_code", "person_id", "team_id", "type", "date", "matter", "so
 
 @dataclass
 class ImportResult:
-    kind: Kind
+    kind: str  # a Kind, or one of registry.imports_objects.KINDS
     rows: int
     created: int = 0
     updated: int = 0
@@ -112,6 +112,9 @@ class ImportResult:
 class _Row:
     number: int
     values: dict[str, Any] = field(default_factory=dict)
+
+
+ImportRow = _Row  # the public name (the organisation, person and team imports use it)
 
 
 def _identity(rows: Sequence[Any], desc: str) -> Iterable[Any]:
@@ -130,11 +133,15 @@ def _header_key(raw: Any) -> str:
 
 def read_file(path: Path, kind: Kind) -> Table:
     """The file's header and non-blank rows (registry.reader: limits, encodings, bombs)."""
+    return _read_table(path, len(COLUMNS[kind]))
+
+
+def _read_table(path: Path, width: int) -> Table:
     limit = int(settings.UPLOAD_MAX_BYTES)
     size = path.stat().st_size
     if size > limit:  # before reading it into memory
         raise refuse(f"文件过大：{size:,} 字节，上限为 {limit:,} 字节")
-    return read_table(path.read_bytes(), path.name, width=len(COLUMNS[kind]))
+    return read_table(path.read_bytes(), path.name, width=width)
 
 
 def _map_header(header: list[Any], columns: tuple[Column, ...]) -> dict[int, Column]:
@@ -170,8 +177,15 @@ def read_rows(path: Path, kind: Kind) -> tuple[list[_Row], list[RowError]]:
 
 def _read(path: Path, kind: Kind
           ) -> tuple[Table, dict[int, Column], list[_Row], list[RowError]]:
-    table = read_file(path, kind)
-    mapping = _map_header(table.header, COLUMNS[kind])
+    return read_columns(path, COLUMNS[kind])
+
+
+def read_columns(path: Path, columns: tuple[Column, ...]
+                 ) -> tuple[Table, dict[int, Column], list[_Row], list[RowError]]:
+    """The table, its header mapped to `columns`, every row's parsed cells and every cell
+    that did not parse; shared with the organisation, person and team imports."""
+    table = _read_table(path, len(columns))
+    mapping = _map_header(table.header, columns)
     rows, errors = [], []
     for number, raw in table.rows:
         row = _Row(number)
@@ -576,3 +590,6 @@ def _date_format(sheet: Any, columns: tuple[Column, ...]) -> None:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
                 cell.number_format = "yyyy-mm-dd"
 
+
+
+with_value = _with_value  # public, for registry.imports_objects

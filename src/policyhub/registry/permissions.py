@@ -46,6 +46,11 @@ def _reads_all(user: AnyUser) -> bool:
     return any(has_role(user, r) for r in READ_ALL)
 
 
+def reads_everything(user: AnyUser) -> bool:
+    """Whether `user` sees every registry record, those of no organisation included."""
+    return user.is_authenticated and _reads_all(user)
+
+
 def _is_staff_writer(user: AnyUser) -> bool:
     return any(has_role(user, r) for r in STAFF_WRITERS)
 
@@ -129,3 +134,14 @@ def visible_organisations(user: AnyUser) -> QuerySet[Organisation]:
         return qs
     return qs.filter(Q(pk__in=organisation_ids(user))
                      | Q(park_id__in=unit_ids(user, Role.PARK_OFFICER)))
+
+
+def can_import_objects(user: AnyUser) -> Decision:
+    """Organisations, people and teams come in by file only from the bureau's registry staff
+    (as they alone create organisations): an enterprise cannot add or rename itself or others,
+    nor a park officer, a reviewer, finance or the auditor."""
+    if not user.is_authenticated:
+        return False, "请先登录 (not logged in)"
+    if _is_staff_writer(user):
+        return OK
+    return False, "仅市工业和信息化局经办人或系统管理员可导入主体、人才和团队"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io as bytes_io
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -117,15 +118,34 @@ def required_note(column: Column, kind: Kind) -> str:
 
 def template_bytes(kind: Kind) -> bytes:
     """The .xlsx template of `kind` (figures or events)."""
-    columns = COLUMNS[kind]
+    return build(TemplateSpec(
+        title=TITLES[kind], columns=COLUMNS[kind], example=EXAMPLES[kind], meanings=MEANINGS,
+        choices={c.name: ch for c in COLUMNS[kind] if (ch := _choices(c)) is not None},
+        required={c.name: required_note(c, kind) for c in COLUMNS[kind]}))
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    """What one import's template shows: the sheet's title, the columns in order, the example
+    row, each column's meaning, closed choices (values, strict) and whether it is required."""
+
+    title: str
+    columns: tuple[Column, ...]
+    example: dict[str, Any]
+    meanings: dict[str, str]
+    choices: dict[str, tuple[tuple[Any, ...], bool]]
+    required: dict[str, str]
+
+
+def build(spec: TemplateSpec) -> bytes:
+    """The .xlsx bytes of a template: header, example row, drop-down lists, notes sheet."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = TITLES[kind]
-    sheet.append([c.zh for c in columns])
-    example = EXAMPLES[kind]
-    sheet.append([cells.to_cell(c.kind, example.get(c.name)) for c in columns])
-    for i, c in enumerate(columns, start=1):
+    sheet.title = spec.title
+    sheet.append([c.zh for c in spec.columns])
+    sheet.append([cells.to_cell(c.kind, spec.example.get(c.name)) for c in spec.columns])
+    for i, c in enumerate(spec.columns, start=1):
         letter = get_column_letter(i)
         head = sheet.cell(row=1, column=i)
         head.font = Font(bold=True)
@@ -134,10 +154,10 @@ def template_bytes(kind: Kind) -> bytes:
         body = f"{letter}{EXAMPLE_ROWS}:{letter}{LAST_ROW}"
         if c.kind == "date":
             sheet.cell(row=EXAMPLE_ROWS, column=i).number_format = "yyyy-mm-dd"
-        choices = _choices(c)
+        choices = spec.choices.get(c.name)
         if choices is not None:
             values, strict = choices
-            rule = DataValidation(type="list", formula1='"' + ",".join(map(str, values)) + '"',
+            rule = DataValidation(type="list", formula1=_list_formula(values),
                                   allow_blank=True, showErrorMessage=True,
                                   errorStyle="stop" if strict else "warning",
                                   errorTitle="不在可选值中",
@@ -145,10 +165,20 @@ def template_bytes(kind: Kind) -> bytes:
             sheet.add_data_validation(rule)
             rule.add(body)
     sheet.freeze_panes = "A2"
-    _notes(book, kind)
+    _notes(book, spec)
     out = bytes_io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+FORMULA_CHARS = 250  # Excel refuses an inline list (formula1) over 255 characters
+
+
+def _list_formula(values: tuple[Any, ...]) -> str:
+    inline = '"' + ",".join(map(str, values)) + '"'
+    if len(inline) > FORMULA_CHARS:
+        raise ValueError(f"drop-down list too long for an inline list: {inline[:40]}…")
+    return inline
 
 
 MESSAGE_CHARS = 200  # Excel refuses a data validation message over 255 characters
@@ -165,13 +195,14 @@ def _choices(column: Column) -> tuple[tuple[Any, ...], bool] | None:
     return CHOICES.get(column.name)
 
 
-def _notes(book: Workbook, kind: Kind) -> None:
+def _notes(book: Workbook, spec: TemplateSpec) -> None:
     notes = book.create_sheet("填写说明")
     notes.append(["列名", "含义", "格式 / 单位", "是否必填", "可选值"])
-    for c in COLUMNS[kind]:
-        choices = _choices(c)
+    for c in spec.columns:
+        choices = spec.choices.get(c.name)
         shown = "、".join(map(str, choices[0])) if choices else ""
-        notes.append([c.zh, MEANINGS[c.name], FORMATS[c.kind], required_note(c, kind), shown])
+        notes.append([c.zh, spec.meanings[c.name], FORMATS[c.kind], spec.required[c.name],
+                      shown])
     notes.append([])
     notes.append(["说明", "第1行为列名，请勿修改；第2行为示例，导入前请替换或删除。"
                   "任何一行有误则不导入任何数据，并列出每一处错误。金额单位均为元。"])

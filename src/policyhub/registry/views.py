@@ -27,10 +27,19 @@ from policyhub.audit.services import record
 from policyhub.engine import InputError, evaluate
 from policyhub.imports import jobs
 from policyhub.imports import kinds as import_kinds
-from policyhub.registry import facts, io, permissions, reader, rejected, template_file
+from policyhub.registry import (
+    facts,
+    imports_objects,
+    io,
+    permissions,
+    reader,
+    rejected,
+    template_file,
+)
 from policyhub.registry.models import Organisation, RegistryEvent, YearlyFigure
 from policyhub.units.models import Unit
 from policyhub.web import decision
+from policyhub.web.refusals import hidden
 from policyhub.web.refusals import refused as web_refused
 from policyhub.web.tables import paginate
 
@@ -41,7 +50,11 @@ CONTENT_TYPES = {
 }
 KINDS: dict[str, io.Kind] = {k: k for k in io.KINDS}
 KIND_LABELS = {"figures": _("年度数据"), "events": _("政策事件")}
-COLUMN_GROUPS = {KIND_LABELS[k]: io.COLUMNS[k] for k in io.KINDS}  # the page's column list
+# The registry's own objects (registry.imports_objects): registry staff only.
+OBJECT_LABELS = {k: spec.label for k, spec in imports_objects.KINDS.items()}
+COLUMN_GROUPS: dict[Any, tuple[io.Column, ...]] = {  # the page's column list
+    KIND_LABELS[k]: io.COLUMNS[k] for k in io.KINDS}
+COLUMN_GROUPS |= {spec.label: spec.columns for spec in imports_objects.KINDS.values()}
 
 
 def refused(request: HttpRequest, reason: str, action: str, obj: Any = None) -> HttpResponse:
@@ -117,8 +130,8 @@ def engine_decision(org: Organisation, as_of: dt.date) -> dict[str, Any]:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_object_or_404(Organisation.objects.select_related("park"), pk=pk)
     allowed, reason = permissions.can_view(request.user, org)
-    if not allowed:
-        return refused(request, reason, "registry.organisation.view", org)
+    if not allowed:  # as if it did not exist: a refusal never tells that it does
+        hidden(request.user, reason, action="registry.organisation.view", obj=org)
     as_of = _as_of(request)
     context = {
         "org": org,
@@ -135,8 +148,16 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("数据类型"), choices=list(KIND_LABELS.items()))
+    kind = forms.ChoiceField(label=_("数据类型"),
+                             choices=[*KIND_LABELS.items(), *OBJECT_LABELS.items()])
     file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
+
+    def only_facts(self) -> None:
+        """Offer only figures and events (the user may not import organisations, people or
+        teams: permissions.can_import_objects)."""
+        field = self.fields["kind"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = list(KIND_LABELS.items())
 
 
 ERRORS_PER_PAGE = 50
@@ -163,7 +184,14 @@ def import_page(request: HttpRequest) -> HttpResponse:
                       {"form": ImportForm(), "columns": COLUMN_GROUPS,
                        **_errors(request, too_large)}, status=413)
     form = ImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, Any] = {"form": form, "columns": COLUMN_GROUPS}
+    may_import_objects, reason = permissions.can_import_objects(request.user)
+    if request.method == "POST" and request.POST.get("kind") in imports_objects.KINDS \
+            and not may_import_objects:  # refused before the file is read
+        return refused(request, reason, "registry.import")
+    if not may_import_objects:
+        form.only_facts()
+    context: dict[str, Any] = {"form": form, "columns": COLUMN_GROUPS,
+                               "object_kinds": OBJECT_LABELS if may_import_objects else {}}
     status = 200
     token = request.GET.get("errors", "")
     if request.method == "GET" and token:  # a kept refusal, paged on
@@ -203,9 +231,13 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     """The blank .xlsx template of an import (registry.template_file); the same users as the
     import page."""
     chosen = KINDS.get(kind)
-    if chosen is None:
+    if chosen is not None:
+        body = template_file.template_bytes(chosen)
+    elif kind in imports_objects.KINDS:
+        body = imports_objects.template_bytes(kind)
+    else:
         raise Http404(kind)
-    response = HttpResponse(template_file.template_bytes(chosen),
+    response = HttpResponse(body,
                             content_type=CONTENT_TYPES["xlsx"])
     response["Content-Disposition"] = f'attachment; filename="registry-{kind}-template.xlsx"'
     return response
@@ -218,13 +250,17 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
 def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     """The visible organisations' figures or events in the import format."""
     chosen = KINDS.get(kind)
-    if chosen is None or fmt not in EXPORT_FORMATS:
+    if (chosen is None and kind not in imports_objects.KINDS) or fmt not in EXPORT_FORMATS:
         raise Http404(f"{kind}.{fmt}")
     orgs = permissions.visible_organisations(request.user)
     filename = f"registry-{kind}.{fmt}"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / filename
-        count = io.export_file(path, chosen, orgs)
+        if chosen is None:  # organisations, people, teams: everyone's for city-wide readers
+            everything = permissions.reads_everything(request.user)
+            count = imports_objects.export_file(path, kind, None if everything else orgs)
+        else:
+            count = io.export_file(path, chosen, orgs)
         body = path.read_bytes()
     record(request.user, "registry.export", None, kind=kind, format=fmt, rows=count)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])

@@ -38,7 +38,8 @@ from django.utils import timezone
 
 from policyhub.audit.bulk import hold_lock, record_many
 from policyhub.fastinsert import insert_many
-from policyhub.imports.kinds import BATCH, Outcome, PartlyWritten
+from policyhub.imports.kinds import BATCH as BATCH
+from policyhub.imports.kinds import Outcome, PartlyWritten
 from policyhub.registry.models import RegistryEvent, YearlyFigure
 from policyhub.registry.reader import ImportFailed, refuse
 from policyhub.registry.services import FIGURE_FIELDS, Actor, snapshot

@@ -1,4 +1,5 @@
-"""`policyhub manage import_registry FILE --kind figures|events [--user NAME]`."""
+"""`policyhub manage import_registry FILE --kind figures|events|organisations|people|teams
+[--user NAME]`."""
 
 from __future__ import annotations
 
@@ -7,18 +8,20 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from policyhub.registry.imports_objects import KINDS as OBJECT_KINDS
 from policyhub.registry.io import KINDS
 from policyhub.registry.management.commands._common import run_import
 
 
 class Command(BaseCommand):
-    help = ("Import yearly figures or events from .xlsx or .csv (docs/registry.md), as an "
-            "import job run here (the web's own service, listed on /imports/). Every row is "
-            "checked first; a file with any bad row imports nothing and lists every bad row.")
+    help = ("Import yearly figures, events, organisations, people or teams from .xlsx or .csv "
+            "(docs/registry.md), as an import job run here (the web's own service, listed on "
+            "/imports/). Every row is checked first; a file with any bad row imports nothing "
+            "and lists every bad row.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument("--kind", choices=KINDS, required=True)
+        parser.add_argument("--kind", choices=(*KINDS, *OBJECT_KINDS), required=True)
         parser.add_argument("--user", help="act as this user (its permissions apply); "
                             "default: the system")
         parser.add_argument("--no-progress", action="store_true",
