@@ -17,10 +17,11 @@ MAY_NOT_IMPORT = ("applicant", "park_officer", "reviewer", "finance", "auditor",
 
 
 def post(user: User, kind: str, name: str, body: bytes) -> Any:
+    """The upload, followed to the import job's page (the job runs inline in tests)."""
     client = Client()
     client.force_login(user)
     return client.post(reverse("registry:import"),
-                       {"kind": kind, "file": SimpleUploadedFile(name, body)})
+                       {"kind": kind, "file": SimpleUploadedFile(name, body)}, follow=True)
 
 
 def persona(p: Personas, name: str) -> User:
