@@ -33,7 +33,7 @@ $(STAMP): pyproject.toml $(wildcard src/policyhub/screen/_accel*.[ch])
 
 # `make run PORT=8100` serves on another port. The demo happens on DEMO_TODAY (POLICYHUB_TODAY,
 # policyhub.clock): inside the fund's budget years, the day the demo's last ended notices can be
-# approved (web/demo.py's TODAY); `make run DEMO_TODAY=` runs on the real day instead.
+# approved (demo/applications.py's TODAY); `make run DEMO_TODAY=` runs on the real day instead.
 PORT ?= 8000
 DEMO_TODAY ?= 2022-07-04
 run: venv ## install the Debian packages it needs if missing, migrate, load the demo into an empty database (docs/demo.md), serve it on 127.0.0.1:$(PORT) (default 8000) with the demo day fixed

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "policyhub.centres.events",
     "policyhub.plan",
     "policyhub.web",
+    "policyhub.demo",  # above every app: it seeds them all (load_demo)
 ]
 
 # Sessions and auth are lazy: the stateless evaluate API never touches them, so they cost it
