@@ -87,6 +87,24 @@ pytest: venv browsers ## the test suite (fails when no test is collected)
 pytest-pg: venv browsers ## the whole test suite again on PostgreSQL (scripts/ensure-postgres starts one on 127.0.0.1)
 	url=$$(scripts/ensure-postgres); DATABASE_URL=$$url $(BIN)/python -m pytest
 
+# Python 3.12: pyenv's (these machines have 3.11 as python3, and pyenv's 3.12 beside it), else
+# python3.12 on PATH. Not part of `make test`: CI runs the suite twice on 3.11 already.
+PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) \
+	$(shell command -v python3.12 2>/dev/null))
+VENV312 := .venv312
+STAMP312 := $(VENV312)/.installed
+
+$(STAMP312): pyproject.toml $(LOCK) $(wildcard src/policyhub/screen/_accel*.[ch])
+	@test -n "$(PY312)" || { echo "test-py312: no Python 3.12 found (pyenv install 3.12, or PY312=/path/to/python3.12)"; exit 1; }
+	test -x $(VENV312)/bin/python || $(PY312) -m venv $(VENV312)
+	$(VENV312)/bin/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(VENV312)/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+.PHONY: test-py312
+test-py312: $(STAMP312) browsers ## the test suite on Python 3.12 (pyenv's) on SQLite, in .venv312 from the same lock (not part of `make test`)
+	env -u DATABASE_URL $(VENV312)/bin/python -m pytest
+
 bench: venv ## the benchmarks: one table on screen and in build/bench.md
 	$(BIN)/python -m bench
 
