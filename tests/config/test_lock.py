@@ -5,9 +5,12 @@ installs, is pinned there with hashes at a version its bounds allow."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
@@ -74,3 +77,16 @@ def test_a_lock_that_drifted_from_pyproject_is_caught() -> None:
                            Requirement("pydantic>=2.4")], locked)
     assert found == ["weasyprint: locked 67.0, declared >=68",
                      "pydantic: declared, not in the lock", "ruff: no hash"]
+
+
+def test_make_venv_reinstalls_when_the_lock_changes() -> None:
+    # make's own database (-p), read without running anything (-n -q): the stamps' prerequisites.
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    database = subprocess.run(["make", "-pnq", ".venv/.installed"], cwd=ROOT, text=True,
+                              capture_output=True, check=False).stdout
+    rules = {line.split(":", 1)[0]: line.split(":", 1)[1].split()
+             for line in database.splitlines()
+             if line.startswith((".venv/.installed:", ".venv312/.installed:"))}
+    assert set(rules) == {".venv/.installed", ".venv312/.installed"}
+    assert all({"pyproject.toml", "requirements/lock.txt"} <= set(deps) for deps in rules.values())
