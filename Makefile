@@ -19,7 +19,7 @@ GUNICORN_CONF := src/policyhub/config/gunicorn.conf.py
 .PHONY: help venv lock run serve test lint fmt typecheck migrations-check pytest bench clean
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 venv: $(STAMP) ## create .venv and install requirements/lock.txt (hash-checked), then the project itself (only when pyproject.toml, the lock or the C sources changed)
 
