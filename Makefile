@@ -10,30 +10,48 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every package `make venv` installs, pinned with its hashes (pip-tools; `make lock` writes it).
+LOCK := requirements/lock.txt
+LOCK_TOOLS := .venv-lock
 MANAGE := $(BIN)/python manage.py
 GUNICORN_CONF := src/policyhub/config/gunicorn.conf.py
 
-.PHONY: help venv run serve test lint fmt typecheck migrations-check pytest bench clean
+.PHONY: help venv lock run serve test lint fmt typecheck migrations-check pytest bench clean
 
 help: ## list the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-venv: $(STAMP) ## create .venv and install the project with its dev tools and the [scale] extra (only when pyproject.toml or the C sources changed)
+venv: $(STAMP) ## create .venv and install requirements/lock.txt (hash-checked), then the project itself (only when pyproject.toml, the lock or the C sources changed)
 
 # What `make venv` and `make run` need from Debian 12 (scripts/ensure-debian-packages installs only
 # the missing ones, so with everything present it costs a few dpkg-query calls): python3-venv for
 # `python3 -m venv`, WeasyPrint's Pango, and the Noto CJK font the PDFs embed.
 DEBIAN_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 
-$(STAMP): pyproject.toml setup.py $(wildcard src/policyhub/screen/_accel*.[ch])
+# The lock holds the dependencies and the [dev] and [scale] extras; the project goes in after
+# them without resolving anything (--no-deps), so what is installed is exactly the lock.
+$(STAMP): pyproject.toml setup.py $(LOCK) $(wildcard src/policyhub/screen/_accel*.[ch])
 	scripts/ensure-debian-packages $(DEBIAN_PACKAGES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[dev,scale]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
+
+# pip-compile keeps the pins already in the lock and adds what pyproject.toml asks for anew;
+# `make lock UPGRADE=1` moves every pin to the newest release the bounds allow. It resolves for
+# the interpreter it runs on (3.11, CI's); tests/config/test_lock.py checks pyproject and the
+# lock agree.
+UPGRADE ?=
+lock: ## regenerate requirements/lock.txt from pyproject.toml (pip-compile --generate-hashes; UPGRADE=1 to move every pin up)
+	test -x $(LOCK_TOOLS)/bin/python || $(PYTHON) -m venv $(LOCK_TOOLS)
+	$(LOCK_TOOLS)/bin/python -m pip install --quiet 'pip-tools>=7.5'
+	$(LOCK_TOOLS)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --extra dev --extra scale \
+	  $(if $(UPGRADE),--upgrade) --output-file $(LOCK) pyproject.toml
 
 # `make run PORT=8100` serves on another port. The demo happens on DEMO_TODAY (POLICYHUB_TODAY,
 # policyhub.clock): inside the fund's budget years, the day the demo's last ended notices can be
-# approved (web/demo.py's TODAY); `make run DEMO_TODAY=` runs on the real day instead.
+# approved (demo/applications.py's TODAY); `make run DEMO_TODAY=` runs on the real day instead.
 PORT ?= 8000
 DEMO_TODAY ?= 2022-07-04
 run: venv ## install the Debian packages it needs if missing, migrate, load the demo into an empty database (docs/demo.md), serve it on 127.0.0.1:$(PORT) (default 8000) with the demo day fixed
@@ -68,6 +86,24 @@ pytest: venv browsers ## the test suite (fails when no test is collected)
 .PHONY: pytest-pg
 pytest-pg: venv browsers ## the whole test suite again on PostgreSQL (scripts/ensure-postgres starts one on 127.0.0.1)
 	url=$$(scripts/ensure-postgres); DATABASE_URL=$$url $(BIN)/python -m pytest
+
+# Python 3.12: pyenv's (these machines have 3.11 as python3, and pyenv's 3.12 beside it), else
+# python3.12 on PATH. Not part of `make test`: CI runs the suite twice on 3.11 already.
+PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) \
+	$(shell command -v python3.12 2>/dev/null))
+VENV312 := .venv312
+STAMP312 := $(VENV312)/.installed
+
+$(STAMP312): pyproject.toml $(LOCK) $(wildcard src/policyhub/screen/_accel*.[ch])
+	@test -n "$(PY312)" || { echo "test-py312: no Python 3.12 found (pyenv install 3.12, or PY312=/path/to/python3.12)"; exit 1; }
+	test -x $(VENV312)/bin/python || $(PY312) -m venv $(VENV312)
+	$(VENV312)/bin/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(VENV312)/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+.PHONY: test-py312
+test-py312: $(STAMP312) browsers ## the test suite on Python 3.12 (pyenv's) on SQLite, in .venv312 from the same lock (not part of `make test`)
+	env -u DATABASE_URL $(VENV312)/bin/python -m pytest
 
 bench: venv ## the benchmarks: one table on screen and in build/bench.md
 	$(BIN)/python -m bench

@@ -111,7 +111,7 @@ def _build() -> dict[str, Any]:
 
     from policyhub.accounts.models import Role, RoleAssignment
     from policyhub.applications.models import Application
-    from policyhub.registry.demo import load_demo
+    from policyhub.demo.registry import load_demo
     from policyhub.registry.models import Organisation
     from policyhub.units.models import Unit
 

@@ -3,7 +3,7 @@
 A child process (Django set up there, as in bench_applications) builds a throwaway SQLite
 database at build/bench/dashboard.sqlite3 and grows it in steps. One "demo unit" is what the
 demo holds (docs/demo.md): the registry demo of 300 organisations with five years of figures,
-people, teams and events (registry.demo.load_demo), plus — bulk-created, since the centres
+people, teams and events (demo.registry.load_demo), plus — bulk-created, since the centres
 have no demo and the workflow would take hours at ×100 — 150 adaptation tests spread over
 2019-07…2022-06, 60 applications in a plausible spread of states (a third paid) and, in the
 fund's ledger, a commitment for each approved or paid one and a payment for each paid one.
@@ -38,7 +38,7 @@ BUDGET_S = float(os.environ.get("BENCH_DASHBOARD_BUDGET_S", "150"))  # per scale
 MIN_REQUESTS = 8  # … this many requests are timed even when they take longer
 WARMUP = 2
 SECTION_RUNS = 5
-ORGANISATIONS = 300  # one demo unit: the registry demo's size (web.demo.ORGANISATIONS)
+ORGANISATIONS = 300  # one demo unit: the registry demo's size (demo.loader.ORGANISATIONS)
 ADAPTATIONS = 150
 APPLICATIONS = 60
 CONTRIBUTION = Decimal("10000000.00")  # per source, budget year and demo unit
@@ -129,7 +129,7 @@ def _demo_unit(unit: int) -> None:
     """One more demo's worth of records (seed varies per unit, so rows differ)."""
     from django.db import transaction
 
-    from policyhub.registry.demo import load_demo
+    from policyhub.demo.registry import load_demo
 
     load_demo(seed=SEED + unit, n=ORGANISATIONS)
     rng = random.Random(SEED + unit)

@@ -162,7 +162,7 @@ def test_manage_flush_is_refused_but_the_demo_reset_may_flush(
     from django.core.management.base import CommandError
     from django.db.backends.base.operations import BaseDatabaseOperations
 
-    from policyhub.web import demo
+    from policyhub.demo import loader as demo
 
     # Without the suite's own allowance (tests/conftest.py), as on a real database.
     monkeypatch.setattr(BaseDatabaseOperations, "execute_sql_flush", _execute_sql_flush)

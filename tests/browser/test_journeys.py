@@ -17,7 +17,7 @@ from django.core.management import call_command
 from policyhub.accounts.models import Role, RoleAssignment
 from policyhub.applications.models import Application, Proposal
 from policyhub.audit.services import verify
-from policyhub.web.demo import PASSWORD
+from policyhub.demo.accounts import PASSWORD
 from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

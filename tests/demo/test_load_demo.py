@@ -3,12 +3,14 @@ second run that refuses without touching anything."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import time
 from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import call_command
@@ -27,6 +29,8 @@ from policyhub.applications.models import (
 )
 from policyhub.audit.models import AuditEntry, AuditHead
 from policyhub.audit.services import verify
+from policyhub.demo import accounts
+from policyhub.demo import loader as demo
 from policyhub.ledger import crosscheck
 from policyhub.ledger.checks import problems
 from policyhub.ledger.models import Commitment, JournalEntry
@@ -34,12 +38,61 @@ from policyhub.ledger.params import fund
 from policyhub.ledger.services import figures, outstanding
 from policyhub.registry.models import Organisation
 from policyhub.units.models import Unit
-from policyhub.web import demo
 from tests.personas import organisation
 
 pytestmark = pytest.mark.django_db
 
 SMALL = "120"  # organisations, for the tests that only need a loaded database
+
+
+# What the default load (seed 2019, 300 organisations) creates, per model, as counted on the
+# demo before it moved out of web/ into its own app (issue 18): the move changed no data.
+DEFAULT_LOAD = {
+    "accounts.RoleAssignment": 23,
+    "applications.Appeal": 1,
+    "applications.Application": 42,
+    "applications.CommitteeDecision": 1,
+    "applications.LetterNumber": 16,
+    "applications.NoticeBatch": 6,
+    "applications.Objection": 2,
+    "applications.Proposal": 456,
+    "applications.TransitionRecord": 200,
+    "audit.AuditEntry": 2327,
+    "audit.AuditHead": 1,
+    "auth.User": 23,
+    "centres_adaptation.Adaptation": 658,
+    "centres_adaptation.DemoNetwork": 5,
+    "centres_emergency.Drill": 6,
+    "centres_emergency.DrillParticipant": 36,
+    "centres_emergency.Incident": 48,
+    "centres_emergency.Notification": 98,
+    "centres_events.CompetitionEdition": 2,
+    "centres_events.Entry": 36,
+    "centres_events.Prize": 12,
+    "centres_events.SummitEdition": 3,
+    "centres_migration.AppMigration": 90,
+    "centres_migration.TerminalReplacement": 90,
+    "centres_testing.EvaluationOrder": 184,
+    "centres_training.TrainingSession": 265,
+    "ledger.Account": 15,
+    "ledger.Commitment": 16,
+    "ledger.JournalEntry": 35,
+    "ledger.Posting": 70,
+    "materials.Material": 0,
+    "plan.Report": 86,
+    "plan.Target": 29,
+    "plan.Task": 21,
+    "registry.EvidenceFile": 0,
+    "registry.Organisation": 300,
+    "registry.Person": 201,
+    "registry.RegistryEvent": 664,
+    "registry.Team": 42,
+    "registry.YearlyFigure": 1500,
+    "units.Unit": 37,
+    "web.ScreeningJob": 0,
+}
+# sha256 of the sorted (rule, matter, state) of every application, first 16 hex digits.
+DEFAULT_APPLICATIONS = "b0aac9759a5ad255"
 
 
 def load(*args: str) -> str:
@@ -56,6 +109,10 @@ def snapshot() -> dict[str, object]:
             "entries": JournalEntry.objects.count(), "proposals": Proposal.objects.count(),
             # Not by pk: PostgreSQL sequences are not rolled back, so ids differ between loads.
             "states": sorted(Application.objects.values_list("rule", "matter", "state"))}
+
+
+def row_counts() -> dict[str, int]:
+    return {label: apps.get_model(label).objects.count() for label in DEFAULT_LOAD}
 
 
 def test_it_loads_every_workflow_state_quickly_with_real_history() -> None:
@@ -88,7 +145,11 @@ def test_it_loads_every_workflow_state_quickly_with_real_history() -> None:
         action__in=[f"applications.{name}" for name in workflow.MOVE_NAMES], allowed=True,
         object_type="applications.application")
     assert audited.count() == moves.count()
-    assert "Applications by state" in out and demo.PASSWORD in out
+    assert "Applications by state" in out and accounts.PASSWORD in out
+    # the same rows as before the move (one default load serves both checks: it is slow)
+    assert row_counts() == DEFAULT_LOAD
+    rows = sorted(Application.objects.values_list("rule", "matter", "state"))
+    assert hashlib.sha256(repr(rows).encode()).hexdigest()[:16] == DEFAULT_APPLICATIONS
 
 
 def test_the_books_balance_and_the_audit_chain_verifies() -> None:
@@ -123,8 +184,8 @@ def test_there_is_a_login_for_every_role_with_the_documented_password() -> None:
     parks = set(Unit.objects.filter(kind=Unit.Kind.PARK).values_list("pk", flat=True))
     assert set(RoleAssignment.objects.filter(role=Role.PARK_OFFICER)
                .values_list("unit_id", flat=True)) == parks
-    for login in demo.staff_logins():
-        user = authenticate(username=login.username, password=demo.PASSWORD)
+    for login in accounts.staff_logins():
+        user = authenticate(username=login.username, password=accounts.PASSWORD)
         assert user is not None and user.first_name == login.name
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.is_staff
@@ -137,7 +198,7 @@ def test_a_second_run_refuses_with_a_clear_message_and_changes_nothing() -> None
         load("--organisations", SMALL)
     assert snapshot() == before
     out = load("--if-empty")  # make run: skips quietly, status 0
-    assert "skipped" in out and demo.PASSWORD in out
+    assert "skipped" in out and accounts.PASSWORD in out
     assert snapshot() == before
 
 

@@ -1,4 +1,4 @@
-"""The action-plan monitor's demo (policyhub.web.demo_monitor, docs/demo.md): a believable
+"""The action-plan monitor's demo (policyhub.demo.monitor, docs/demo.md): a believable
 2021 picture, reachable from the site navigation and readable in English.
 
 The demo is loaded once for the module (inside a transaction rolled back at its end); each
@@ -24,12 +24,13 @@ from policyhub.audit.services import verify
 from policyhub.centres.adaptation.models import Adaptation
 from policyhub.centres.events.models import Prize
 from policyhub.centres.testing.models import EvaluationOrder
+from policyhub.demo import loader as demo
 from policyhub.ledger.checks import problems
 from policyhub.plan import schedule
 from policyhub.plan.models import Report
 from policyhub.plan.progress import Status, progress_report
 from policyhub.registry.models import RegistryEvent
-from policyhub.web import demo, nav
+from policyhub.web import nav
 
 pytestmark = pytest.mark.django_db
 

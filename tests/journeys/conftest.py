@@ -1,4 +1,4 @@
-"""Journey tests run over the demo (policyhub.web.demo), loaded small; evidence and
+"""Journey tests run over the demo (policyhub.demo), loaded small; evidence and
 attachment files go to a temporary MEDIA_ROOT."""
 
 from __future__ import annotations

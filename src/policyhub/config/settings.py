@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "policyhub.imports",
     "policyhub.plan",
     "policyhub.web",
+    "policyhub.demo",  # above every app: it seeds them all (load_demo)
 ]
 
 # Sessions and auth are lazy: the stateless evaluate API never touches them, so they cost it

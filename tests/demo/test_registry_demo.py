@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from policyhub.demo.registry import load_demo
 from policyhub.engine import evaluate
 from policyhub.engine.creditcode import is_valid
-from policyhub.registry.demo import load_demo
 from policyhub.registry.facts import request_for
 from policyhub.registry.models import (
     REGISTRY_EVENT_TYPES,

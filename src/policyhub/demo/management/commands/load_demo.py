@@ -1,6 +1,6 @@
 """`policyhub manage load_demo [--seed N] [--organisations N] [--reset | --if-empty]`.
 
-Loads the demo site (policyhub.web.demo, docs/demo.md) into an empty database, in one
+Loads the demo site (policyhub.demo.loader, docs/demo.md) into an empty database, in one
 transaction. A second run refuses (exit status 1, nothing changed) unless `--reset`, which
 flushes a database holding the demo first; `--if-empty` (used by `make run`) loads only into
 an empty database and otherwise says why it skipped, with exit status 0.
@@ -12,12 +12,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from policyhub.web import demo
+from policyhub.demo import loader as demo
+from policyhub.demo.accounts import PASSWORD
 
 
 class Command(BaseCommand):
     help = ("Load the demo: ~300 organisations, a login per role (password "
-            f"{demo.PASSWORD}), the special fund and applications in every workflow state.")
+            f"{PASSWORD}), the special fund and applications in every workflow state.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=demo.SEED,
@@ -40,7 +41,7 @@ class Command(BaseCommand):
                 if demo.has_demo():
                     self.stdout.write(f"Demo logins: admin, bureau_officer, finance_officer, "
                                       f"auditor, department_reviewer, park_officer, applicant "
-                                      f"… (password {demo.PASSWORD}; docs/demo.md)")
+                                      f"… (password {PASSWORD}; docs/demo.md)")
                 return
         try:
             summary = demo.load(options["seed"], options["organisations"],
