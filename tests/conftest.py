@@ -7,8 +7,10 @@ The database refuses DELETE (SQLite) and TRUNCATE (PostgreSQL) on append-only ta
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from django.db.backends.base.operations import BaseDatabaseOperations
 
 from policyhub.appendonly import flush_allowed
@@ -22,3 +24,14 @@ def _flush(self: BaseDatabaseOperations, sql_list: Any) -> None:
 
 
 BaseDatabaseOperations.execute_sql_flush = _flush  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _site_language_after_each_test() -> Iterator[None]:
+    """A test that activates English (a page in English mode, translation.activate) leaves
+    the thread in English; the next test starts in the site's language again."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)

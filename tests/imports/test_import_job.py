@@ -246,3 +246,24 @@ def test_every_import_kind_is_registered_with_its_page() -> None:
         assert reverse(kind.page)  # the job page links back to it
 
 
+
+
+def test_a_job_reads_chinese_choices_whatever_language_is_active(tmp_path: Path) -> None:
+    """A job started from a page in English (or after one) still reads the Chinese template's
+    closed choices, and keeps its reasons in Chinese."""
+    from django.utils import translation
+
+    from policyhub.centres.adaptation.models import Adaptation
+    from tests.centres.helpers import staff
+    from tests.registry.helpers import write_csv
+
+    header = ["产品名称", "厂商", "产品版本", "产品类别", "CPU（飞腾型号）", "操作系统（麒麟版本）",
+              "测试结果", "适配证书编号", "适配日期"]
+    rows = [["产品", "长沙星盾", "2.0", "安全软件/产品", "FT-2000+/64",
+             "银河麒麟高级服务器操作系统 V10", "通过", "PK-1", "2020-05-01"]]
+    path = write_csv(tmp_path / "a.csv", [header, *rows])
+    job = stored_job(path, "centres.adaptation.adaptations", staff("miit"))
+    with translation.override("en"):
+        jobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE and Adaptation.objects.count() == 1

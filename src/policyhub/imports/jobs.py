@@ -24,7 +24,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import OperationalError, close_old_connections
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from policyhub.accounts.models import Role
 from policyhub.accounts.roles import has_role
@@ -197,7 +197,14 @@ class JobProgress(kinds.Progress):
 
 def run(pk: int, *, keep_file: bool = False, echo: kinds.Progress | None = None) -> None:
     """Run a queued job to its end: done, or failed with its errors kept (registry.rejected)
-    or its message."""
+    or its message. The files and their closed choices are Chinese (the templates), and the
+    kept reasons are shown later to whoever opens the job: a job runs in the site's language
+    (LANGUAGE_CODE), not in the language of the request or thread that happens to start it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        _run(pk, keep_file=keep_file, echo=echo)
+
+
+def _run(pk: int, *, keep_file: bool, echo: kinds.Progress | None) -> None:
     job = ImportJob.objects.get(pk=pk)
     kind = kinds.get(job.kind)
     actor = job.started_by

@@ -100,9 +100,11 @@ def register(*kinds: ImportKind) -> None:
 
 
 def all_kinds() -> dict[str, ImportKind]:
-    if not _KINDS:
-        for name in KIND_MODULES:
-            import_module(name)  # each registers its kinds when imported
+    # Every module, not "until one kind is known": a module imported elsewhere first (the
+    # registry's, by its views) must not hide the others' kinds. import_module is a dict
+    # look-up once a module is loaded.
+    for name in KIND_MODULES:
+        import_module(name)  # each registers its kinds when first imported
     return dict(_KINDS)
 
 
