@@ -1,0 +1,89 @@
+"""The fund outlook (policyhub.outlook): backtest on the demo's known history, the empty
+registry, reproducibility, and the arithmetic on hand-built histories."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+from policyhub.outlook import decide, history, model, prepare
+from policyhub.outlook.decide import Applicant
+from policyhub.outlook.prepare import Firm, History, Template
+
+FIRM = Applicant("enterprise")
+
+
+def _history(**kw: object) -> History:
+    base = dict(base_year=2019, years=(2020, 2021, 2022), budget=20_000_000_000, approved=0)
+    return History(**{**base, **kw})  # type: ignore[arg-type]
+
+
+@pytest.mark.django_db
+def test_backtest_2020_2021_from_data_up_to_2019_falls_inside_the_band() -> None:
+    call_command("load_demo", stdout=StringIO())
+    h = history.load(dt.date(2019, 12, 31))
+    assert h.years == (2020, 2021, 2022) and h.firms and h.templates
+    outlook = model.simulate(prepare.prepare(h), paths=4000, seed=7)
+    bands = outlook.quantiles(outlook.per_year())
+    firms, events = history.actual((2020, 2021))
+    real = prepare.realised(firms, events, (2020, 2021))
+    for i, year in enumerate((2020, 2021)):
+        assert real[i] > 0, year
+        assert bands[5][i] <= real[i] <= bands[95][i], (year, real[i], bands[5][i], bands[95][i])
+
+
+@pytest.mark.django_db
+def test_an_empty_registry_projects_no_claim_and_no_depletion() -> None:
+    outlook = model.simulate(prepare.prepare(history.load(dt.date(2019, 12, 31))), 500, 1)
+    assert outlook.years == (2020, 2021, 2022)
+    assert not outlook.claims.any()
+    assert not outlook.depletion().any()
+    assert outlook.remaining == 20_000_000_000
+
+
+def test_the_same_seed_gives_the_same_paths_and_other_seeds_close_means() -> None:
+    firms = [Firm(FIRM, {2017: 40_000_000_00 + i * 10_000_00, 2018: 60_000_000_00,
+                         2019: 90_000_000_00 + i * 1_000_00}) for i in range(40)]
+    event = {"type": "standard_led", "date": "2019-05-01", "level": "national"}
+    h = _history(firms=firms, templates=[Template(FIRM, event, 1.0)] * 30)
+    inputs = prepare.prepare(h)
+    a, b = model.simulate(inputs, 3000, 11), model.simulate(inputs, 3000, 11)
+    assert np.array_equal(a.claims, b.claims)
+    c = model.simulate(inputs, 3000, 12)
+    assert not np.array_equal(a.claims, c.claims)
+    mean_a, mean_c = a.mean(a.per_year()), c.mean(c.per_year())
+    assert np.all(np.abs(mean_a - mean_c) <= 0.05 * np.maximum(mean_a, 1))
+
+
+def test_a_firm_growing_for_certain_claims_the_kernels_milestone_award_once() -> None:
+    thresholds = decide.thresholds()
+    first = int(thresholds[0])
+    # Constant factor 2: 2019 is just below the first threshold, 2020 is above it.
+    firm = Firm(FIRM, {2017: first // 8, 2018: first // 4, 2019: first // 2 + 1})
+    inputs = prepare.prepare(_history(firms=[firm]))
+    award = int(inputs.table[inputs.firm_class[0], 1, 0, 1])
+    assert award > 0
+    outlook = model.simulate(inputs, 200, 3)
+    per_year = outlook.per_year()
+    assert (per_year[:, 0] == 0).all() and (per_year[:, 1] == award).all()
+    clause = outlook.clauses.index(decide.MILESTONE_CLAUSE)
+    assert (outlook.claims[:, 1, clause] == award).all()
+
+
+def test_the_fund_is_exhausted_when_claims_pass_what_is_left_by_one_fen() -> None:
+    event = {"type": "standard_led", "date": "2019-05-01", "level": "national"}
+    inputs = prepare.prepare(_history(templates=[Template(FIRM, event, 50.0)]))
+    outlook = model.simulate(inputs, 300, 5)
+    cumulative = outlook.cumulative()
+    worth = int(inputs.values[0, 0].sum())
+    assert worth > 0
+    lowest = int(cumulative[:, 0].min())
+    at_edge = model.Outlook(outlook.years, outlook.clauses, outlook.paths, 5, outlook.claims,
+                            budget=lowest, approved=0)
+    below = model.Outlook(outlook.years, outlook.clauses, outlook.paths, 5, outlook.claims,
+                          budget=lowest - 1, approved=0)
+    assert at_edge.depletion()[0] < 1.0 and below.depletion()[0] == 1.0
