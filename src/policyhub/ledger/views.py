@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from policyhub.audit.services import record
-from policyhub.ledger import reports
+from policyhub.ledger import outlook_view, reports
 from policyhub.ledger.permissions import can_read_reports
 from policyhub.web import display
 from policyhub.web.excel import Cell, write_table
@@ -57,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
               for dimension, label in DIMENSIONS]
     return render(request, "ledger/index.html", {
         "years": years, "groups": groups, "chart": chart_data(years),
-        "total": years[-1],
+        "total": years[-1], "outlook": outlook_view.context(),
     })
 
 

@@ -1,0 +1,50 @@
+"""`policyhub outlook [--paths N] [--seed N] [--as-of DATE]`: the fund outlook as a table.
+
+The Monte Carlo projection of claims on the special fund (docs/outlook.md): expected claims
+per budget year with their 5–95% and 25–75% bands, the probability that the fund is
+exhausted by the end of each year, and the clauses the money goes to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from policyhub import clock
+from policyhub.outlook import history, model, prepare, report
+
+DEFAULT_PATHS = 10_000
+DEFAULT_SEED = 2019
+
+
+class Command(BaseCommand):
+    help = ("Project the claims on the special fund (Monte Carlo, docs/outlook.md) and print "
+            "them per budget year with their bands and the probability the fund runs out.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--paths", type=int, default=DEFAULT_PATHS, metavar="N",
+                            help=f"number of simulated paths (default {DEFAULT_PATHS:,})")
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="N",
+                            help=f"random seed: the same seed gives the same result "
+                                 f"(default {DEFAULT_SEED})")
+        parser.add_argument("--as-of", metavar="DATE",
+                            help="use the registry and the ledger as known on this day "
+                                 "(YYYY-MM-DD; default: today)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["paths"] < 1:
+            raise CommandError("--paths: must be at least 1")
+        try:
+            as_of = (dt.date.fromisoformat(options["as_of"]) if options["as_of"]
+                     else clock.today())
+        except ValueError:
+            raise CommandError(f"--as-of: must be a date YYYY-MM-DD, got "
+                               f"{options['as_of']!r}") from None
+        h = history.load(as_of)
+        if not h.years:
+            self.stdout.write(f"专项资金的预算年度在 {h.base_year} 年底前均已结束，无需测算。")
+            return
+        outlook = model.simulate(prepare.prepare(h), options["paths"], options["seed"])
+        self.stdout.write(report.render(outlook))

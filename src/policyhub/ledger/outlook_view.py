@@ -1,0 +1,68 @@
+"""The fund outlook section of the 专项资金 page: the projection (policyhub.outlook) as a fan
+chart and a table, cached until the registry or the books change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.core.cache import cache
+from django.db.models import Count, Max
+
+from policyhub import clock
+from policyhub.outlook import history, model, prepare, report
+from policyhub.registry.models import RegistryEvent, YearlyFigure
+from policyhub.web import display
+
+PATHS = 10_000
+SEED = 2019
+CACHE_SECONDS = 600
+
+
+def _key(as_of: dt.date, approved: int) -> str:
+    figures = YearlyFigure.objects.aggregate(n=Count("id"), at=Max("updated_at"))
+    events = RegistryEvent.objects.aggregate(n=Count("id"), last=Max("id"))
+    text = (f"{history.base_year(as_of)}:{approved}:{figures['n']}:"
+            f"{figures['at']}:{events['n']}:{events['last']}:{PATHS}:{SEED}")
+    return "ledger-outlook-" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _label(clause: str) -> str:
+    """二(四) -> the policy's name and the clause, as every page cites it."""
+    head, paren, tail = clause.partition("(")
+    return display.cite(f"政策/{head}/{paren}{tail}") if paren else clause
+
+
+def context(as_of: dt.date | None = None) -> dict[str, Any]:
+    """What the template needs: rows, clause table, chart series (yuan strings)."""
+    as_of = as_of or clock.today()
+    h = history.load(as_of)
+    if not h.years:
+        return {"years": [], "base_year": h.base_year}
+    key = _key(as_of, h.approved)
+    found = cache.get(key)
+    if found is not None:
+        return dict(found)
+    outlook = model.simulate(prepare.prepare(h), PATHS, SEED)
+    rows = report.rows(outlook)
+    remaining = report.yuan(outlook.remaining)
+    out = {
+        "years": rows, "base_year": h.base_year, "paths": PATHS,
+        "budget": report.yuan(outlook.budget), "approved": report.yuan(outlook.approved),
+        "remaining": remaining,
+        "clauses": [(_label(c), values)
+                    for c, values in report.by_clause(outlook)],
+        "chart": {
+            "years": [str(r.year) for r in rows],
+            "p5": [str(r.cumulative_p5) for r in rows],
+            "mean": [str(r.cumulative_mean) for r in rows],
+            "p25": [str(r.cumulative_p25) for r in rows],
+            "p75": [str(r.cumulative_p75) for r in rows],
+            "p95": [str(r.cumulative_p95) for r in rows],
+            "remaining": [str(remaining)] * len(rows),
+            "depletion": [round(r.depletion * 100, 1) for r in rows],
+        },
+    }
+    cache.set(key, out, CACHE_SECONDS)
+    return out
