@@ -1,0 +1,58 @@
+"""`policyhub outlook` (manage.py outlook): the table, bad options, and its options as
+docs/cli.md lists them."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from policyhub.ledger.management.commands.outlook import Command
+from policyhub.registry.demo import load_demo
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
+
+
+def _run(*args: str) -> str:
+    out = StringIO()
+    call_command("outlook", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_it_prints_each_projected_year_with_its_band_and_depletion() -> None:
+    load_demo(n=40)
+    text = _run("--paths", "300", "--seed", "4", "--as-of", "2019-12-31")
+    assert "专项资金总额 200,000,000.00 元" in text and "300 条模拟路径，随机种子 4" in text
+    for year in ("2020", "2021", "2022"):
+        assert re.search(rf"^{year}\s", text, re.M), year
+    assert "耗尽概率" in text and "二(四)" in text
+    assert text == _run("--paths", "300", "--seed", "4", "--as-of", "2019-12-31")
+
+
+@pytest.mark.django_db
+def test_after_the_fund_ends_there_is_nothing_to_project() -> None:
+    assert "均已结束，无需测算" in _run("--as-of", "2023-01-01")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("args", "field"), [(["--as-of", "2019-13-01"], "--as-of"),
+                                             (["--paths", "0"], "--paths")])
+def test_bad_options_are_refused_naming_the_option(args: list[str], field: str) -> None:
+    with pytest.raises(CommandError, match=f"^{field}: "):
+        _run(*args)
+
+
+def test_docs_list_every_option_with_its_help() -> None:
+    section = DOC.read_text(encoding="utf-8").split("## `policyhub outlook`", 1)[1]
+    parser = Command().create_parser("policyhub", "outlook")
+    own = [a for a in parser._actions if any(o in ("--paths", "--seed", "--as-of")
+                                              for o in a.option_strings)]
+    assert len(own) == 3
+    for action in own:
+        line = f"- `{action.option_strings[0]} {action.metavar}` — {action.help}"
+        assert line % {"default": action.default} in section, line
