@@ -87,3 +87,15 @@ def test_the_fund_is_exhausted_when_claims_pass_what_is_left_by_one_fen() -> Non
     below = model.Outlook(outlook.years, outlook.clauses, outlook.paths, 5, outlook.claims,
                           budget=lowest - 1, approved=0)
     assert at_edge.depletion()[0] < 1.0 and below.depletion()[0] == 1.0
+
+
+def test_firms_with_one_factor_draw_from_the_pool_and_give_the_same_award() -> None:
+    first = int(decide.thresholds()[0])
+    # One factor each (2018 -> 2019, both ×2): too few of their own, so both draw from the
+    # pool {2, 2} — sampled year by year, not enumerated.
+    firms = [Firm(FIRM, {2018: first // 4, 2019: first // 2 + 1}) for _ in range(2)]
+    inputs = prepare.prepare(_history(firms=firms))
+    assert not inputs.growth_count.any() and len(inputs.growth) == 2
+    award = int(inputs.table[0, 1, 0, 1])
+    outlook = model.simulate(inputs, 50, 9)
+    assert (outlook.per_year()[:, 1] == 2 * award).all()

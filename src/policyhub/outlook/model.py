@@ -131,6 +131,23 @@ def _award(inputs: Inputs, cls: I64, year: int, best: I64, level: I64) -> I64:
     return out
 
 
+def live_firms(inputs: Inputs) -> npt.NDArray[np.bool_]:
+    """The firms that can still claim: those that reach a level above their best so far when
+    growing at their highest factor every projected year. The others never claim, so they
+    are left out exactly, not as an approximation."""
+    n, steps = len(inputs.revenue), len(inputs.years) - 1
+    if steps <= 0 or len(inputs.growth) == 0:
+        return np.zeros(n, np.bool_)
+    own = inputs.growth_count > 0
+    top = np.full(n, inputs.growth.max())
+    if own.any():  # slices are contiguous and in firm order (Inputs)
+        top[own] = np.maximum.reduceat(inputs.growth, inputs.growth_start[own])
+    best = np.maximum(inputs.best_before, levels(inputs.thresholds, inputs.revenue))
+    reach = inputs.revenue.astype(np.float64) * np.maximum(top, 1.0) ** steps
+    out: npt.NDArray[np.bool_] = levels(inputs.thresholds, np.ceil(reach).astype(np.int64)) > best
+    return out
+
+
 def _known(inputs: Inputs) -> int:
     """Milestones of the as-of fiscal year, claimed in the first projected budget year."""
     level = levels(inputs.thresholds, inputs.revenue)
@@ -140,38 +157,85 @@ def _known(inputs: Inputs) -> int:
 def _firms(inputs: Inputs, paths: int, rng: np.random.Generator) -> I64:
     out = np.zeros((paths, len(inputs.years)), np.int64)
     steps = len(inputs.years) - 1
-    n = len(inputs.revenue)
-    if steps <= 0 or n == 0:
+    live = np.flatnonzero(live_firms(inputs))
+    if steps <= 0 or len(live) == 0:
         return out
-    pooled = len(inputs.growth) > 0
-    start = np.where(inputs.growth_count > 0, inputs.growth_start, 0)
-    count = np.where(inputs.growth_count > 0, inputs.growth_count,
-                     len(inputs.growth)).astype(np.int64)
-    best = np.maximum(inputs.best_before, levels(inputs.thresholds, inputs.revenue))
-    # A firm that cannot reach a new level even growing at its highest factor every year
-    # never claims: leave it out (exactly, not as an approximation).
-    own = inputs.growth_count > 0
-    top = np.full(n, inputs.growth.max() if pooled else 1.0)
-    if own.any():  # slices are contiguous and in firm order (Inputs)
-        top[own] = np.maximum.reduceat(inputs.growth, inputs.growth_start[own])
-    reach = inputs.revenue.astype(np.float64) * np.maximum(top, 1.0) ** steps
-    grows = levels(inputs.thresholds, np.ceil(reach).astype(np.int64)) > best
-    live = np.flatnonzero(grows) if pooled else np.zeros(0, np.int64)
-    if len(live) == 0:
-        return out
-    cls, start, count = inputs.firm_class[live], start[live], count[live]
-    chunk = max(1, CELLS_PER_CHUNK // len(live))
+    own = inputs.growth_count[live]
+    small = (own > 0) & (own.astype(np.float64) ** steps <= MAX_FUTURES)
+    if small.any():
+        _enumerated(inputs, live[small], paths, rng, out)
+    if (~small).any():
+        _stepwise(inputs, live[~small], paths, rng, out)
+    return out
+
+
+MAX_FUTURES = 256  # a firm's possible futures enumerated when at most this many
+
+
+def _path_awards(inputs: Inputs, firms: I64, factors: F64) -> I64:
+    """[firm or future, year] milestone awards of revenue paths: factors[i, s] is the growth
+    of the i-th row's firm in projected step s (fiscal year index s + 1)."""
+    cls = inputs.firm_class[firms]
+    rev = inputs.revenue[firms].astype(np.float64)
+    best = np.maximum(inputs.best_before[firms], levels(inputs.thresholds, inputs.revenue[firms]))
+    out = np.zeros((len(firms), len(inputs.years)), np.int64)
+    for s in range(factors.shape[1]):
+        rev = np.rint(rev * factors[:, s])
+        lv = levels(inputs.thresholds, rev.astype(np.int64))
+        out[:, s + 1] = _award(inputs, cls, s + 1, best, lv)
+        best = np.maximum(best, lv)
+    return out
+
+
+def _enumerated(inputs: Inputs, firms: I64, paths: int, rng: np.random.Generator,
+                out: I64) -> None:
+    """Firms with few factors: each of a firm's c^steps futures (one factor per projected
+    year, all equally likely, as drawing each year's factor uniformly) is priced once; each
+    path then draws one future per firm."""
+    steps = len(inputs.years) - 1
+    count = inputs.growth_count[firms]
+    futures = count ** steps
+    width = int(futures.max())
+    k = np.arange(width)
+    row = np.repeat(np.arange(len(firms)), width)
+    kk = np.tile(k, len(firms))
+    valid = kk < futures[row]
+    row, kk = row[valid], kk[valid]
+    digits = np.stack([(kk // count[row] ** s) % count[row] for s in range(steps)], axis=1)
+    factors = inputs.growth[inputs.growth_start[firms][row][:, None] + digits]
+    priced = np.zeros((len(firms) * width, len(inputs.years)), np.int64)
+    priced[row * width + kk] = _path_awards(inputs, firms[row], factors)
+    by_year = [np.ascontiguousarray(priced[:, y]) for y in range(len(inputs.years))]
+    base = (np.arange(len(firms)) * width).astype(np.int64)
+    top = (futures - 1).astype(np.int64)
+    scale = futures.astype(np.float32)
+    chunk = max(1, CELLS_PER_CHUNK // len(firms))
     for lo in range(0, paths, chunk):
         hi = min(paths, lo + chunk)
-        rev = np.broadcast_to(inputs.revenue[live].astype(np.float64), (hi - lo, len(live)))
-        b = np.broadcast_to(best[live], (hi - lo, len(live)))
-        for y in range(1, steps + 1):
-            pick = start + (rng.random((hi - lo, len(live))) * count).astype(np.int64)
-            rev = np.rint(rev * inputs.growth[pick])
-            lv = levels(inputs.thresholds, rev.astype(np.int64))
-            out[lo:hi, y] = _award(inputs, cls, y, b, lv).sum(axis=1)
-            b = np.maximum(b, lv)
-    return out
+        r = rng.random((hi - lo, len(firms)), dtype=np.float32)
+        r *= scale
+        pick = np.minimum(r.astype(np.int64), top)
+        pick += base
+        for y in range(1, len(inputs.years)):
+            out[lo:hi, y] += np.take(by_year[y], pick).sum(axis=1)
+
+
+def _stepwise(inputs: Inputs, firms: I64, paths: int, rng: np.random.Generator,
+              out: I64) -> None:
+    """Firms drawing from the pool (or with many factors): a factor per path, firm and year."""
+    start = np.where(inputs.growth_count[firms] > 0, inputs.growth_start[firms], 0)
+    count = np.where(inputs.growth_count[firms] > 0, inputs.growth_count[firms],
+                     len(inputs.growth)).astype(np.int64)
+    steps = len(inputs.years) - 1
+    chunk = max(1, CELLS_PER_CHUNK // len(firms))
+    for lo in range(0, paths, chunk):
+        hi = min(paths, lo + chunk)
+        picks = [start + (rng.random((hi - lo, len(firms))) * count).astype(np.int64)
+                 for _ in range(steps)]
+        factors = np.stack([inputs.growth[p] for p in picks], axis=2)  # [path, firm, step]
+        awards = _path_awards(inputs, np.tile(firms, hi - lo),
+                              factors.reshape(-1, steps))
+        out[lo:hi] += awards.reshape(hi - lo, len(firms), -1).sum(axis=1)
 
 
 def _entrants(inputs: Inputs, paths: int, rng: np.random.Generator) -> I64:
