@@ -99,3 +99,23 @@ def test_firms_with_one_factor_draw_from_the_pool_and_give_the_same_award() -> N
     award = int(inputs.table[0, 1, 0, 1])
     outlook = model.simulate(inputs, 50, 9)
     assert (outlook.per_year()[:, 1] == 2 * award).all()
+
+
+def test_an_event_of_29_february_recurs_on_1_march_of_a_common_year() -> None:
+    leap = {"type": "competition_prize", "date": "2020-02-29", "rank": 1,
+            "settles_in_changsha": True}
+    march = {**leap, "date": "2021-03-01"}
+    team = Applicant("team")
+    as_of = dt.date(2022, 12, 31)
+    moved = decide.event_values([(team, leap)], [2021], as_of)
+    same = decide.granted([(team, [march])], as_of)
+    assert int(moved.sum()) == int(same.fen.sum()) > 0
+
+
+def test_dates_move_by_whole_years_as_the_engine_adds_years() -> None:
+    import polars as pl
+
+    days = pl.DataFrame({"date": ["2020-02-29", "2020-02-29", "2019-07-31"],
+                         "n": [1, 4, 2]})
+    moved = days.select(decide._shifted("date", pl.col("n")))["date"].to_list()
+    assert moved == ["2021-03-01", "2024-02-29", "2021-07-31"]

@@ -34,7 +34,6 @@ from policyhub.screen.schema import (
     CLAUSES,
     EVENT_FIELDS,
     FEE_COLUMNS,
-    FEE_EVENT_COLUMNS,
     RENAMED,
     RULE_CLAUSE,
     RULE_CODE,
@@ -84,23 +83,33 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def credit_code(number: int) -> str:
-    """A valid unified social credit code for the n-th synthetic applicant (the kernel checks
-    it as it would a registry's): GB 11714 organisation code, then the GB 32100 check."""
-    body = f"{number:08d}"[-8:]
+def _credit_code() -> str:
+    """One valid unified social credit code for every synthetic organisation (the encoder
+    checks it as it would a registry's; applicants are told apart by their ids)."""
+    body = "43010001"
     total = sum(int(c) * w for c, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True))
-    check = 11 - total % 11
-    first17 = "91430100" + body + {10: "X", 11: "0"}.get(check, str(check))
+    first17 = "91430100" + body + {10: "X", 11: "0"}.get(11 - total % 11, str(11 - total % 11))
     return first17 + creditcode.check_character(first17)
+
+
+CREDIT_CODE = _credit_code()
 
 
 def frame(applicants: list[tuple[Applicant, list[dict[str, Any]]]]) -> pl.DataFrame:
     """A screening events table (docs/screening.md), every cell as text, one applicant per
-    item, its events in order; a fee event has one row per fee."""
-    rows: list[dict[str, str | None]] = []
+    item, its events in order; a fee event has one row per fee (and needs one fee)."""
+    columns: dict[str, list[str | None]] = {}
+    rows = 0
+
+    def put(column: str, value: str | None) -> None:
+        cells = columns.get(column)
+        if cells is None:
+            cells = columns[column] = [None] * rows
+        cells.append(value)
+
     for number, (who, events) in enumerate(applicants):
         head = {"applicant_id": f"A{number}", "kind": who.kind,
-                "credit_code": credit_code(number) if who.kind not in PEOPLE else None,
+                "credit_code": None if who.kind in PEOPLE else CREDIT_CODE,
                 "registered_in_changsha": _text(who.registered_in_changsha),
                 "taxed_in_changsha": _text(who.taxed_in_changsha),
                 "cybersecurity_business": _text(who.cybersecurity_business)}
@@ -109,18 +118,20 @@ def frame(applicants: list[tuple[Applicant, list[dict[str, Any]]]]) -> pl.DataFr
             row = {**head, "type": kind, "event_index": str(index),
                    "matter": _text(event.get("matter"))}
             for field, value in event.items():
-                if field in ("type", "matter", "fees"):
-                    continue
-                row[FIELD_COLUMN.get((kind, field), field)] = _text(value)
-            if kind == "platform_service_fees":
-                for fee in event.get("fees", []):
-                    rows.append({**row, **{column: _text(fee.get(field))
-                                           for field, column in FEE_COLUMNS.items()}})
-            else:
-                rows.append(row)
-    columns = sorted({c for r in rows for c in r})
-    return pl.DataFrame({c: [r.get(c) for r in rows] for c in columns},
-                        schema={c: pl.String for c in columns})
+                if field not in ("type", "matter", "fees"):
+                    row[FIELD_COLUMN.get((kind, field), field)] = _text(value)
+            fees = event.get("fees", []) if kind == "platform_service_fees" else [None]
+            for fee in fees:
+                cells = row if fee is None else {**row, **{
+                    column: _text(fee.get(field)) for field, column in FEE_COLUMNS.items()}}
+                for column, value in cells.items():
+                    put(column, value)
+                rows += 1
+                for cells_ in columns.values():
+                    if len(cells_) < rows:
+                        cells_.append(None)
+    return pl.DataFrame({c: columns[c] for c in sorted(columns)},
+                        schema={c: pl.String for c in sorted(columns)})
 
 
 @dataclass(frozen=True)
@@ -181,41 +192,52 @@ def _yuan(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
-def shift(day: dt.date, years: int) -> dt.date:
-    """The same day `years` later; 29 February becomes 1 March (engine.rules.add_years)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return dt.date(day.year + years, 3, 1)
-
-
-def redate(event: dict[str, Any], years: int) -> dict[str, Any]:
-    """The event with every date moved by `years` whole years."""
-    out = dict(event)
-    for field in ("date", *FEE_EVENT_COLUMNS):
-        if isinstance(out.get(field), str) and field in ("date", "operation_start"):
-            out[field] = shift(dt.date.fromisoformat(out[field]), years).isoformat()
-    if "fees" in out:
-        out["fees"] = [{**fee, "date": shift(dt.date.fromisoformat(fee["date"]), years)
-                        .isoformat()} for fee in out["fees"]]
-    return out
-
-
 def event_year(event: dict[str, Any]) -> int:
     day = event.get("date") or event.get("operation_start")
     return dt.date.fromisoformat(str(day)).year
 
 
+DATE_COLUMNS = ("date", "operation_start", "fee_date")
+
+
+def _shifted(column: str, years: pl.Expr) -> pl.Expr:
+    """A text date column moved by `years` whole years; 29 February becomes 1 March in a
+    year that has none (engine.rules.add_years)."""
+    day = pl.col(column).str.to_date("%Y-%m-%d")
+    year = day.dt.year() + years
+    feb29 = (day.dt.month() == 2) & (day.dt.day() == 29)
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    lost = feb29 & ~leap
+    moved = pl.date(year, day.dt.month(), pl.when(lost).then(28).otherwise(day.dt.day()))
+    moved = pl.when(lost).then(moved + pl.duration(days=1)).otherwise(moved)
+    return moved.dt.to_string("%Y-%m-%d").alias(column)
+
+
 def event_values(templates: list[tuple[Applicant, dict[str, Any]]], years: list[int],
                  as_of: dt.date, options: dict[str, str] | None = None) -> I64:
     """values[template, year index, clause]: what each event is worth (fen) when it happens
-    again in each of `years`, each event decided on its own."""
-    values = np.zeros((len(templates), len(years), len(CLAUSES)), np.int64)
-    applicants = [(who, [redate(event, year - event_year(event))])
-                  for who, event in templates for year in years]
-    g = granted(applicants, as_of, options)
-    np.add.at(values.reshape(-1, len(CLAUSES)), (g.app, g.clause), g.fen)
-    return values
+    again in each of `years`, each event decided on its own. The table is built once and
+    its dates moved per year in Polars."""
+    values = np.zeros((len(years), len(templates), len(CLAUSES)), np.int64)
+    usable = [i for i, (_, e) in enumerate(templates)
+              if e["type"] != "platform_service_fees" or e.get("fees")]
+    if not usable or not years:
+        return values.transpose(1, 0, 2).copy()
+    base = frame([(templates[i][0], [templates[i][1]]) for i in usable])
+    dates = [c for c in DATE_COLUMNS if c in base.columns]
+    own = pl.coalesce([pl.col(c) for c in ("date", "operation_start") if c in base.columns])
+    base = base.with_columns(own.str.slice(0, 4).cast(pl.Int32).alias("_year"))
+    parts = [base.with_columns(*(_shifted(c, year - pl.col("_year")) for c in dates),
+                               (pl.col("applicant_id") + f"-{y}").alias("applicant_id"))
+             for y, year in enumerate(years)]
+    batch = encode(pl.concat(parts).drop("_year"))
+    d = decide(batch, Options(as_of=as_of, **(options or {})))
+    keep = np.flatnonzero(d.award_excluded_by < 0)
+    app = d.award_app[keep]
+    index = np.array(usable, np.int64)
+    np.add.at(values, (app // len(usable), index[app % len(usable)],
+                       RULE_CLAUSE_INDEX[d.award_rule[keep]]), d.award_fen[keep])
+    return values.transpose(1, 0, 2).copy()
 
 
 __all__ = ["CLAUSES", "EVENT_FIELDS", "MILESTONE_CLAUSE", "Applicant", "event_values",
