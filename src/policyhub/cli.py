@@ -54,6 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sc.add_argument("args", nargs=argparse.REMAINDER)
 
+    sim = sub.add_parser(
+        "simulate",
+        help="cost a reform scenario against the law (政策模拟) — see docs/simulation.md",
+        description="Decide a screening input and/or the registry under the law and under a "
+        "scenario of changed parameters; print totals by clause with the difference, and "
+        "write totals by clause, year, district and park and the applicants who gain or lose "
+        "as .xlsx. Bad scenario or input: exit status 2.",
+    )
+    from policyhub.simulate.cli import add_arguments
+
+    add_arguments(sim)
+
     params = sub.add_parser(
         "params",
         help="list every policy parameter with its clause",
@@ -164,6 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_evaluate(ns)
     if ns.command == "params":
         return cmd_params(ns)
+    if ns.command == "simulate":
+        from policyhub.simulate.cli import main as simulate_main
+
+        return simulate_main(ns)
     raise AssertionError(ns.command)  # pragma: no cover - argparse rejects unknown commands
 
 

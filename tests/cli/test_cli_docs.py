@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "cli.md"
 REGENERATE = ".venv/bin/python tests/cli/test_cli_docs.py --write"
 COLUMNS = "100"  # fixed, so the wrapping does not depend on the terminal
-COMMANDS = ("", "evaluate", "params")  # `screen` and `manage` hand their help to other tools
+# `screen` and `manage` hand their help to other tools
+COMMANDS = ("", "evaluate", "params", "simulate")
 BLOCK = re.compile(r"<!-- policyhub-help: ?(?P<args>[a-z ]*) -->\n.*?<!-- end -->", re.S)
 
 SKELETON = """\
@@ -60,6 +61,13 @@ Lists every dated parameter of the policies with its clause reference, unit and 
 (`--json` for a machine-readable list).
 
 <!-- policyhub-help: params -->
+<!-- end -->
+
+## `policyhub simulate`
+
+Costs a reform scenario against the law (docs/simulation.md).
+
+<!-- policyhub-help: simulate -->
 <!-- end -->
 """
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from policyhub.engine import params
 from policyhub.screen import Options, synth
+from policyhub.screen import tables as screen_tables
 from policyhub.screen.tables import tables
 from tests.screen.oracle import ALL_OPTIONS, mismatches
 from tests.screen.strategies import registry
@@ -51,9 +52,9 @@ def amended(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         patched[name] = dataclasses.replace(
             p, starts=(*p.starts, start), values=(*p.values, params._to_decimal(value)))
     monkeypatch.setattr(params, "parameters", lambda directory=params.PARAMETER_DIR: patched)
-    tables.cache_clear()
+    screen_tables.clear()
     yield
-    tables.cache_clear()
+    screen_tables.clear()
 
 
 @pytest.mark.parametrize("options", ALL_OPTIONS, ids=str)

@@ -8,12 +8,16 @@ the event being judged), so a later amendment is a new dated value, not a code c
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from bisect import bisect_right
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -106,9 +110,61 @@ def parameters(directory: Path = PARAMETER_DIR) -> dict[str, Parameter]:
     return found
 
 
-def param(name: str) -> Parameter:
+class ParameterSet:
+    """An immutable set of parameters by name: the law's (`law()`), or a reform scenario's
+    (policyhub.simulate.scenario.apply). Hashed by identity, so the screening kernel can
+    keep the integer tables of each set it has seen (screen.tables.tables)."""
+
+    __slots__ = ("_by_name", "label")
+
+    def __init__(self, by_name: Mapping[str, Parameter], label: str) -> None:
+        self._by_name: Mapping[str, Parameter] = MappingProxyType(dict(by_name))
+        self.label = label
+
+    def __getitem__(self, name: str) -> Parameter:
+        return self._by_name[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    def items(self) -> Iterator[tuple[str, Parameter]]:
+        return iter(self._by_name.items())
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._by_name)
+
+
+@cache
+def law() -> ParameterSet:
+    """The law's parameters, as the YAML files beside this module give them."""
+    return ParameterSet(parameters(), "law")
+
+
+# The parameter set the engine and the kernel read: the law unless a caller runs inside
+# `using(...)` (a reform simulation). A context variable, so a scenario decided in one
+# thread never leaks into another thread's decisions.
+_ACTIVE: ContextVar[ParameterSet | None] = ContextVar("policyhub_parameters", default=None)
+
+
+def overriding() -> ParameterSet | None:
+    """The set chosen with `using` in this context, or None when the law is in force."""
+    return _ACTIVE.get()
+
+
+@contextlib.contextmanager
+def using(chosen: ParameterSet) -> Iterator[ParameterSet]:
+    """Decide with `chosen` instead of the law inside the block (this thread only)."""
+    token = _ACTIVE.set(chosen)
     try:
-        return parameters()[name]
+        yield chosen
+    finally:
+        _ACTIVE.reset(token)
+
+
+def param(name: str) -> Parameter:
+    found = _ACTIVE.get()
+    try:
+        return parameters()[name] if found is None else found[name]
     except KeyError:
         raise ParameterError(f"unknown parameter {name!r}") from None
 

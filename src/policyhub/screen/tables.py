@@ -13,13 +13,13 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from policyhub.engine.params import param
+from policyhub.engine.params import ParameterSet, law, overriding, param, using
 from policyhub.engine.request import CATEGORIES, DISCRETIONARY_RULES, LEVELS
 from policyhub.engine.rules import DISCRETIONARY_CAPS, add_years
 from policyhub.screen.schema import RANKS, STAGES
@@ -177,9 +177,34 @@ class Tables:
     discretionary_caps: tuple[Amounts, ...]  # by DISCRETIONARY_RULES
 
 
-@cache
-def tables() -> Tables:
-    """The tables, built once per process from the engine's parameters."""
+def tables(chosen: ParameterSet | None = None) -> Tables:
+    """The tables of `chosen` parameters — by default the set in force for the engine
+    (the law, or a reform scenario inside `params.using`) — built once per set and process.
+    This is the kernel's one way to its constants, so a scenario reaches it unchanged."""
+    chosen = overriding() if chosen is None else chosen
+    if chosen is None or chosen is law():
+        return _law_tables()
+    return _scenario_tables(chosen)
+
+
+def clear() -> None:
+    """Forget the built tables (tests that patch the parameters)."""
+    _law_tables.cache_clear()
+    _scenario_tables.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def _law_tables() -> Tables:
+    return _build()
+
+
+@lru_cache(maxsize=8)
+def _scenario_tables(chosen: ParameterSet) -> Tables:
+    with using(chosen):
+        return _build()
+
+
+def _build() -> Tables:
     start = param("policy.validity_start").periods()[-1][1]
     span = int(param("policy.validity_years").periods()[-1][1])
     end = add_years(start, span) - dt.timedelta(days=1)
