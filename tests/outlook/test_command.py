@@ -14,7 +14,9 @@ from django.core.management.base import CommandError
 from policyhub.ledger.management.commands.outlook import Command
 from policyhub.registry.demo import load_demo
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
+ROOT = Path(__file__).resolve().parents[2]
+DOC = ROOT / "docs" / "cli.md"
+SCENARIO = ROOT / "src" / "policyhub" / "simulate" / "scenarios" / "milestones_up.yaml"
 
 
 def _run(*args: str) -> str:
@@ -50,9 +52,24 @@ def test_bad_options_are_refused_naming_the_option(args: list[str], field: str) 
 def test_docs_list_every_option_with_its_help() -> None:
     section = DOC.read_text(encoding="utf-8").split("## `policyhub outlook`", 1)[1]
     parser = Command().create_parser("policyhub", "outlook")
-    own = [a for a in parser._actions if any(o in ("--paths", "--seed", "--as-of")
-                                              for o in a.option_strings)]
-    assert len(own) == 3
+    names = ("--paths", "--seed", "--as-of", "--scenario")
+    own = [a for a in parser._actions if any(o in names for o in a.option_strings)]
+    assert len(own) == len(names)
     for action in own:
         line = f"- `{action.option_strings[0]} {action.metavar}` — {action.help}"
         assert line % {"default": action.default} in section, line
+
+
+@pytest.mark.django_db
+def test_a_scenario_raising_the_milestone_awards_raises_the_projection() -> None:
+    load_demo(n=60)
+    text = _run("--paths", "400", "--as-of", "2019-12-31", "--scenario", str(SCENARIO))
+    assert "场景「上台阶奖励提高、技改项目封顶下调」" in text and "耗尽概率（场景）" in text
+
+
+@pytest.mark.django_db
+def test_a_bad_scenario_file_is_refused_naming_the_option(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"^--scenario: .*date"):
+        _run("--scenario", str(bad))

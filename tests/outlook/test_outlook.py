@@ -119,3 +119,23 @@ def test_dates_move_by_whole_years_as_the_engine_adds_years() -> None:
                          "n": [1, 4, 2]})
     moved = days.select(decide._shifted("date", pl.col("n")))["date"].to_list()
     assert moved == ["2021-03-01", "2024-02-29", "2021-07-31"]
+
+
+@pytest.mark.django_db
+def test_a_scenario_raising_the_milestone_awards_raises_their_projected_claims() -> None:
+    from policyhub.registry.demo import load_demo
+    from policyhub.simulate.scenario import load, parameters_for
+    from tests.outlook.test_command import SCENARIO
+
+    load_demo(n=120)
+    h = history.load(dt.date(2019, 12, 31))
+    law = model.simulate(prepare.prepare(h), 1000, 3)
+    scenario = load(SCENARIO)
+    h.options = scenario.options
+    raised = model.simulate(prepare.prepare(h, parameters_for(scenario)), 1000, 3)
+    clause = law.clauses.index(decide.MILESTONE_CLAUSE)
+    before, after = law.mean(law.claims)[:, clause], raised.mean(raised.claims)[:, clause]
+    assert before.sum() > 0 and (after >= before).all() and after.sum() > before.sum()
+    # the law's tables are back in force after the scenario
+    again = model.simulate(prepare.prepare(history.load(dt.date(2019, 12, 31))), 1000, 3)
+    assert np.array_equal(again.claims, law.claims)

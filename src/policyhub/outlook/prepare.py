@@ -7,12 +7,14 @@ turns it into `model.Inputs`. No Django here.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from policyhub.engine.params import ParameterSet, using
 from policyhub.outlook import decide
 from policyhub.outlook.decide import Applicant
 from policyhub.outlook.model import Inputs
@@ -50,7 +52,14 @@ class History:
         return dt.date(self.years[-1] if self.years else self.base_year, 12, 31)
 
 
-def prepare(h: History) -> Inputs:
+def prepare(h: History, parameters: ParameterSet | None = None) -> Inputs:
+    """The sampler's arrays, every amount decided under `parameters` (a reform scenario's
+    set, simulate.scenario.parameters_for; None: the law)."""
+    with using(parameters) if parameters is not None else contextlib.nullcontext():
+        return _prepare(h)
+
+
+def _prepare(h: History) -> Inputs:
     thresholds = decide.thresholds()
     classes = sorted({f.who for f in h.firms} | {ENTRANT}, key=lambda a: a.key)
     index = {who: i for i, who in enumerate(classes)}

@@ -63,3 +63,14 @@ def render(o: Outlook) -> str:
         lines += ["", _table(["政策条款", *map(str, o.years)],
                              [[c, *(f"{v:,.2f}" for v in values)] for c, values in clauses])]
     return "\n".join(lines)
+
+
+def compare(law: Outlook, scenario: Outlook) -> str:
+    """Per year: mean claims and depletion probability under the law and the scenario."""
+    from policyhub.ledger.reports import _table
+
+    head = ["预算年度", "现行政策均值", "场景均值", "差额", "耗尽概率（现行）", "耗尽概率（场景）"]
+    body = [[str(a.year), f"{a.mean:,.2f}", f"{b.mean:,.2f}", f"{b.mean - a.mean:+,.2f}",
+             f"{a.depletion:.1%}", f"{b.depletion:.1%}"]
+            for a, b in zip(rows(law), rows(scenario), strict=True)]
+    return _table(head, body)
