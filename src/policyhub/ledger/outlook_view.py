@@ -10,10 +10,11 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Max
 
-from policyhub import clock
+from policyhub import clock, policytext
+from policyhub.ledger import reports
+from policyhub.ledger.params import fund
 from policyhub.outlook import history, model, prepare, report
 from policyhub.registry.models import RegistryEvent, YearlyFigure
-from policyhub.web import display
 
 PATHS = 10_000
 SEED = 2019
@@ -29,26 +30,35 @@ def _key(as_of: dt.date, approved: int) -> str:
 
 
 def _label(clause: str) -> str:
-    """二(四) -> the policy's name and the clause, as every page cites it."""
+    """二(四) -> "二(四)支持骨干企业培育和引进": short enough for a phone, and the policy
+    text's own heading (the page's other tables give the full citation)."""
     head, paren, tail = clause.partition("(")
-    return display.cite(f"政策/{head}/{paren}{tail}") if paren else clause
+    if not paren:
+        return clause
+    try:
+        found = policytext.clause(f"政策/{head}/{paren}{tail}")
+    except KeyError:
+        return clause
+    return head + found.heading
 
 
 def context(as_of: dt.date | None = None) -> dict[str, Any]:
     """What the template needs: rows, clause table, chart series (yuan strings)."""
     as_of = as_of or clock.today()
-    h = history.load(as_of)
-    if not h.years:
-        return {"years": [], "base_year": h.base_year}
-    key = _key(as_of, h.approved)
+    base = history.base_year(as_of)
+    if not any(y > base for y in fund().budget_years):
+        return {"years": [], "base_year": base}
+    # The key is a few aggregates: a cached projection costs no read of the registry.
+    key = _key(as_of, history.fen(reports.by_year()[-1].approved))
     found = cache.get(key)
     if found is not None:
         return dict(found)
+    h = history.load(as_of)
     outlook = model.simulate(prepare.prepare(h), PATHS, SEED)
     rows = report.rows(outlook)
     remaining = report.yuan(outlook.remaining)
     out = {
-        "years": rows, "base_year": h.base_year, "paths": PATHS,
+        "years": rows, "base_year": h.base_year, "paths": f"{PATHS:,}",
         "budget": report.yuan(outlook.budget), "approved": report.yuan(outlook.approved),
         "remaining": remaining,
         "clauses": [(_label(c), values)

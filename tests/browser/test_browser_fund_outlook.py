@@ -1,0 +1,41 @@
+"""A finance officer opens the fund page on a phone (390 px): the outlook's fan chart is drawn
+(bands, mean, remaining money, depletion bars) and the page does not scroll sideways. Saves
+build/screenshots/fund-outlook-390.png."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from policyhub.registry.demo import load_demo
+from tests.browser.conftest import login_as, screenshot
+from tests.personas import Personas
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+FAN_DRAWN = """() => {
+  const el = document.getElementById('outlook-chart');
+  const chart = el && typeof echarts !== 'undefined' && echarts.getInstanceByDom(el);
+  return !!(chart && el.querySelector('canvas') && chart.getOption().series.length === 7);
+}"""
+
+
+def test_the_fan_chart_is_drawn_and_fits_390_px(page: Any, live_server: Any,
+                                                people: Personas, settings: Any) -> None:
+    settings.DEMO_TODAY = dt.date(2020, 3, 1)
+    load_demo(n=60)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login_as(page, live_server.url, "finance")
+    page.goto(f"{live_server.url}/ledger/")
+    page.wait_for_function(FAN_DRAWN)
+    series = page.evaluate("""() => echarts.getInstanceByDom(
+        document.getElementById('outlook-chart')).getOption().series.map(s => s.data.length)""")
+    assert series == [3] * 7  # 2020–2022 in every series
+    width = page.evaluate("() => document.getElementById('outlook-chart').clientWidth")
+    assert 0 < width <= 390
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    page.locator(".outlook-method summary").click()
+    assert page.locator(".outlook-method").get_by_text("泊松分布").is_visible()
+    screenshot(page, "fund-outlook-390")
