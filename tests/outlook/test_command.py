@@ -4,6 +4,7 @@ docs/cli.md lists them."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from django.core.management.base import CommandError
 
 from policyhub.ledger.management.commands.outlook import Command
 from policyhub.registry.demo import load_demo
+from tests.personas import personas
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "cli.md"
@@ -73,3 +75,21 @@ def test_a_bad_scenario_file_is_refused_naming_the_option(tmp_path: Path) -> Non
     bad.write_text("name: x\n", encoding="utf-8")
     with pytest.raises(CommandError, match=r"^--scenario: .*date"):
         _run("--scenario", str(bad))
+
+
+@pytest.mark.django_db
+def test_it_prints_the_books_and_projects_against_what_is_left() -> None:
+    from policyhub.ledger.services import pay, release
+    from tests.ledger.helpers import approve, fund_year
+
+    finance = personas().finance
+    fund_year(finance, "10000000.00", 2020)
+    approve(finance, "award-1", "3000000.00", year=2020)
+    approve(finance, "award-2", "1000000.00", year=2020)
+    pay("award-1", Decimal("1000000.00"), finance, idempotency_key="p-1")
+    release("award-2", finance, reason="撤回")
+    text = _run("--paths", "50", "--as-of", "2019-12-31")
+    row = next(line for line in text.splitlines() if line.startswith("2020 "))
+    assert row.split()[1:] == ["5,000,000.00", "5,000,000.00", "2,000,000.00",
+                               "1,000,000.00", "1,000,000.00"]
+    assert "已核定（含已拨付）3,000,000.00 元，剩余 197,000,000.00 元" in text

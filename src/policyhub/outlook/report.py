@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from policyhub.outlook.model import Outlook
 
@@ -74,3 +75,13 @@ def compare(law: Outlook, scenario: Outlook) -> str:
              f"{a.depletion:.1%}", f"{b.depletion:.1%}"]
             for a, b in zip(rows(law), rows(scenario), strict=True)]
     return _table(head, body)
+
+
+def render_books(books: list[Any]) -> str:
+    """The ledger's budget years: what each source put in, committed, paid, released."""
+    from policyhub.ledger.reports import _table
+
+    head = ["预算年度", "市本级出资", "高新区配套", "已核定待拨付", "已拨付", "已撤销承诺"]
+    return _table(head, [[str(b.year), *(f"{v:,.2f}" for v in (b.city, b.zone, b.committed,
+                                                                b.paid, b.released))]
+                         for b in books])

@@ -59,6 +59,7 @@ class Command(BaseCommand):
         if not h.years:
             self.stdout.write(f"专项资金的预算年度在 {h.base_year} 年底前均已结束，无需测算。")
             return
+        self.stdout.write(report.render_books(history.books()) + "\n")
         outlook = model.simulate(prepare.prepare(h), options["paths"], options["seed"])
         self.stdout.write(report.render(outlook))
         if scenario is None:
