@@ -145,7 +145,9 @@ def realised(firms: list[Firm], events: list[tuple[Applicant, dict[str, Any]]],
             b = int(decide.levels(np.array([max(before, default=0)], np.int64))[0])
             lv = int(decide.levels(np.array([f.revenue[year - 1]], np.int64))[0])
             out[i] += int(table[c, i, b, lv])
-    dated = [(who, e) for who, e in events if decide.event_year(e) in years]
+    # A fee event without fees has no row in a screening table, and claims nothing.
+    dated = [(who, e) for who, e in events if decide.event_year(e) in years
+             and (e["type"] != "platform_service_fees" or e.get("fees"))]
     g = decide.granted([(who, [e]) for who, e in dated], horizon, options)
     for app, fen in zip(g.app.tolist(), g.fen.tolist(), strict=True):
         out[years.index(decide.event_year(dated[app][1]))] += fen
