@@ -39,3 +39,22 @@ def test_the_fan_chart_is_drawn_and_fits_390_px(page: Any, live_server: Any,
     page.locator(".outlook-method summary").click()
     assert page.locator(".outlook-method").get_by_text("泊松分布").is_visible()
     screenshot(page, "fund-outlook-390")
+
+
+def test_a_scenario_adds_its_mean_line_at_390_px(page: Any, live_server: Any,
+                                                 people: Personas, settings: Any) -> None:
+    settings.DEMO_TODAY = dt.date(2020, 3, 1)
+    load_demo(n=60)
+    page.set_viewport_size({"width": 390, "height": 844})
+    login_as(page, live_server.url, "bureau_officer")
+    page.goto(f"{live_server.url}/ledger/")
+    page.select_option("#outlook-scenario", label="上台阶奖励提高、技改项目封顶下调")
+    page.locator(".outlook-scenario button").click()
+    page.wait_for_function("""() => {
+      const el = document.getElementById('outlook-chart');
+      const chart = el && typeof echarts !== 'undefined' && echarts.getInstanceByDom(el);
+      return !!(chart && chart.getOption().series.length === 8);
+    }""")
+    assert page.locator(".ledger-outlook-scenario tbody tr").count() == 3
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    screenshot(page, "fund-outlook-scenario-390")

@@ -51,3 +51,19 @@ def test_after_the_last_budget_year_it_says_there_is_nothing_left_to_project(
     text = login("finance").get(reverse("ledger:index")).text
     assert "专项资金的预算年度在 2022 年底前均已结束，无需测算。" in text
     assert 'id="outlook-chart-data"' not in text
+
+
+def test_a_scenario_is_projected_beside_the_law(login: Login, people: Personas,
+                                                settings: Any) -> None:
+    settings.DEMO_TODAY = dt.date(2020, 3, 1)
+    load_demo(n=60)
+    client = login("bureau_officer")
+    text = client.get(reverse("ledger:index"), {"scenario": "milestones_up"}).text
+    assert "场景「上台阶奖励提高、技改项目封顶下调」与现行政策对比" in text
+    assert '<option value="milestones_up" selected>' in text
+    chart = json.loads(re.search(r'id="outlook-chart-data"[^>]*>(.*?)</script>', text,
+                                 re.S).group(1))  # type: ignore[union-attr]
+    assert len(chart["scenario_mean"]) == len(chart["mean"])
+    unknown = client.get(reverse("ledger:index"), {"scenario": "nothing"}).text
+    assert "所选政策调整场景不存在，以下为现行政策下的测算。" in unknown
+    assert "ledger-outlook-scenario" not in unknown

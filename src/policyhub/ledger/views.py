@@ -57,7 +57,8 @@ def index(request: HttpRequest) -> HttpResponse:
               for dimension, label in DIMENSIONS]
     return render(request, "ledger/index.html", {
         "years": years, "groups": groups, "chart": chart_data(years),
-        "total": years[-1], "outlook": outlook_view.context(),
+        "total": years[-1],
+        "outlook": outlook_view.context(scenario=request.GET.get("scenario", "")),
     })
 
 
