@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from policyhub.registry.demo import load_demo
-from tests.browser.conftest import login_as, screenshot
-from tests.personas import Personas
+from tests.browser.conftest import screenshot
+from tests.outlook import demo
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+PASSWORD = "outlook-pw"
 
 FAN_DRAWN = """() => {
   const el = document.getElementById('outlook-chart');
@@ -22,12 +22,22 @@ FAN_DRAWN = """() => {
 }"""
 
 
+def _login(page: Any, base_url: str, username: str) -> None:
+    """Sign in through the login form as one of the demo's logins (its password set here)."""
+    demo.user(username, PASSWORD)
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{base_url}/")
+
+
 def test_the_fan_chart_is_drawn_and_fits_390_px(page: Any, live_server: Any,
-                                                people: Personas, settings: Any) -> None:
+                                                settings: Any) -> None:
+    demo.load()
     settings.DEMO_TODAY = dt.date(2020, 3, 1)
-    load_demo(n=60)
     page.set_viewport_size({"width": 390, "height": 844})
-    login_as(page, live_server.url, "finance")
+    _login(page, live_server.url, "finance_officer")
     page.goto(f"{live_server.url}/ledger/")
     page.wait_for_function(FAN_DRAWN)
     series = page.evaluate("""() => echarts.getInstanceByDom(
@@ -42,11 +52,11 @@ def test_the_fan_chart_is_drawn_and_fits_390_px(page: Any, live_server: Any,
 
 
 def test_a_scenario_adds_its_mean_line_at_390_px(page: Any, live_server: Any,
-                                                 people: Personas, settings: Any) -> None:
+                                                 settings: Any) -> None:
+    demo.load()
     settings.DEMO_TODAY = dt.date(2020, 3, 1)
-    load_demo(n=60)
     page.set_viewport_size({"width": 390, "height": 844})
-    login_as(page, live_server.url, "bureau_officer")
+    _login(page, live_server.url, "bureau_officer")
     page.goto(f"{live_server.url}/ledger/")
     page.select_option("#outlook-scenario", label="上台阶奖励提高、技改项目封顶下调")
     page.locator(".outlook-scenario button").click()

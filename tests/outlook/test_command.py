@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from policyhub.ledger.management.commands.outlook import Command
-from policyhub.registry.demo import load_demo
+from tests.outlook import demo
 from tests.personas import personas
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,7 +29,7 @@ def _run(*args: str) -> str:
 
 @pytest.mark.django_db
 def test_it_prints_each_projected_year_with_its_band_and_depletion() -> None:
-    load_demo(n=40)
+    demo.load()
     text = _run("--paths", "300", "--seed", "4", "--as-of", "2019-12-31")
     assert "专项资金总额 200,000,000.00 元" in text and "300 条模拟路径，随机种子 4" in text
     for year in ("2020", "2021", "2022"):
@@ -64,7 +64,7 @@ def test_docs_list_every_option_with_its_help() -> None:
 
 @pytest.mark.django_db
 def test_a_scenario_raising_the_milestone_awards_raises_the_projection() -> None:
-    load_demo(n=60)
+    demo.load()
     text = _run("--paths", "400", "--as-of", "2019-12-31", "--scenario", str(SCENARIO))
     assert "场景「上台阶奖励提高、技改项目封顶下调」" in text and "耗尽概率（场景）" in text
 

@@ -123,11 +123,11 @@ def test_dates_move_by_whole_years_as_the_engine_adds_years() -> None:
 
 @pytest.mark.django_db
 def test_a_scenario_raising_the_milestone_awards_raises_their_projected_claims() -> None:
-    from policyhub.registry.demo import load_demo
     from policyhub.simulate.scenario import load, parameters_for
+    from tests.outlook import demo
     from tests.outlook.test_command import SCENARIO
 
-    load_demo(n=120)
+    demo.load()
     h = history.load(dt.date(2019, 12, 31))
     law = model.simulate(prepare.prepare(h), 1000, 3)
     scenario = load(SCENARIO)

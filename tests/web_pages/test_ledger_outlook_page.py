@@ -8,18 +8,20 @@ import json
 import re
 from typing import Any
 
+from django.test import Client
 from django.urls import reverse
 
-from policyhub.registry.demo import load_demo
+from tests.outlook import demo
 from tests.personas import Personas
 from tests.web_pages.conftest import Login
 
 
 def test_the_finance_officer_sees_the_projection_and_its_method(
-        login: Login, people: Personas, settings: Any) -> None:
+        client: Client, db: None, settings: Any) -> None:
+    demo.load()  # (on the real today: the demo's own records are dated up to it)
     settings.DEMO_TODAY = dt.date(2020, 3, 1)  # data up to 2019: 2020–2022 projected
-    load_demo(n=60)
-    text = login("finance").get(reverse("ledger:index")).text
+    client.force_login(demo.user("finance_officer"))
+    text = client.get(reverse("ledger:index")).text
     assert "资金测算：未来申领与资金耗尽概率" in text
     assert "年底前资金耗尽概率" in text and "测算方法与假设" in text
     assert "泊松分布" in text and "同一随机种子得到相同结果" in text
@@ -53,11 +55,11 @@ def test_after_the_last_budget_year_it_says_there_is_nothing_left_to_project(
     assert 'id="outlook-chart-data"' not in text
 
 
-def test_a_scenario_is_projected_beside_the_law(login: Login, people: Personas,
+def test_a_scenario_is_projected_beside_the_law(client: Client, db: None,
                                                 settings: Any) -> None:
+    demo.load()
     settings.DEMO_TODAY = dt.date(2020, 3, 1)
-    load_demo(n=60)
-    client = login("bureau_officer")
+    client.force_login(demo.user("bureau_officer"))
     text = client.get(reverse("ledger:index"), {"scenario": "milestones_up"}).text
     assert "场景「上台阶奖励提高、技改项目封顶下调」与现行政策对比" in text
     assert '<option value="milestones_up" selected>' in text
