@@ -167,6 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_manage(argv[1:])
     if argv[:1] == ["audit"]:  # `policyhub audit verify`: the audit trail's hash chain
         return cmd_manage(argv)
+    if argv[:1] == ["outlook"]:  # `policyhub outlook`: the fund outlook (docs/outlook.md)
+        return cmd_manage(argv)
     if argv[:1] == ["screen"]:
         return cmd_screen(argv[1:])
     ns = build_parser().parse_args(argv)

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext, gettext_noop
 
 from policyhub.audit.services import record
-from policyhub.ledger import reports
+from policyhub.ledger import outlook_view, reports
 from policyhub.ledger.permissions import can_read_reports
 from policyhub.web import display
 from policyhub.web.excel import Cell, write_table
@@ -61,6 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "ledger/index.html", {
         "years": years, "groups": groups, "chart": chart_data(years),
         "total": years[-1],
+        "outlook": outlook_view.context(scenario=request.GET.get("scenario", "")),
     })
 
 
