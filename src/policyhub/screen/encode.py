@@ -143,18 +143,19 @@ def tables_in_order(app: I64, ev: I64, tcode: I64, apps: int) -> bool:
     would put them; anything else (and every error message) takes the sort."""
     if len(app) == 0:
         return True
+    if ev.max() >= 1 << 30:  # (the key below holds an index in 30 bits)
+        return False
+    key = (app << 30) | ev
+    step = key[1:] - key[:-1]
     same_table = tcode[1:] == tcode[:-1]
-    same_app = app[1:] == app[:-1]
-    step = ev[1:] - ev[:-1]
-    repeat = same_table & same_app & (step == 0)  # a fee event's further rows
-    ordered = (app[1:] > app[:-1]) | (same_app & ((step > 0) | (repeat & (tcode[1:] == FEES))))
-    if not (ordered | ~same_table).all():
+    repeat = same_table & (step == 0)  # a fee event's further rows
+    if (same_table & ((step < 0) | (repeat & (tcode[1:] != FEES)))).any():
         return False
     own = np.ones(len(app), np.bool_)
-    own[1:] = ~repeat
-    a, e = app[own], ev[own]
+    np.logical_not(repeat, out=own[1:])
+    a, e = (app, ev) if own.all() else (app[own], ev[own])
     counts = np.bincount(a, minlength=apps)
-    if (e < 0).any() or (e >= counts[a]).any():
+    if (e >= counts[a]).any():
         return False
     slots = np.cumsum(counts) - counts
     hits = np.bincount(slots[a] + e, minlength=len(a))
