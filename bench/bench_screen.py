@@ -161,7 +161,10 @@ def floor_runs(source: Path) -> float:
 
 
 def _synth_version() -> str:
-    return str(Path(synth.__file__).stat().st_mtime_ns)
+    # (the normalised tables are written by normalised.Writer: a change there, such as
+    # applicant_row, must regenerate them too)
+    from policyhub.screen import normalised
+    return " ".join(str(Path(str(m.__file__)).stat().st_mtime_ns) for m in (synth, normalised))
 
 
 @dataclass

@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pyarrow.parquet as pq
 import pytest
@@ -49,8 +50,13 @@ def test_the_generator_writes_one_table_per_noun_with_its_own_columns_only(
     assert applicants.metadata.num_rows == N
     assert set(applicants.schema_arrow.names) == set(schema.APPLICANT_COLUMNS) - {"name"}
     revenue = pq.ParquetFile(inputs["normalised"] / "annual_revenue.parquet")
-    assert revenue.schema_arrow.names == ["applicant_id", "event_index", "matter", "year",
-                                          "amount"]
+    assert revenue.schema_arrow.names == ["applicant_id", "event_index", "matter",
+                                          "applicant_row", "year", "amount"]
+    rows = pl.read_parquet(inputs["normalised"] / "annual_revenue.parquet")
+    heads = pl.read_parquet(inputs["normalised"] / "applicants.parquet")
+    # each event row's applicant_row is its applicant's row in applicants.parquet
+    assert rows.get_column("applicant_id").equals(
+        heads.get_column("applicant_id").gather(rows.get_column("applicant_row")))
 
 
 def test_the_reader_keeps_its_column_lists_equal_to_the_schema() -> None:
@@ -166,3 +172,61 @@ def test_a_bad_memory_limit_setting_is_named(
     monkeypatch.setenv(io.MAX_BYTES_SETTING, "1GB")
     assert "POLICYHUB_SCREEN_MAX_BYTES='1GB': expected a positive number of bytes" in \
         _refused(inputs["wide"], tmp_path, capsys)
+
+
+def test_tables_without_applicant_rows_give_the_same_file(
+        inputs: dict[str, Path], tmp_path: Path) -> None:
+    # (a hand-made input has no applicant_row: its rows are found by their ids)
+    source = _copy(inputs, tmp_path)
+    for table in source.iterdir():
+        if table.name != "applicants.parquet":
+            pl.read_parquet(table).drop("applicant_row").write_parquet(table)
+    wide, normal = tmp_path / "wide.parquet", tmp_path / "normal.parquet"
+    assert _run(inputs["wide"], wide) == 0
+    assert _run(source, normal) == 0
+    assert wide.read_bytes() == normal.read_bytes()
+
+
+def test_an_applicant_row_that_disagrees_with_the_id_is_refused(
+        inputs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = _copy(inputs, tmp_path)
+    table = pl.read_parquet(source / "ipo_stage.parquet")
+    table.with_columns(pl.when(pl.int_range(pl.len()) == 1).then(pl.lit("nobody"))
+                       .otherwise(pl.col("applicant_id")).alias("applicant_id")) \
+        .write_parquet(source / "ipo_stage.parquet")
+    err = _refused(source, tmp_path, capsys)
+    assert "ipo_stage.parquet: row 2, applicant_id 'nobody' is not in applicants.parquet" in err
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    (None, "row 2, applicant_row must be a whole number"),
+    (N, f"row 2, applicant_row {N} is not a row of applicants.parquet ({N} rows, from 0)"),
+    (-1, "row 2, applicant_row -1 is not a row of applicants.parquet"),
+])
+def test_a_bad_applicant_row_is_refused(
+        inputs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        value: int | None, said: str) -> None:
+    source = _copy(inputs, tmp_path)
+    table = pl.read_parquet(source / "annual_revenue.parquet")
+    table.with_columns(pl.when(pl.int_range(pl.len()) == 1).then(pl.lit(value, pl.Int64))
+                       .otherwise(pl.col("applicant_row")).alias("applicant_row")) \
+        .write_parquet(source / "annual_revenue.parquet")
+    assert f"annual_revenue.parquet: {said}" in _refused(source, tmp_path, capsys)
+
+
+def _in_order(app: list[int], ev: list[int], types: list[str]) -> bool:
+    from policyhub.screen.encode import TYPE_CODE, tables_in_order
+    return tables_in_order(np.array(app, np.int64), np.array(ev, np.int64),
+                           np.array([TYPE_CODE[t] for t in types], np.int64), max(app) + 1)
+
+
+def test_a_batch_in_its_tables_order_is_not_sorted_and_anything_else_is() -> None:
+    # applicant 0: revenue 0, ipo 1; applicant 1: revenue 0, fees 1 (two rows)
+    rev, ipo, fee = "annual_revenue", "ipo_stage", "platform_service_fees"
+    assert _in_order([0, 1, 0, 1, 1], [0, 0, 1, 1, 1], [rev, rev, ipo, fee, fee])
+    # a gap (applicant 0 has 0 and 2), a repeat across tables, a repeat outside fees, and
+    # a table out of event_index order: each goes to the sort, which words the problem
+    assert not _in_order([0, 1, 0, 1], [0, 0, 2, 1], [rev, rev, ipo, ipo])
+    assert not _in_order([0, 1, 0, 1], [0, 0, 0, 1], [rev, rev, ipo, ipo])
+    assert not _in_order([0, 0, 1], [0, 0, 0], [ipo, ipo, rev])
+    assert not _in_order([0, 0, 1, 1], [1, 0, 1, 0], [rev, rev, ipo, ipo])

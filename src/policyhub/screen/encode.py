@@ -134,6 +134,34 @@ def local_sort(app: I64, key: I64, *, strict: bool = False) -> I64 | None:
     return order
 
 
+def tables_in_order(app: I64, ev: I64, tcode: I64, apps: int) -> bool:
+    """Whether a normalised batch's event rows (one table after another, each table one
+    type) need no sorting: each table's rows in (applicant, event_index) order, the rows of
+    one fee event adjacent, and each applicant's events numbered 0..k-1 with no gap and no
+    repeat across its tables — the checks the sort serves, made in linear time (counting,
+    no sort: about a tenth of the lexsort). By type, the rows are then already as the sort
+    would put them; anything else (and every error message) takes the sort."""
+    if len(app) == 0:
+        return True
+    if ev.max() >= 1 << 30:  # (the key below holds an index in 30 bits)
+        return False
+    key = (app << 30) | ev
+    step = key[1:] - key[:-1]
+    same_table = tcode[1:] == tcode[:-1]
+    repeat = same_table & (step == 0)  # a fee event's further rows
+    if (same_table & ((step < 0) | (repeat & (tcode[1:] != FEES)))).any():
+        return False
+    own = np.ones(len(app), np.bool_)
+    np.logical_not(repeat, out=own[1:])
+    a, e = (app, ev) if own.all() else (app[own], ev[own])
+    counts = np.bincount(a, minlength=apps)
+    if (e >= counts[a]).any():
+        return False
+    slots = np.cumsum(counts) - counts
+    hits = np.bincount(slots[a] + e, minlength=len(a))
+    return bool((hits == 1).all())
+
+
 def encode(frame: pl.DataFrame | Tables, *, first_row: int = 0) -> Batch:
     """The frame as a Batch, or ScreenInputError naming every problem (rows are reported
     1-based, counting from `first_row`; in Tables, the applicant columns' rows count the
@@ -410,6 +438,9 @@ class _Encoder:
         else:
             app, ev = np.take(self.app, rows), np.take(index, rows)
         if self.given is not None:  # (rows grouped by type: a sort of integers, stable)
+            if len(rows) == self.n and tables_in_order(app, ev, tcode, len(self.heads)):
+                self.in_place = False
+                return rows
             order = np.lexsort((ev, app)) if len(app) and (
                 (np.diff(app) < 0).any() or local_sort(app, ev) is not None) else None
         else:

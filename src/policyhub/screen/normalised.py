@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +42,9 @@ SUFFIX = ".parquet"
 APPLICANT_COLUMNS = ("applicant_id", "name", "kind", "credit_code", "registered_in_changsha",
                      "taxed_in_changsha", "cybersecurity_business")
 KEY_COLUMNS = ("applicant_id", "event_index", "matter")
+# Each event row's applicant as its row in applicants.parquet (0-based), written by
+# Writer: with it a batch's rows are found by bisection, without looking up any id.
+ORDINAL = "applicant_row"
 EVENT_FIELDS: dict[str, tuple[str, ...]] = {
     "annual_revenue": ("year", "amount"),
     "leading_firm_investment": ("date", "paid_in_capital", "completed_investment",
@@ -127,12 +131,37 @@ def _ids(path: Path, dtype: pl.DataType) -> pl.Series:
     return found if found.dtype == dtype else found.cast(dtype, strict=False)
 
 
+def _ordinals(path: Path, applicants: int) -> npt.NDArray[np.int64]:
+    """A table's ORDINAL column, checked: whole numbers in 0..applicants-1, never
+    decreasing (each applicant's rows together, applicants in their table's order)."""
+    found = pl.read_parquet(path, columns=[ORDINAL]).get_column(ORDINAL)
+    bad = None
+    if not found.dtype.is_integer():
+        bad = 0
+    elif found.null_count():
+        bad = int(found.is_null().arg_true()[0])
+    if bad is not None:
+        raise NormalisedInputError(f"{path}: row {bad + 1}, {ORDINAL} must be a whole number "
+                                   f"(the applicant's row in {APPLICANTS}{SUFFIX}, from 0)")
+    values = np.ascontiguousarray(found.to_numpy(), np.int64)
+    wrong = np.flatnonzero((values < 0) | (values >= applicants))
+    back = np.flatnonzero(values[1:] < values[:-1]) + 1
+    if len(wrong) or len(back):
+        row = int(min(wrong[:1].tolist() + back[:1].tolist()))
+        raise NormalisedInputError(
+            f"{path}: row {row + 1}, {ORDINAL} {int(values[row])} is not a row of "
+            f"{APPLICANTS}{SUFFIX} ({applicants} rows, from 0), or not in the order of "
+            f"{APPLICANTS}{SUFFIX} (each applicant's rows together, applicants in that order)")
+    return values
+
+
 class _Cursor:
     """One event table read batch by batch: where the next batch's rows start, and which
     of its rows belong to a batch of applicants."""
 
-    def __init__(self, path: Path, ids: pl.Series):
-        self.path, self.ids, self.at = path, ids, 0
+    def __init__(self, path: Path, ids: pl.Series,
+                 ordinals: npt.NDArray[np.int64] | None = None):
+        self.path, self.ids, self.ordinals, self.at = path, ids, ordinals, 0
 
     def _bad(self, row: int, value: object) -> NormalisedInputError:
         return NormalisedInputError(
@@ -141,12 +170,34 @@ class _Cursor:
             "applicant's rows together, applicants in that order)")
 
     def take(self, batch: _Batch) -> tuple[int, int, npt.NDArray[np.int64]]:
-        """(first row, rows, each row's applicant in the batch) of the batch's rows: the
-        rows from here whose applicant is in the batch. Under the rows' order that is a
-        run of rows, found by bisection on membership (twenty-odd look-ups a batch); each
-        applicant's rows are then looked up once by 64-bit hash among the batch's and
-        confirmed on the ids (a table's rows are looked up batch by batch, in the reading
-        thread, not all before the first batch)."""
+        """(first row, rows, each row's applicant in the batch) of the batch's rows."""
+        if self.ordinals is not None:
+            return self._by_ordinal(batch)
+        return self._by_id(batch)
+
+    def _by_ordinal(self, batch: _Batch) -> tuple[int, int, npt.NDArray[np.int64]]:
+        """With each row's applicant row written (ORDINAL, checked in order on reading),
+        the batch's rows are found by one bisection and their applicants by a subtraction;
+        the ids are still compared, row by row, so an ordinal and an id that disagree are
+        refused rather than trusted."""
+        assert self.ordinals is not None
+        first = self.at
+        end = int(np.searchsorted(self.ordinals, batch.end, side="left"))
+        self.at = end
+        app: npt.NDArray[np.int64] = self.ordinals[first:end] - batch.start
+        if end > first:
+            differs = self.ids.slice(first, end - first).ne_missing(batch.ids.gather(app))
+            if differs.any():
+                row = first + int(differs.arg_true()[0])
+                raise self._bad(row, self.ids[row])
+        return first, end - first, app
+
+    def _by_id(self, batch: _Batch) -> tuple[int, int, npt.NDArray[np.int64]]:
+        """Without ORDINAL (a table made by hand): the rows from here whose applicant is in
+        the batch. Under the rows' order that is a run of rows, found by bisection on
+        membership (twenty-odd look-ups a batch); each applicant's rows are then looked up
+        once by 64-bit hash among the batch's and confirmed on the ids (a table's rows are
+        looked up batch by batch, in the reading thread, not all before the first batch)."""
         lo, hi = self.at, len(self.ids)
         while lo < hi:
             mid = (lo + hi) // 2
@@ -184,18 +235,30 @@ class _Cursor:
 
 @dataclass
 class _Batch:
-    """A batch's applicant ids: as a set (membership), and their hashes sorted."""
+    """A batch's applicant ids (rows start..end-1 of applicants); as a set (membership)
+    and their hashes sorted, built only when a table without ORDINAL asks."""
 
     ids: pl.Series
-    members: set[object]
-    sorted: npt.NDArray[np.uint64]
-    order: npt.NDArray[np.int64]
+    start: int
+    end: int
 
-    @classmethod
-    def of(cls, ids: pl.Series) -> _Batch:
-        hashes = ids.hash(seed=HASH_SEED).to_numpy()
+    @cached_property
+    def members(self) -> set[object]:
+        return set(self.ids.to_list())
+
+    @cached_property
+    def _hashed(self) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:
+        hashes = self.ids.hash(seed=HASH_SEED).to_numpy()
         order = np.argsort(hashes).astype(np.int64)
-        return cls(ids, set(ids.to_list()), hashes[order], order)
+        return hashes[order], order
+
+    @property
+    def sorted(self) -> npt.NDArray[np.uint64]:
+        return self._hashed[0]
+
+    @property
+    def order(self) -> npt.NDArray[np.int64]:
+        return self._hashed[1]
 
 
 def batches(path: Path, applicants: int = ROW_GROUP) -> Iterator[tuple[int, Tables]]:
@@ -213,8 +276,11 @@ def batches(path: Path, applicants: int = ROW_GROUP) -> Iterator[tuple[int, Tabl
                                     ("applicant_id", "event_index")) if c != "applicant_id"]
             for t, p in events.items()}
     with ThreadPoolExecutor(max_workers=2) as pool:  # (Polars releases the GIL)
-        cursors = {t: _Cursor(p, ids) for (t, p), ids in zip(
-            events.items(), pool.map(lambda p: _ids(p, dtype), events.values()), strict=True)}
+        ordinals = {t: pool.submit(_ordinals, p, n) for t, p in events.items()
+                    if ORDINAL in pq.read_schema(p).names}
+        cursors = {t: _Cursor(p, ids, ordinals[t].result() if t in ordinals else None)
+                   for (t, p), ids in zip(events.items(), pool.map(
+                       lambda p: _ids(p, dtype), events.values()), strict=True)}
 
     sizes = _schedule(applicants)
     start = row = 0
@@ -222,7 +288,7 @@ def batches(path: Path, applicants: int = ROW_GROUP) -> Iterator[tuple[int, Tabl
         end = min(n, start + next(sizes))
         heads = pl.scan_parquet(found[APPLICANTS]).select(app_cols) \
             .slice(start, end - start).collect()
-        batch = _Batch.of(heads.get_column("applicant_id"))
+        batch = _Batch(heads.get_column("applicant_id"), start, end)
         parts, apps = [], []
         for t, cursor in cursors.items():
             first, count, app = cursor.take(batch)
@@ -288,19 +354,24 @@ def _order(ev: pl.DataFrame) -> npt.NDArray[np.int64]:
 # --- writing --------------------------------------------------------------------------------
 
 
-def split(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """A wide events table (whole applicants, in order) as the normalised tables."""
+def split(frame: pl.DataFrame, first_applicant: int = 0) -> dict[str, pl.DataFrame]:
+    """A wide events table (whole applicants, in order) as the normalised tables; each
+    event row carries its applicant's row in `applicants` (ORDINAL), counting from
+    `first_applicant`."""
     app = [c for c in APPLICANT_COLUMNS if c in frame.columns]
     first = frame.select(pl.col("applicant_id").ne_missing(pl.col("applicant_id").shift(1))
                          .fill_null(True)).to_series()
     out = {APPLICANTS: frame.filter(first).select(app)}
     if "type" not in frame.columns:
         return out
+    ordinal = (first.cast(pl.Int64).cum_sum() + (first_applicant - 1)).rename(ORDINAL)
+    frame = frame.with_columns(ordinal)
     types = frame.get_column("type").cast(pl.String)
     for t, fields in EVENT_FIELDS.items():
         rows = frame.filter(types == t)
         if rows.height:
-            out[t] = rows.select([c for c in (*KEY_COLUMNS, *fields) if c in frame.columns])
+            out[t] = rows.select([c for c in (*KEY_COLUMNS, ORDINAL, *fields)
+                                  if c in frame.columns])
     return out
 
 
@@ -313,9 +384,12 @@ class Writer:
         path.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.writers: dict[str, pq.ParquetWriter] = {}
+        self.applicants = 0
 
     def write(self, frame: pl.DataFrame) -> None:
-        for name, table in split(frame).items():
+        parts = split(frame, self.applicants)
+        self.applicants += parts[APPLICANTS].height
+        for name, table in parts.items():
             arrow = table.to_arrow()
             if name not in self.writers:
                 self.writers[name] = pq.ParquetWriter(
