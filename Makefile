@@ -30,7 +30,7 @@ DEBIAN_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 
 # The lock holds the dependencies and the [dev] and [scale] extras; the project goes in after
 # them without resolving anything (--no-deps), so what is installed is exactly the lock.
-$(STAMP): pyproject.toml setup.py $(LOCK) $(wildcard src/policyhub/screen/_accel*.[ch])
+$(STAMP): pyproject.toml $(LOCK)
 	scripts/ensure-debian-packages $(DEBIAN_PACKAGES)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
@@ -94,7 +94,7 @@ PY312 ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) \
 VENV312 := .venv312
 STAMP312 := $(VENV312)/.installed
 
-$(STAMP312): pyproject.toml $(LOCK) $(wildcard src/policyhub/screen/_accel*.[ch])
+$(STAMP312): pyproject.toml $(LOCK)
 	@test -n "$(PY312)" || { echo "test-py312: no Python 3.12 found (pyenv install 3.12, or PY312=/path/to/python3.12)"; exit 1; }
 	test -x $(VENV312)/bin/python || $(PY312) -m venv $(VENV312)
 	$(VENV312)/bin/python -m pip install --quiet --require-hashes -r $(LOCK)

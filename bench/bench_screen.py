@@ -10,10 +10,8 @@ registry as one wide events table (the old layout), and the floor — a process 
 same normalised input with Polars and writes the same output file, no rules — with the ratio
 of the two; and the load average, since the machine is shared. For the million also the CPU
 time, system time and page faults of a run: steadier than the wall clock of a shared VM, and
-what tells a change of code from a change of machine — and the same runs with the encoder's
-compiled passes off (POLICYHUB_SCREEN_ACCEL=0), interleaved with them: what the C extension
-buys. Beside them, the price of a page fault here (first touch of fresh memory): a run pays
-it for every page of its peak memory.
+what tells a change of code from a change of machine. Beside them, the price of a page
+fault here (first touch of fresh memory): a run pays it for every page of its peak memory.
 
 Kernel: the rule kernel alone (`kernel.decide` on batches already in memory), and three
 rules of it (P4.leading_firm, P5.urgent_talent, P6.standard) through the kernel against a
@@ -69,7 +67,7 @@ def run() -> list[Row]:
     for n in SIZES:
         source = registry(n, normalised=True)
         big = n >= 1_000_000
-        runs = end_to_end(source, numpy_too=big)
+        runs = end_to_end(source)
         label = f"{n:,} applicants"
         if big:
             wide = end_to_end(registry(n), runs=max(RUNS // 2, 1))
@@ -95,14 +93,6 @@ def run() -> list[Row]:
                 Row(NAME, f"cores busy (CPU / wall), {label}", runs.cpu / runs.wall, "×"),
                 Row(NAME, f"page faults (minor), {label} (median)", runs.faults, ""),
             ]
-            if runs.numpy is not None:  # what the compiled passes buy, in the same minutes
-                rows += [
-                    Row(NAME, f"end to end, {label}, NumPy paths only "
-                        f"(POLICYHUB_SCREEN_ACCEL=0, runs interleaved)", runs.numpy.wall, "s"),
-                    Row(NAME, f"CPU time, {label}, NumPy paths only", runs.numpy.cpu, "s"),
-                    Row(NAME, f"compiled passes / NumPy paths, wall, {label}",
-                        runs.wall / runs.numpy.wall, "×"),
-                ]
     rows.append(Row(NAME, f"first touch of {TOUCH_MB} MB of fresh memory (this machine's "
                     "page-fault cost)", first_touch(), "ms"))
     rows += kernel_rows(registry(max(SIZES)))
@@ -177,14 +167,11 @@ class Runs:
     system: float
     faults: float
     rss_mb: float
-    numpy: Runs | None = None  # the same runs with the compiled passes off, interleaved
 
 
-def end_to_end(source: Path, *, numpy_too: bool = False, runs: int = 0) -> Runs:
+def end_to_end(source: Path, *, runs: int = 0) -> Runs:
     """`policyhub screen` on `source`, RUNS times, each its own process (os.wait4 gives its
-    own CPU time, page faults and peak RSS). With `numpy_too`, each run is followed by one
-    with the compiled passes off (POLICYHUB_SCREEN_ACCEL=0), whose figures land in
-    `Runs.numpy`: interleaved, so a drift of the machine falls on both alike.
+    own CPU time, page faults and peak RSS).
 
     As installed: the package's modules compiled (pip compiles them; an editable install
     under PYTHONDONTWRITEBYTECODE=1 would otherwise compile them on every start, 0.07 s),
@@ -195,16 +182,7 @@ def end_to_end(source: Path, *, numpy_too: bool = False, runs: int = 0) -> Runs:
     argv = [str(exe), "screen", str(source), "-o", str(target), "--as-of",
             AS_OF.isoformat(), "--no-progress"]
     compileall.compile_dir(str(Path(policyhub.__file__).parent), quiet=1)
-    compiled: list[_Run] = []
-    numpy: list[_Run] = []
-    for _ in range(runs or RUNS):
-        compiled.append(_run_once(argv, target, None))
-        if numpy_too:
-            numpy.append(_run_once(argv, target, {"POLICYHUB_SCREEN_ACCEL": "0"}))
-    found = _summary(compiled)
-    if numpy_too:
-        found.numpy = _summary(numpy)
-    return found
+    return _summary([_run_once(argv, target) for _ in range(runs or RUNS)])
 
 
 @dataclass(frozen=True)
@@ -213,11 +191,10 @@ class _Run:
     usage: resource.struct_rusage
 
 
-def _run_once(argv: list[str], target: Path, env: dict[str, str] | None) -> _Run:
+def _run_once(argv: list[str], target: Path) -> _Run:
     target.unlink(missing_ok=True)
     start = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                             env={**os.environ, **env} if env else None)
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert child.stderr is not None
     err = child.stderr.read()  # (a few lines at most: the pipe cannot fill)
     _, status, usage = os.wait4(child.pid, 0)

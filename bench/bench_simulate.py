@@ -41,7 +41,7 @@ def measure(source: Path) -> list[Row]:
     cpus: dict[str, list[float]] = {"screen": [], "simulate": []}
     for _ in range(RUNS):
         for name, argv in (("screen", screen), ("simulate", simulate)):
-            done = _run_once(argv, target, None)
+            done = _run_once(argv, target)
             walls[name].append(done.wall)
             cpus[name].append(done.usage.ru_utime + done.usage.ru_stime)
     target.unlink(missing_ok=True)

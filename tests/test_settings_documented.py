@@ -25,7 +25,7 @@ def in_the_table() -> set[str]:
 
 def test_every_variable_the_code_reads_is_documented() -> None:
     names = read_by_the_code()
-    assert "POLICYHUB_SCREEN_ACCEL" in names and "POLICYHUB_DEBUG" in names
+    assert "POLICYHUB_SCREEN_MAX_BYTES" in names and "POLICYHUB_DEBUG" in names
     table = in_the_table() | {"POLICYHUB_PG_" + p for p in ("USER", "PASSWORD", "HOST", "PORT")}
     assert sorted(names - table) == []
 

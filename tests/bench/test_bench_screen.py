@@ -26,26 +26,7 @@ def test_end_to_end_reports_each_run_of_its_own_process(
     assert runs.faults > 1000  # a Python process with NumPy, Polars and pyarrow loaded
     assert runs.rss_mb > 50
     assert source.with_name("synth.decisions.parquet").stat().st_size > 0
-    assert runs.numpy is None
 
-
-@pytest.mark.slow
-def test_end_to_end_runs_the_numpy_paths_interleaved_when_asked(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    source = tmp_path / "synth.parquet"
-    synth.write(source, 300, seed=5)
-    monkeypatch.setattr(bench_screen, "RUNS", 1)
-    seen: list[dict[str, str] | None] = []
-    once = bench_screen._run_once
-
-    def spy(argv: list[str], target: Path, env: dict[str, str] | None) -> bench_screen._Run:
-        seen.append(env)
-        return once(argv, target, env)
-
-    monkeypatch.setattr(bench_screen, "_run_once", spy)
-    runs = bench_screen.end_to_end(source, numpy_too=True)
-    assert seen == [None, {"POLICYHUB_SCREEN_ACCEL": "0"}]
-    assert runs.numpy is not None and runs.numpy.wall > 0 and runs.numpy.faults > 1000
 
 
 def test_end_to_end_says_why_a_run_failed(tmp_path: Path) -> None:

@@ -1,6 +1,5 @@
 """parse.changes (where a column differs from the row before, read through Arrow buffers)
-and parse.credit_code_ok (the vectorised GB 32100-2015 check), each with the compiled
-passes (policyhub.screen.accel) on and off.
+and parse.credit_code_ok (the vectorised GB 32100-2015 check).
 
 The reference is Polars' own comparison (`ne_missing` with the row before); the cases cover
 what the buffer path must get right: nulls (whose views and values are left over), strings
@@ -9,7 +8,6 @@ views differ), columns read from a Parquet dictionary, slices and several chunks
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +18,6 @@ from hypothesis import strategies as st
 
 from policyhub.engine import creditcode
 from policyhub.screen.parse import changes, credit_code_ok
-from tests.screen.modes import both
 
 TEXTS = st.one_of(st.none(), st.sampled_from(
     ["", "a", "enterprise", "S2019-0000001", "S2019-0000002", "914301000NA08DUG7N",
@@ -44,7 +41,7 @@ def variants(s: pl.Series) -> list[pl.Series]:
 @given(st.lists(TEXTS, max_size=40), st.data())
 def test_text_changes_match_polars_whatever_the_nulls_and_chunks(
         values: list[str | None], data: st.DataObject) -> None:
-    for s, _ in itertools.product(variants(pl.Series("t", values, pl.String)), both()):
+    for s in variants(pl.Series("t", values, pl.String)):
         assert changes(s).tolist() == expected(s).tolist()
         skip = np.array(data.draw(st.lists(st.booleans(), min_size=len(s), max_size=len(s))),
                         np.bool_)
@@ -69,8 +66,7 @@ def test_equal_long_strings_in_different_buffers_do_not_change() -> None:
     a = pl.Series("t", ["S2019-0000001", "S2019-0000001"])
     b = pl.Series("t", ["S2019-0000001", "S2019-0000002"])
     s = pl.concat([a, b], rechunk=True)
-    for _ in both():
-        assert changes(s).tolist() == [False, False, False, True]
+    assert changes(s).tolist() == [False, False, False, True]
 
 
 def test_a_column_read_from_a_parquet_dictionary(tmp_path: Path) -> None:
@@ -80,7 +76,7 @@ def test_a_column_read_from_a_parquet_dictionary(tmp_path: Path) -> None:
     pl.DataFrame({"applicant_id": ids, "credit_code": codes}).write_parquet(
         path, row_group_size=1000)
     frame = pl.read_parquet(path)
-    for name, _ in itertools.product(frame.columns, both()):
+    for name in frame.columns:
         s = frame.get_column(name)
         assert changes(s).tolist() == expected(s).tolist()
     assert int(changes(frame.get_column("applicant_id")).sum()) == 999
@@ -117,6 +113,5 @@ def codes(draw: st.DrawFn) -> str:
 @settings(max_examples=200, deadline=None)
 @given(st.lists(codes(), max_size=30))
 def test_credit_code_ok_agrees_with_the_engine(values: list[str]) -> None:
-    for _ in both():
-        ok = credit_code_ok(pl.Series("credit_code", values, pl.String))
-        assert ok.tolist() == [creditcode.problem(v) is None for v in values]
+    ok = credit_code_ok(pl.Series("credit_code", values, pl.String))
+    assert ok.tolist() == [creditcode.problem(v) is None for v in values]

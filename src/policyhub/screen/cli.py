@@ -41,7 +41,6 @@ import pyarrow as pa
 # the parameter tables and the kernel are imported (warm_up) while the first batches are
 # read, so the second core is not idle during the imports (docs/screening.md).
 from policyhub.screen import collector_off
-from policyhub.screen.accel import BUILT, MISSING, setting_problem
 from policyhub.screen.io import FORMATS, InputFileError, Output, check_output, frames, size_hint
 from policyhub.screen.options import OPTIONS, Options
 from policyhub.screen.problems import Problems, ScreenInputError
@@ -111,11 +110,6 @@ def unreadable(source: Path, exc: BaseException) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ns = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    if problem := setting_problem():
-        print(problem, file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if not BUILT:
-        print(f"policyhub screen: {MISSING}", file=sys.stderr)
     keep_freed_memory()
     try:
         as_of = dt.date.fromisoformat(ns.as_of) if ns.as_of else dt.date.today()

@@ -17,7 +17,7 @@ import polars as pl
 
 from policyhub.engine import creditcode
 from policyhub.engine.request import EVENT_TYPES, KINDS, SCOPE_FLAGS, YEAR_MAX, YEAR_MIN
-from policyhub.screen import accel, parse
+from policyhub.screen import parse
 from policyhub.screen.normalised import Tables
 from policyhub.screen.problems import Problems, ScreenInputError, raise_if
 from policyhub.screen.schema import (
@@ -228,14 +228,9 @@ class _Encoder:
             start = np.zeros(self.n, np.bool_)
             start[heads] = True
             self._consistent(start)
-        found = None if differs or self.problems else self._applicants_in_c(heads)
-        if found is None:
-            head = self.gather(tuple(APPLICANT_COLUMNS), heads)
-            in_scope, kind = self._applicants(heads, head)
-            names = head.get_column("name") if "name" in self.df.columns else None
-        else:
-            in_scope, kind = found
-            names = self.col("name", heads) if "name" in self.df.columns else None
+        head = self.gather(tuple(APPLICANT_COLUMNS), heads)
+        in_scope, kind = self._applicants(heads, head)
+        names = head.get_column("name") if "name" in self.df.columns else None
         names = names.cast(pl.String) if names is not None else None
         return self._batch(len(heads), app_ids, names, in_scope, kind)
 
@@ -333,31 +328,6 @@ class _Encoder:
         self._credit_codes(head.get_column("credit_code"), rows, kind, bad_kind)
         return scope, np.asarray(kind, np.int64)
 
-    def _applicants_in_c(self, heads: I64) -> tuple[Bools, I64] | None:
-        """(in scope, kind) per applicant, read at its first row by the compiled passes
-        (accel.py) without gathering the applicant columns first — when every kind is
-        known, every scope flag a given boolean and every credit code valid (or absent for
-        a person or team). None otherwise: `_applicants` reads them and words the problems."""
-        columns = self.df.columns
-        if "kind" not in columns or "credit_code" not in columns:
-            return None
-        found = accel.codes(self.df.get_column("kind"), KINDS, heads)
-        if found is None or found[1] or (found[0] < 0).any():
-            return None
-        kind = found[0]
-        status = accel.credit_code_status(self.df.get_column("credit_code"),
-                                          creditcode.ALPHABET, creditcode.WEIGHTS, heads)
-        if status is None or (status == accel.INVALID).any() or \
-                ((status == accel.NULL) & ~np.isin(kind, PEOPLE_CODES)).any():
-            return None
-        scope = np.ones(len(heads), np.bool_)
-        for flag in SCOPE_FLAGS:
-            native = self.native(flag)
-            if native is None or native.dtype != pl.Boolean or native.null(heads).any():
-                return None
-            scope &= native.take(heads)
-        return scope, np.asarray(kind, np.int64)
-
     def _credit_codes(self, column: pl.Series, rows: I64, kind: I64, bad_kind: Bools) -> None:
         codes, null = parse.text(column, rows, "credit_code", self.problems)
         person = np.isin(kind, PEOPLE_CODES)
@@ -402,29 +372,16 @@ class _Encoder:
             self.problems.rows("event_index", self.rows[where],
                                "type and event_index are given together (both empty: a row "
                                "that only declares its applicant)")
-        # The usual export (every row a valid event, in order) in one pass in C (accel.py);
-        # with any problem so far, or a row that only declares its applicant, the NumPy
-        # path (whose bad and missing cells are coded 0, not told apart from type 0).
-        index = np.ascontiguousarray(index, np.int64)  # (as the C passes take it, once)
-        grouped = None if self.problems or inull.any() or tnull.any() or \
-            self.given is not None else accel.by_type(
-            tcode, index, self.app, FEES, len(EVENT_TYPES))
-        if grouped is not None:
-            self.in_place = True
-            rows, counts = grouped
-            by_type = dict(enumerate(np.split(rows, np.cumsum(counts)[:-1])))
-            rows = np.arange(self.n, dtype=np.int64)
-        else:
-            rows = np.flatnonzero(~(tbad | ibad | tnull | inull))
-            rows = self._order(rows, index, tcode)
-            t = tcode if self.in_place else tcode[rows]
-            order = np.argsort(t.astype(np.int8), kind="stable")  # radix sort
-            counts = np.bincount(t, minlength=len(EVENT_TYPES))
-            bounds = np.concatenate([[0], np.cumsum(counts)])
-            by_type = {code: rows[order[bounds[code]:bounds[code + 1]]]
-                       for code in range(len(EVENT_TYPES))}
+        rows = np.flatnonzero(~(tbad | ibad | tnull | inull))
+        rows = self._order(rows, index, tcode)
+        t = tcode if self.in_place else tcode[rows]
+        order = np.argsort(t.astype(np.int8), kind="stable")  # radix sort
+        counts = np.bincount(t, minlength=len(EVENT_TYPES))
+        bounds = np.concatenate([[0], np.cumsum(counts)])
+        by_type = {code: rows[order[bounds[code]:bounds[code + 1]]]
+                   for code in range(len(EVENT_TYPES))}
         self._matter_text(rows)
-        keys, matters = self._matter_keys(by_type, index, tcode)
+        keys, matters = self._matter_keys(by_type, index)
         revenue = self._revenue(by_type[REVENUE], index)
         events = {code: self._typed(code, at, index, keys[code])
                   for code, at in by_type.items() if code not in (REVENUE, FEES)}
@@ -480,33 +437,18 @@ class _Encoder:
             return
         parse.text(self.col("matter", rows), self.rows[rows], "matter", self.problems)
 
-    def _matter_keys(self, by_type: dict[int, I64], index: I64, tcode: I64
+    def _matter_keys(self, by_type: dict[int, I64], index: I64
                      ) -> tuple[dict[int, I64], pl.Series]:
         """Matter keys of every non-revenue event row, and the given ids by key value.
 
-        One pass in C when built (accel.matter_keys: a hash table of the distinct ids; the
-        ids are gathered from the rows where each first appears) — in row order when the
-        rows are in place (each type's rows ascending: reading them type by type strode
-        through the column fourteen times, 7.7 against 4.2 ms a batch). Else, as most events
-        give no matter, only the rows that do are gathered and cast (a tenth of the events in
-        the synthetic registry; gathering every event's cell cost four times as much). The given
-        ids are numbered in order of first appearance, type by type."""
+        As most events give no matter, only the rows that do are gathered and cast (a tenth of
+        the events in the synthetic registry; gathering every event's cell cost four times as
+        much). The given ids are numbered in order of first appearance, type by type."""
         parts = [(code, at) for code, at in by_type.items() if code != REVENUE]
         at = np.concatenate([a for _, a in parts])
-        fast = None
-        if "matter" in self.df.columns:
-            names = (REVENUE_PREFIX, YEAR_DIGITS, NS_SHIFT, NS_OWN, NS_REVENUE, NS_GIVEN)
-            column = self.df.get_column("matter")
-            wanted = [code != REVENUE for code in range(len(EVENT_TYPES))]
-            fast = accel.matter_keys_in_rows(column, tcode, wanted, len(at), index, *names) \
-                if self.in_place else accel.matter_keys(column, at, index, *names)
         matters = pl.Series("matter", [], pl.String)
-        if fast is not None:  # one pass in C (accel.py), ids gathered where first seen
-            keys, first = fast
-            matters = self.df.get_column("matter").gather(first)
-        else:
-            keys = (NS_OWN << NS_SHIFT) | np.take(index, at)
-        if fast is None and "matter" in self.df.columns:
+        keys = (NS_OWN << NS_SHIFT) | np.take(index, at)
+        if "matter" in self.df.columns:
             column = parse._text(self.col("matter"))
             given = column.is_not_null() & (column.str.len_bytes() > 0)  # "" was reported
             sel = np.flatnonzero(np.take(parse._np_bool(given), at))
@@ -645,9 +587,6 @@ class _Encoder:
         return code.fill_null(-1).to_numpy()
 
     def _revenue(self, at: I64, index: I64) -> Typed:
-        fast = self._revenue_in_c(at, index)
-        if fast is not None:
-            return fast
         sub = self.gather(tuple(c for c in ("year", "amount") if self.native(c) is None), at)
         year = self._field("year", at, "annual_revenue", sub)
         amount = self._field("amount", at, "annual_revenue", sub)
@@ -669,24 +608,6 @@ class _Encoder:
                     lambda i: f"duplicate annual_revenue for {year[dup[i]]} (also row {other[i]})")
         keys = (NS_REVENUE << NS_SHIFT) | year
         return Typed(app, index[at], at, keys, {"year": year, "amount": amount})
-
-    def _revenue_in_c(self, at: I64, index: I64) -> Typed | None:
-        """The usual revenue rows (an integer year, a decimal(p, 2) amount, all valid, each
-        year once) read and sorted in one pass in C (accel.py); None otherwise, and the
-        NumPy path reads them and words the problems."""
-        year, amount = self.native("year"), self.native("amount")
-        if not isinstance(year, parse.Native) or not isinstance(amount, parse.Native) or \
-                not year.dtype.is_integer() or \
-                not isinstance(amount.dtype, pl.Decimal) or amount.scale != 2:
-            return None
-        found = accel.revenue(at, self.app, index, year.values, year.bitmap, year.offset,
-                              amount.pairs, amount.bitmap, amount.offset, YEAR_MIN, YEAR_MAX,
-                              parse.MAX_FEN)
-        if found is None:
-            return None
-        rows, app, ev, years, fen = found
-        keys = (NS_REVENUE << NS_SHIFT) | years
-        return Typed(app, ev, rows, keys, {"year": years, "amount": fen})
 
     def _fees(self, at: I64, index: I64, keys: I64) -> Fees:
         app, ev = self.app[at], index[at]

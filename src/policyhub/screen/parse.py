@@ -17,7 +17,6 @@ import polars as pl
 import pyarrow as pa
 
 from policyhub.engine import creditcode
-from policyhub.screen import accel
 from policyhub.screen.problems import Problems
 from policyhub.screen.views import _np_bool as _np_bool
 from policyhub.screen.views import changes as changes  # (the reader needs it engine-free)
@@ -190,11 +189,6 @@ def choice(s: pl.Series, values: Sequence[Any], rows: I64, column: str,
         for i, allowed in enumerate(values):
             code[v == allowed] = i
         bad = ((code < 0) | bad_int) & ~null
-    elif _is_text(s) and (fast := accel.codes(_text(s), values)) is not None:
-        code, unknown = fast  # -1: null, -2: none of the values
-        if not unknown:
-            return (np.where(null, 0, code) if null.any() else code), null
-        bad = code == -2
     elif _is_text(s):
         physical = _text(s).cast(pl.Enum(list(values)), strict=False).to_physical()
         if physical.null_count() == 0:  # every cell given and allowed: the usual case
@@ -252,9 +246,6 @@ def credit_code_ok(codes: pl.Series) -> Bools:
 
     Fast path over the bytes of codes that are 18 bytes long; `creditcode.problem` words the
     reason for the few that fail."""
-    fast = accel.credit_codes(codes, creditcode.ALPHABET, creditcode.WEIGHTS)
-    if fast is not None:
-        return fast
     n = len(codes)
     ok = np.zeros(n, np.bool_)
     length = codes.str.len_bytes().fill_null(0).to_numpy()

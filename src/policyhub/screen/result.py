@@ -24,7 +24,6 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
-from policyhub.screen import accel
 from policyhub.screen.encode import NS_GIVEN, NS_OWN, NS_REVENUE, NS_SHIFT, Batch
 from policyhub.screen.kernel import SORT_RULE, Decisions, exact_bincount
 from policyhub.screen.parse import arrow_strings
@@ -172,13 +171,9 @@ def build(batch: Batch, d: Decisions) -> ScreenResult:
 
 def _order(app: I64, place: I64, apps: int) -> npt.NDArray[np.intp] | None:
     """The permutation sorting one kind's entries by (applicant, place), stably; None when
-    they are in that order already (discretionary items come out of the kernel sorted).
-    In C when built (accel.order: a counting sort by applicant, then each applicant's few
-    entries by place), else below."""
+    they are in that order already (discretionary items come out of the kernel sorted)."""
     if len(app) < 2:
         return None
-    if (fast := accel.order(app, place, apps)) is not None:
-        return fast[1]
     if int(app.max()) >= 1 << 23:  # (app << 40) would overflow int64: sort two keys
         order: npt.NDArray[np.intp] = np.lexsort((place, app))
         return order
@@ -204,11 +199,9 @@ def _int32(values: npt.NDArray[np.int32]) -> pa.Array:
 def decimal(fen: I64, valid: npt.NDArray[np.bool_]) -> pa.Array:
     """decimal128(18, 2) from int64 fen, built from its scaled integers (no float, no parse)."""
     n = len(fen)
-    words = accel.decimal_words(fen, valid)  # one pass in C when built
-    if words is None:
-        words = np.empty((n, 2), np.int64)
-        words[:, 0] = np.where(valid, fen, 0)
-        words[:, 1] = words[:, 0] >> 63
+    words = np.empty((n, 2), np.int64)
+    words[:, 0] = np.where(valid, fen, 0)
+    words[:, 1] = words[:, 0] >> 63
     return pa.Array.from_buffers(AMOUNT, n, [_validity(valid), pa.py_buffer(words)])
 
 

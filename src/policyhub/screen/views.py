@@ -12,8 +12,6 @@ import numpy.typing as npt
 import polars as pl
 import pyarrow as pa
 
-from policyhub.screen import accel
-
 Bools = npt.NDArray[np.bool_]
 
 
@@ -39,10 +37,6 @@ def changes(s: pl.Series, skip: Bools | None = None) -> Bools:
     out = np.zeros(n, np.bool_)
     if n < 2:
         return out
-    if (fast := accel.changes(s)) is not None:  # a text column: one pass in C (accel.py)
-        if skip is not None:
-            fast &= ~skip
-        return fast
     arr = s.to_arrow(compat_level=pl.CompatLevel.newest())
     if isinstance(arr, pa.ChunkedArray):  # pragma: no cover - polars hands one array
         arr = arr.combine_chunks()
