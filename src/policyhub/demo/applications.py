@@ -372,11 +372,38 @@ def special_scenarios(run: Runner, pool: Pool, applicant_orgs: Sequence[Organisa
     run.attempt("一事一议 awaiting the committee", awaiting_committee)
 
 
+def clerk_scenarios(run: Runner, org: Organisation) -> None:
+    """Work waiting for the `applicant` login (issue 14: its 待办 must not be empty): one
+    application returned by its park with a reason, one in public notice, one submitted and
+    waiting for its park (长沙高新区) to accept it. Its registry awards are all taken by the
+    scenarios above, so these bring their own facts."""
+
+    def returned() -> Application:
+        matter = "工业互联网安全监测预警平台研发项目"
+        app = run.apply(org, "P9.pk_demo", matter, Y22, events=_pk_demo(matter))
+        return run.advance(app, ["submit", "return"], Y22)
+
+    def in_notice() -> Application:
+        matter = "工控系统安全防护产品产线技术改造项目"
+        return run.advance(run.apply(org, "P7.project", matter, TODAY, events=_project(matter)),
+                           TO_NOTICE.split(), TODAY)
+
+    def submitted() -> Application:
+        matter = "数据安全治理平台攻关项目"
+        return run.advance(run.apply(org, "P9.pk_demo", matter, Y22, events=_pk_demo(matter)),
+                           ["submit"], Y22)
+
+    run.attempt("returned by the park (applicant)", returned)
+    run.attempt("in public notice (applicant)", in_notice)
+    run.attempt("submitted (applicant)", submitted)
+
+
 def proposals(run: Runner, applicant_orgs: Sequence[Organisation]) -> screening.Summary:
-    """A 免申即享 screening run on the demo's today; the first applicant confirms one
-    proposal (it enters department review) and dismisses another."""
+    """A 免申即享 screening run on the demo's today; an applicant confirms one proposal (it
+    enters department review) and dismisses another. The first applicant (`applicant`) goes
+    last, so that its proposals stay open for it to confirm in the pages."""
     summary = screening.screen(TODAY, run=f"demo-{TODAY.isoformat()}")
-    for org in applicant_orgs:
+    for org in [*applicant_orgs[1:], *applicant_orgs[:1]]:
         mine = list(Proposal.objects.filter(organisation=org, status=Proposal.Status.OPEN)
                     .order_by("pk")[:2])
         if len(mine) < 2:

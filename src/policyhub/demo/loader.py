@@ -55,6 +55,7 @@ from policyhub.demo.applications import (
     SCENARIOS,
     Pool,
     Runner,
+    clerk_scenarios,
     proposals,
     special_scenarios,
 )
@@ -190,6 +191,7 @@ def _load(seed: int, n: int, started: float) -> Summary:
     for s in SCENARIOS:
         run.scenario(s, pools[s.day.year], mine)
     special_scenarios(run, pools[2022], applicant_orgs)
+    clerk_scenarios(run, applicant_orgs[0])
     screened = proposals(run, applicant_orgs)
     plan_reports = monitor.load(seed, PASSWORD)
 
