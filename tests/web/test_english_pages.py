@@ -147,6 +147,7 @@ def test_the_fund_outlook_section_reads_in_english(
     text = client.get(reverse("ledger:index")).text
     assert "Fund outlook: future claims and the probability of running out" in text
     assert "Method and assumptions" in text and "Poisson distribution" in text
+    assert ">Total</td>" in text and ">合计<" not in text  # the books' total rows
     section = text[text.index('<section class="ledger-outlook"'):]
     section = section[:section.index("</section>")]
     assert _chinese(section, {"h2", "h3", "th", "label", "button", "summary", "li", "p"}) == []
