@@ -12,6 +12,7 @@ from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 from policyhub.imports import jobs, kinds
 from policyhub.imports.models import ImportJob
@@ -23,7 +24,8 @@ ERRORS_PER_PAGE = 50
 
 def _label(key: str) -> str:
     kind = kinds.get(key)
-    return kind.label if kind is not None else "已停用的导入类型"
+    # Kinds keep their Chinese label (marked with gettext_noop where declared): translated here.
+    return _(kind.label) if kind is not None else _("已停用的导入类型")
 
 
 def _back(key: str) -> str:

@@ -22,6 +22,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_noop
 
 from policyhub.accounts.models import Role
 from policyhub.accounts.roles import AnyUser, assignments
@@ -244,7 +245,8 @@ def _area_row(name: str, v: dict[str, Any]) -> AreaRow:
 
 def area_total(rows: Iterable[AreaRow]) -> AreaRow:
     listed = list(rows)
-    return AreaRow("合计", sum(a.enterprises for a in listed),
+    # Chinese here (the page is cached for every language); translated by the template.
+    return AreaRow(gettext_noop("合计"), sum(a.enterprises for a in listed),
                    sum((a.revenue_yi for a in listed), Decimal(0)),
                    sum(a.applications for a in listed), sum(a.paid_awards for a in listed),
                    sum((a.paid_wan for a in listed), Decimal(0)))

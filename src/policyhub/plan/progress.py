@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from django.utils.translation import gettext_noop
+
 from policyhub import policytext
 from policyhub.plan import indicators
 from policyhub.plan.indicators import Measure, SourceRef
@@ -41,8 +43,9 @@ class Status(StrEnum):
 
 
 STATUS_LABELS: dict[Status, str] = {
-    Status.MET: "已完成", Status.ON_TRACK: "进度正常", Status.AT_RISK: "存在风险",
-    Status.BEHIND: "进度滞后", Status.NO_DATA: "未报送",
+    Status.MET: gettext_noop("已完成"), Status.ON_TRACK: gettext_noop("进度正常"),
+    Status.AT_RISK: gettext_noop("存在风险"), Status.BEHIND: gettext_noop("进度滞后"),
+    Status.NO_DATA: gettext_noop("未报送"),
 }
 STATUS_TONES: dict[Status, str] = {
     Status.MET: "ok", Status.ON_TRACK: "ok", Status.AT_RISK: "wait", Status.BEHIND: "bad",

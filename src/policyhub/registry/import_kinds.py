@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils.translation import gettext_noop
 
 from policyhub.imports.kinds import Actor, Decision, ImportKind, Outcome, Plan, Progress, register
 from policyhub.registry import imports_objects, io, permissions, template_file
@@ -37,7 +38,8 @@ def _kind(kind: io.Kind, label: str) -> ImportKind:
                       page="registry:import", template=partial(template_file.template_bytes, kind))
 
 
-register(_kind("figures", "登记库年度数据"), _kind("events", "登记库政策事件"))
+register(_kind("figures", gettext_noop("登记库年度数据")),
+         _kind("events", gettext_noop("登记库政策事件")))
 
 
 def _objects_may_start(user: AbstractBaseUser | AnonymousUser) -> Decision:
@@ -57,8 +59,13 @@ def _write_objects(plan: Plan, actor: Actor, progress: Progress) -> Outcome:
     return Outcome(result.rows, result.created, result.updated, result.unchanged)
 
 
+# Whole literals (not "登记库" + label) so that each label is one message to translate.
+OBJECT_LABELS = {"organisations": gettext_noop("登记库主体"), "people": gettext_noop("登记库人才"),
+                 "teams": gettext_noop("登记库团队")}
+
+
 def _object_kind(kind: str) -> ImportKind:
-    return ImportKind(f"registry.{kind}", f"登记库{imports_objects.KINDS[kind].label}",
+    return ImportKind(f"registry.{kind}", OBJECT_LABELS[kind],
                       _objects_may_start, partial(_validate_objects, kind), _write_objects,
                       page="registry:import",
                       template=partial(imports_objects.template_bytes, kind))

@@ -51,10 +51,10 @@ CONTENT_TYPES = {
 KINDS: dict[str, io.Kind] = {k: k for k in io.KINDS}
 KIND_LABELS = {"figures": _("年度数据"), "events": _("政策事件")}
 # The registry's own objects (registry.imports_objects): registry staff only.
-OBJECT_LABELS = {k: spec.label for k, spec in imports_objects.KINDS.items()}
+OBJECT_LABELS = {k: _(spec.label) for k, spec in imports_objects.KINDS.items()}  # 主体, 人才, 团队
 COLUMN_GROUPS: dict[Any, tuple[io.Column, ...]] = {  # the page's column list
     KIND_LABELS[k]: io.COLUMNS[k] for k in io.KINDS}
-COLUMN_GROUPS |= {spec.label: spec.columns for spec in imports_objects.KINDS.values()}
+COLUMN_GROUPS |= {_(spec.label): spec.columns for spec in imports_objects.KINDS.values()}
 
 
 def refused(request: HttpRequest, reason: str, action: str, obj: Any = None) -> HttpResponse:
