@@ -78,6 +78,8 @@ def test_raising_the_first_step_shows_the_cost_and_who_gains(login: Any, registr
     years = {r["key"]: r for title, rows in ctx["tables"] if title == "年度" for r in rows}
     assert years["2020"]["scenario"] == Decimal("150000.00")
     assert "二(四) 企业“上台阶”奖励" in text and "50,000.00" in text
+    html = page.content.decode()  # the changed parameter's two values, with separators
+    assert '<td class="num">100,000</td><td class="num">150,000</td>' in html
     for code in ("P4.", "milestone", "dedup_scope", "revenue-2020"):
         assert code not in text
 
