@@ -14,12 +14,13 @@ import fcntl
 import hashlib
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from django.db import connection
+from django.db import OperationalError, connection
 
 
 @dataclass
@@ -88,3 +89,21 @@ def _file_lock(name: str, wait: bool) -> Iterator[Held]:
             yield Held(True, contended=not got, waited=time.monotonic() - started)
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+T = TypeVar("T")
+BUSY_RETRIES = 100
+
+
+def retry_while_busy(step: Callable[[], T]) -> T:
+    """`step`, tried again while SQLite says the database is busy (a page reading a job's
+    progress at that moment); each step is its own short transaction, so a retry repeats
+    nothing. Used by the background jobs (web.screening_jobs, imports.jobs)."""
+    for attempt in range(BUSY_RETRIES):
+        try:
+            return step()
+        except OperationalError:
+            if attempt == BUSY_RETRIES - 1:
+                raise
+            time.sleep(0.05)
+    raise AssertionError("unreachable")

@@ -17,12 +17,12 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.files.uploadedfile import UploadedFile
-from django.db import OperationalError, close_old_connections
+from django.db import close_old_connections
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
@@ -31,13 +31,12 @@ from policyhub.accounts.roles import has_role
 from policyhub.audit.services import record
 from policyhub.imports import kinds
 from policyhub.imports.models import ImportJob
+from policyhub.locks import retry_while_busy
 from policyhub.registry import rejected
 from policyhub.registry.reader import ImportFailed, refuse
 from policyhub.registry.services import Refused
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-RETRIES = 100
 SAVE_EVERY_S = 0.5  # progress saved at most this often (each save is a short write)
 NOT_FOUND = "没有这个导入任务"  # also for another user's job: its existence is not revealed
 _slots: threading.BoundedSemaphore | None = None
@@ -172,7 +171,7 @@ class JobProgress(kinds.Progress):
         now = time.monotonic()
         if force or now - self.saved >= SAVE_EVERY_S:
             self.saved = now
-            _retrying(lambda: self.job.save(update_fields=list(fields)))
+            retry_while_busy(lambda: self.job.save(update_fields=list(fields)))
 
     def read(self, rows: int) -> None:
         self.job.rows_read, self.job.phase = rows, ImportJob.Phase.VALIDATING
@@ -210,7 +209,7 @@ def _run(pk: int, *, keep_file: bool, echo: kinds.Progress | None) -> None:
     actor = job.started_by
     job.state, job.phase, job.started_at = (ImportJob.State.RUNNING, ImportJob.Phase.READING,
                                             timezone.now())
-    _retrying(lambda: job.save(update_fields=["state", "phase", "started_at"]))
+    retry_while_busy(lambda: job.save(update_fields=["state", "phase", "started_at"]))
     progress = JobProgress(job, echo)
     try:
         if kind is None:
@@ -218,7 +217,7 @@ def _run(pk: int, *, keep_file: bool, echo: kinds.Progress | None) -> None:
         plan = kind.validate(Path(job.stored_as), actor, progress)
         job.rows_read = job.rows_validated = plan.rows
         job.phase = ImportJob.Phase.WRITING
-        _retrying(lambda: job.save(update_fields=["rows_read", "rows_validated", "phase"]))
+        retry_while_busy(lambda: job.save(update_fields=["rows_read", "rows_validated", "phase"]))
         outcome = kind.write(plan, actor, progress)
         job.rows_written = outcome.rows
         job.created, job.updated, job.unchanged = (outcome.created, outcome.updated,
@@ -247,23 +246,10 @@ def _run(pk: int, *, keep_file: bool, echo: kinds.Progress | None) -> None:
         job.phase, job.finished_at = ImportJob.Phase.FINISHED, timezone.now()
         if not keep_file:
             Path(job.stored_as).unlink(missing_ok=True)
-        _retrying(job.save)
+        retry_while_busy(job.save)
         record(None, "imports.finish", job, kind=job.kind, file=job.file_name,
                state=job.state, rows=job.rows_read, written=job.rows_written,
                errors=job.error_count)
-
-
-def _retrying(step: Callable[[], T]) -> T:
-    """`step`, tried again while SQLite says the database is busy; each step is its own
-    short transaction, so a retry repeats nothing."""
-    for attempt in range(RETRIES):
-        try:
-            return step()
-        except OperationalError:
-            if attempt == RETRIES - 1:
-                raise
-            time.sleep(0.05)
-    raise AssertionError("unreachable")
 
 
 def errors_of(job: ImportJob) -> dict[str, Any] | None:

@@ -8,14 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import threading
-import time
 import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import OperationalError, close_old_connections
+from django.db import close_old_connections
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -23,13 +21,12 @@ from policyhub.applications import screening
 from policyhub.applications.models import Proposal
 from policyhub.audit.services import record
 from policyhub.engine import InputError
+from policyhub.locks import retry_while_busy
 from policyhub.registry.models import Organisation, Person, Team
 from policyhub.web.labels import rule_label
 from policyhub.web.models import ScreeningJob
 
 PROGRESS_EVERY = 10  # applicants between two progress writes
-RETRIES = 100
-T = TypeVar("T")
 
 
 def running() -> ScreeningJob | None:
@@ -64,7 +61,7 @@ def run(pk: int) -> None:
     try:
         for applicant in screening._applicants():
             try:
-                new, old = _retrying(functools.partial(
+                new, old = retry_while_busy(functools.partial(
                     screening._screen_one, applicant, job.as_of, job.run))
             except InputError:  # one applicant's bad facts must not stop the run
                 job.problems = [*job.problems, f"{getattr(applicant, 'name', '')}：登记数据有误"]
@@ -73,7 +70,7 @@ def run(pk: int) -> None:
             job.created += new
             job.known += old
             if job.done % PROGRESS_EVERY == 0:
-                _retrying(lambda: job.save(update_fields=["done", "created", "known",
+                retry_while_busy(lambda: job.save(update_fields=["done", "created", "known",
                                                           "problems"]))
         job.state = ScreeningJob.State.DONE
     except Exception:
@@ -81,22 +78,9 @@ def run(pk: int) -> None:
         raise
     finally:
         job.finished_at = timezone.now()
-        _retrying(job.save)
+        retry_while_busy(job.save)
         record(None, "applications.screening", None, run=job.run, as_of=job.as_of,
                created=job.created, already_known=job.known, state=job.state)
-
-
-def _retrying(step: Callable[[], T]) -> T:
-    """`step`, tried again while SQLite says the database is busy (a page reading the
-    progress at that moment); each step is its own transaction, so a retry repeats nothing."""
-    for attempt in range(RETRIES):
-        try:
-            return step()
-        except OperationalError:
-            if attempt == RETRIES - 1:
-                raise
-            time.sleep(0.05)
-    raise AssertionError("unreachable")
 
 
 def by_clause(job: ScreeningJob) -> list[dict[str, Any]]:
