@@ -46,6 +46,11 @@ def parse_money(raw: object) -> Decimal:
     return value
 
 
+def yuan(fen: int) -> Decimal:
+    """Whole fen (the vectorised kernel's int64 money) as exact Decimal yuan."""
+    return Decimal(int(fen)).scaleb(-2)
+
+
 def round_fen(amount: Decimal) -> Decimal:
     return amount.quantize(FEN, rounding=ROUND_HALF_UP)
 

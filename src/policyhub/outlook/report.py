@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from policyhub.engine.money import yuan as yuan  # (re-exported: pages and workbooks)
 from policyhub.outlook.model import Outlook
 
 
@@ -24,10 +25,6 @@ class YearRow:
     cumulative_p75: Decimal
     cumulative_p95: Decimal
     depletion: float  # share of paths with the fund exhausted by the end of the year
-
-
-def yuan(fen: int) -> Decimal:
-    return Decimal(int(fen)).scaleb(-2)
 
 
 def rows(o: Outlook) -> list[YearRow]:

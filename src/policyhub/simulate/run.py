@@ -16,7 +16,6 @@ from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -24,6 +23,7 @@ import numpy.typing as npt
 import polars as pl
 
 from policyhub.engine import evaluate, meta
+from policyhub.engine.money import yuan as yuan  # (re-exported: pages and workbooks)
 from policyhub.engine.params import ParameterSet, law, using
 from policyhub.screen.encode import Batch, encode
 from policyhub.screen.kernel import Decisions, decide, exact_bincount
@@ -41,10 +41,6 @@ EXPLAIN_MAX = 50  # of those, explained by the engine (both decisions)
 UNKNOWN = "（未登记）"
 Rows = pl.DataFrame | Tables  # whole applicants: a wide frame, or a normalised input's batch
 EVENT_SHIFT = 24  # award key = applicant << EVENT_SHIFT | event_index
-
-
-def yuan(fen: int) -> Decimal:
-    return Decimal(fen).scaleb(-2)
 
 
 @dataclass
