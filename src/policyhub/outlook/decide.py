@@ -26,6 +26,7 @@ import numpy.typing as npt
 import polars as pl
 
 from policyhub.engine import creditcode
+from policyhub.engine.money import fmt, yuan
 from policyhub.engine.request import PEOPLE
 from policyhub.screen.encode import NS_REVENUE, NS_SHIFT, encode
 from policyhub.screen.kernel import decide
@@ -176,8 +177,9 @@ def milestone_table(classes: list[Applicant], fiscal_years: list[int], as_of: dt
                 for lv in range(b + 1, top + 1):
                     before = int(thr[b - 1]) if b else 0
                     applicants.append((who, [
-                        {"type": "annual_revenue", "year": year - 1, "amount": _yuan(before)},
-                        {"type": "annual_revenue", "year": year, "amount": _yuan(int(thr[lv - 1]))},
+                        {"type": "annual_revenue", "year": year - 1, "amount": fmt(yuan(before))},
+                        {"type": "annual_revenue", "year": year,
+                         "amount": fmt(yuan(int(thr[lv - 1])))},
                     ]))
                     cells.append((c, y, b, lv))
     g = granted(applicants, as_of, options)
@@ -186,10 +188,6 @@ def milestone_table(classes: list[Applicant], fiscal_years: list[int], as_of: dt
         if year == fiscal_years[y]:
             table[c, y, b, lv] += fen
     return table
-
-
-def _yuan(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def event_year(event: dict[str, Any]) -> int:
