@@ -211,7 +211,11 @@ def test_the_bureau_screens_from_the_web_and_the_auditor_verifies_the_trail(
     assert "审计追踪" in labels and "新建申报" not in page.inner_text("body")
     page.click("nav.site-nav >> text=审计追踪")
     page.select_option("select[name=action]", "applications.screening.start")
-    page.click("form.filter-form button[type=submit]")
+    # The filter is a GET form: wait for its page (the action in the address) before counting,
+    # or a slow server leaves the old page's rows under the locator.
+    with page.expect_navigation(url=lambda url: "action=applications.screening.start" in url):
+        page.click("form.filter-form button[type=submit]")
+    page.wait_for_selector("table.audit tbody tr")
     assert page.locator("table.audit tbody tr").count() == 2
     page.click("text=校验审计链")
     page.wait_for_selector("#verification[data-ok='1']")

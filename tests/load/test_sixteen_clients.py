@@ -49,7 +49,7 @@ REQUEST_TIMEOUT = 60.0
 IMPORT_ROWS = 300
 BOUNDARY = "PolicyHubLoadTestBoundary"
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
 
 # --- the server ------------------------------------------------------------------------------
