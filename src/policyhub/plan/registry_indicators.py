@@ -121,10 +121,20 @@ def _groups(dates: tuple[dt.date, ...]) -> list[Group]:
     tier, district and park name: a few hundred rows whatever the number of figures. A figure
     is its enterprise's latest closed year on date d when year ≤ closed_year(d) < next year."""
     found = rollup.figure_groups(dates, closed_year(dates[-1]))
-    names = dict(Unit.objects.filter(pk__in={g[5] for g in found if g[5] is not None})
-                 .values_list("pk", "name"))
+    names = unit_names({g[5] for g in found if g[5] is not None})
     return [(year, next_year, first, tier, district or "", names.get(park_pk), revenue, n)
             for year, next_year, first, tier, district, park_pk, revenue, n in found]
+
+
+def unit_names(pks: set[int]) -> dict[int, str]:
+    """The names of the units (parks) `pks`; within sharing() each is read once per page
+    (the figure groups and the dashboard's area tables name the same parks)."""
+    shared = _SHARED.get()
+    known: dict[int, str] = shared[1].setdefault("unit_names", {}) if shared is not None else {}
+    missing = pks - known.keys()
+    if missing:
+        known.update(Unit.objects.filter(pk__in=missing).values_list("pk", "name"))
+    return {pk: known[pk] for pk in pks if pk in known}
 
 
 def _counted(dates: Sequence[dt.date]) -> tuple[tuple[dt.date, ...], list[Group]]:
