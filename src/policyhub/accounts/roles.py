@@ -1,10 +1,9 @@
 """Small typed queries about who holds which role.
 
-Within a web request (`request_scope`, opened by `RoleScopeMiddleware`) a user's assignments are
-read once: the navigation alone asks for them about forty times per page (one question per link
-and role), which cost every page ~40 queries. Saving or deleting an assignment empties the
-scope, so a request that changes roles sees the change. Outside a request (services called from
-the CLI, jobs, tests) every call reads the database as before.
+Within one request (`RolesMiddleware`, and any `remembered()` block) a user's assignments are
+read once: the navigation, the role badges and the page's own checks ask a dozen times per
+page (12 queries of the dashboard's 44 before). Any save or delete of an assignment through
+Django forgets what was read, so a request that grants a role sees it at once.
 """
 
 from __future__ import annotations
@@ -15,60 +14,59 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 
 from policyhub.accounts.models import Role, RoleAssignment
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
-_scope: ContextVar[dict[Any, list[RoleAssignment]] | None] = ContextVar(
-    "policyhub_role_scope", default=None)
+# user pk -> every assignment of that user, while a remembered() block runs
+_HELD: ContextVar[dict[Any, list[RoleAssignment]] | None] = ContextVar(
+    "accounts_roles_held", default=None)
 
 
 @contextmanager
-def request_scope() -> Iterator[None]:
-    """Read each user's assignments at most once until the block ends."""
-    token = _scope.set({})
+def remembered() -> Iterator[None]:
+    """Within the block each user's assignments are read from the database once."""
+    token = _HELD.set({})
     try:
         yield
     finally:
-        _scope.reset(token)
+        _HELD.reset(token)
 
 
-def forget_assignments(*_args: Any, **_kwargs: Any) -> None:
-    """Signal receiver: an assignment changed, so the open scope reads again."""
-    cache = _scope.get()
-    if cache is not None:
-        cache.clear()
+def _forget(**_: Any) -> None:
+    held = _HELD.get()
+    if held is not None:
+        held.clear()
 
 
-class RoleScopeMiddleware:
-    """One `request_scope` per request."""
+post_save.connect(_forget, sender=RoleAssignment, dispatch_uid="roles-held-save")
+post_delete.connect(_forget, sender=RoleAssignment, dispatch_uid="roles-held-delete")
+
+
+class RolesMiddleware:
+    """One request = one remembered() block (after AuthenticationMiddleware)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        with request_scope():
+        with remembered():
             return self.get_response(request)
-
-
-def _read(user_pk: Any) -> list[RoleAssignment]:
-    return list(RoleAssignment.objects.filter(user_id=user_pk)
-                .select_related("unit", "organisation").order_by("pk"))
 
 
 def assignments(user: AnyUser, role: Role | None = None) -> list[RoleAssignment]:
     if not user.is_authenticated:
         return []
-    cache = _scope.get()
-    if cache is None:
-        held = _read(user.pk)
-    elif user.pk in cache:
-        held = cache[user.pk]
-    else:
-        held = cache[user.pk] = _read(user.pk)
-    return [a for a in held if role is None or a.role == role]
+    qs = RoleAssignment.objects.filter(user_id=user.pk).select_related("unit", "organisation")
+    held = _HELD.get()
+    if held is None:
+        return list(qs if role is None else qs.filter(role=role))
+    if user.pk not in held:
+        held[user.pk] = list(qs)
+    return [a for a in held[user.pk] if role is None or a.role == role]
 
 
 def has_role(user: AnyUser, role: Role) -> bool:

@@ -83,8 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Each user's role assignments read once per request, not once per navigation link.
-    "policyhub.accounts.roles.RoleScopeMiddleware",
+    # A user's roles read once per request, not per link of the navigation (accounts/roles.py).
+    "policyhub.accounts.roles.RolesMiddleware",
     # 400 for a NUL character in the path, the query or a form/JSON body (web/edges.py).
     "policyhub.web.edges.RejectNulMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -40,9 +40,9 @@ from policyhub.plan.registry_indicators import (
     figure_years,
     scales,
     sharing,
+    unit_names,
 )
 from policyhub.plan.views import as_of_param
-from policyhub.units.models import Unit
 
 YUAN_PER_WAN = Decimal(10_000)  # 1 万元; money on the page is in 万元, revenue in 亿元
 CENT = Decimal("0.01")
@@ -208,8 +208,7 @@ def area_sums(as_of: dt.date) -> list[dict[str, Any]]:
             .annotate(apps=Count("pk"), paid=Count("pk", filter=Q(state="paid")),
                       amount=Sum("approved_amount", filter=Q(state="paid"))))
     orgs = rollup.enterprises_by_area(as_of)
-    names = dict(Unit.objects.filter(pk__in={r["park_pk"] for r in orgs})
-                 .values_list("pk", "name"))
+    names = unit_names({r["park_pk"] for r in orgs if r["park_pk"] is not None})
     out: list[dict[str, Any]] = [
         {"district": r["district"], "park": names.get(r["park_pk"]), "n": r["n"]} for r in orgs]
     out += [{"district": district, "park": park, "revenue": revenue}

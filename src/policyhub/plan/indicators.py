@@ -38,6 +38,7 @@ __all__ = [
     "indicator",
     "listed",
     "registered",
+    "sources_wanted",
     "without_sources",
 ]
 
@@ -75,6 +76,12 @@ def without_sources() -> Iterator[None]:
         yield
     finally:
         _WANT_SOURCES.reset(token)
+
+
+def sources_wanted() -> bool:
+    """False within without_sources(): an indicator may skip even building its source query
+    (a queryset with subqueries costs a millisecond to build, iterated or not)."""
+    return _WANT_SOURCES.get()
 
 
 def listed(items: Iterable[T], ref: Callable[[T], SourceRef]) -> list[SourceRef]:

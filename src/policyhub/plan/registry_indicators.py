@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from policyhub.plan import rollup
 from policyhub.plan.data import parameter, plan_data
-from policyhub.plan.indicators import Measure, SourceRef, indicator, listed
+from policyhub.plan.indicators import Measure, SourceRef, indicator, listed, sources_wanted
 from policyhub.registry.models import Organisation, Person, RegistryEvent, YearlyFigure
 from policyhub.units.models import Unit
 
@@ -121,10 +121,20 @@ def _groups(dates: tuple[dt.date, ...]) -> list[Group]:
     tier, district and park name: a few hundred rows whatever the number of figures. A figure
     is its enterprise's latest closed year on date d when year ≤ closed_year(d) < next year."""
     found = rollup.figure_groups(dates, closed_year(dates[-1]))
-    names = dict(Unit.objects.filter(pk__in={g[5] for g in found if g[5] is not None})
-                 .values_list("pk", "name"))
+    names = unit_names({g[5] for g in found if g[5] is not None})
     return [(year, next_year, first, tier, district or "", names.get(park_pk), revenue, n)
             for year, next_year, first, tier, district, park_pk, revenue, n in found]
+
+
+def unit_names(pks: set[int]) -> dict[int, str]:
+    """The names of the units (parks) `pks`; within sharing() each is read once per page
+    (the figure groups and the dashboard's area tables name the same parks)."""
+    shared = _SHARED.get()
+    known: dict[int, str] = shared[1].setdefault("unit_names", {}) if shared is not None else {}
+    missing = pks - known.keys()
+    if missing:
+        known.update(Unit.objects.filter(pk__in=missing).values_list("pk", "name"))
+    return {pk: known[pk] for pk in pks if pk in known}
 
 
 def _counted(dates: Sequence[dt.date]) -> tuple[tuple[dt.date, ...], list[Group]]:
@@ -196,10 +206,14 @@ def industry_scale(as_of: dt.date) -> Measure:
     found = scales([as_of])[as_of]
     if found.reporting == 0:
         return Measure(Decimal(0), [], "登记中尚无已结束财年的主营业务收入")
-    rows = latest_figures(as_of).select_related("organisation")
-    sources = listed(rows.order_by("organisation__name", "organisation_id"), lambda f: SourceRef(
-        f"{f.organisation.name} {f.year}年 {f.main_business_revenue}元",
-        url=org_url(f.organisation_id), model="registry.yearlyfigure", pk=f.pk))
+    sources: list[SourceRef] = []
+    if sources_wanted():
+        rows = latest_figures(as_of).select_related("organisation")
+        sources = listed(rows.order_by("organisation__name", "organisation_id"),
+                         lambda f: SourceRef(
+                             f"{f.organisation.name} {f.year}年 {f.main_business_revenue}元",
+                             url=org_url(f.organisation_id), model="registry.yearlyfigure",
+                             pk=f.pk))
     value = (found.revenue / YUAN_PER_YI).quantize(Decimal("0.01"))
     return Measure(value, sources, f"{found.reporting}家在库企业最近一个已结束财年"
                                    f"（至{closed_year(as_of)}年度）主营业务收入合计")
@@ -208,11 +222,11 @@ def industry_scale(as_of: dt.date) -> Measure:
 def _over(threshold: str, as_of: dt.date) -> Measure:
     limit = parameter(threshold)
     found = scales([as_of])[as_of]
-    over = latest_figures(as_of).filter(main_business_revenue__gte=limit)
     note = (f"最近一个已结束财年（至{closed_year(as_of)}年度）主营业务收入达到"
             f"{limit / YUAN_PER_YI:g}亿元")
-    # listed() iterates the queryset only when sources are wanted (a generator expression
-    # would run the query at once).
+    if not sources_wanted():  # the dashboard: not even the query built
+        return Measure(Decimal(found.over[threshold]), [], note)
+    over = latest_figures(as_of).filter(main_business_revenue__gte=limit)
     return Measure(Decimal(found.over[threshold]),
                    listed(over.select_related("organisation")
                           .order_by("organisation__name", "organisation_id"),

@@ -49,6 +49,12 @@ def _tiers_key() -> str:
 
 # Inside checked_once() (a page being built), freshness is checked once, not per figure.
 _CHECKED: ContextVar[bool] = ContextVar("plan_rollup_checked", default=False)
+# … and OrganisationRollup (a few hundred rows) is read once: the dashboard's seven counts
+# (four indicators, the chart's enterprises per year, the area tables) are summed from it.
+OrgRow = tuple[str, dt.date, bool, bool, str, int | None, int]
+FLAG_COLUMNS = {"above_designated_size": 2, "high_tech": 3}  # their places in OrgRow
+_ORG_ROWS: ContextVar[list[list[OrgRow]] | None] = ContextVar("plan_rollup_org_rows",
+                                                               default=None)
 
 
 def fresh() -> None:
@@ -66,9 +72,11 @@ def checked_once() -> Iterator[None]:
     page that reads the registry and does not write it."""
     fresh()
     token = _CHECKED.set(True)
+    rows = _ORG_ROWS.set([])
     try:
         yield
     finally:
+        _ORG_ROWS.reset(rows)
         _CHECKED.reset(token)
 
 
@@ -129,9 +137,28 @@ def _organisation_rows() -> list[OrganisationRollup]:
                                park_pk=r["park_id"], organisations=r["n"]) for r in rows]
 
 
+def _shared_rows() -> list[OrgRow] | None:
+    """OrganisationRollup's rows (kind, entered_on, above_designated_size, high_tech,
+    district, park_pk, organisations), read once per checked_once() block; None outside."""
+    holder = _ORG_ROWS.get()
+    if holder is None:
+        return None
+    if not holder:
+        holder.append(list(OrganisationRollup.objects.values_list(
+            "kind", "entered_on", "above_designated_size", "high_tech", "district", "park_pk",
+            "organisations")))
+    return holder[0]
+
+
 def organisations(kind: str, as_of: dt.date, **flags: bool) -> int:
-    """In-scope organisations of `kind` in the registry on `as_of` (with `flags`)."""
+    """In-scope organisations of `kind` in the registry on `as_of` (with `flags`:
+    above_designated_size, high_tech)."""
     fresh()
+    rows = _shared_rows()
+    if rows is not None:
+        wanted = [(FLAG_COLUMNS[name], value) for name, value in flags.items()]
+        return sum(row[-1] for row in rows if row[0] == kind and row[1] <= as_of
+                   and all(row[i] == value for i, value in wanted))
     found = (OrganisationRollup.objects.filter(kind=kind, entered_on__lte=as_of, **flags)
              .aggregate(n=Sum("organisations"))["n"])
     return int(found or 0)
@@ -140,6 +167,10 @@ def organisations(kind: str, as_of: dt.date, **flags: bool) -> int:
 def enterprises_at(days: list[dt.date]) -> dict[dt.date, int]:
     """In-scope enterprises in the registry on each of `days`, in one query."""
     fresh()
+    rows = _shared_rows()
+    if rows is not None:
+        kind = Organisation.Kind.ENTERPRISE
+        return {d: sum(n for k, day, *_, n in rows if k == kind and day <= d) for d in days}
     found = OrganisationRollup.objects.filter(kind=Organisation.Kind.ENTERPRISE).aggregate(**{
         f"d{i}": Sum("organisations", filter=Q(entered_on__lte=d)) for i, d in enumerate(days)})
     return {d: int(found[f"d{i}"] or 0) for i, d in enumerate(days)}
@@ -149,6 +180,13 @@ def enterprises_by_area(as_of: dt.date) -> list[dict[str, Any]]:
     """In-scope enterprises on `as_of` per (district, park primary key): rows with keys
     district, park_pk, n."""
     fresh()
+    rows = _shared_rows()
+    if rows is not None:
+        areas: dict[tuple[str, int | None], int] = {}
+        for k, day, _, _, district, park_pk, n in rows:
+            if k == Organisation.Kind.ENTERPRISE and day <= as_of:
+                areas[district, park_pk] = areas.get((district, park_pk), 0) + n
+        return [{"district": d, "park_pk": p, "n": n} for (d, p), n in areas.items()]
     return list(OrganisationRollup.objects
                 .filter(kind=Organisation.Kind.ENTERPRISE, entered_on__lte=as_of)
                 .values("district", "park_pk").annotate(n=Sum("organisations"))

