@@ -253,10 +253,10 @@ class _Lookup:
 
     def organisation(self, code: str) -> Organisation:
         code = code.upper()
-        why = creditcode.problem(code)
-        if why:
-            raise ValueError(f"统一社会信用代码无效：{why}")
-        if code not in self.orgs:
+        if code not in self.orgs:  # `orgs` holds only codes that passed the check
+            why = creditcode.problem(code)
+            if why:
+                raise ValueError(f"统一社会信用代码无效：{why}")
             self.orgs[code] = Organisation.objects.filter(credit_code=code).first()
         found = self.orgs[code]
         if found is None:
