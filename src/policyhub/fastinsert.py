@@ -1,6 +1,7 @@
 """Many new rows of one model in one statement stream: what imports write (yearly figures,
 events, their audit entries), without bulk_create's cost of compiling a multi-row INSERT
-object by object (measured by `make bench`: bench_import).
+object by object (measured by `make bench`: bench_import); and many rows updated by one
+prepared UPDATE (a re-imported file's figures).
 
 Each value goes through its field exactly as Django's INSERT does (`pre_save`, then
 `get_db_prep_save`), so defaults, auto_now and JSON are what `save` would write. Only ever
@@ -65,6 +66,32 @@ def insert_rows(model: type[models.Model], attnames: Sequence[str],
         prepared = [[v if p is None else p(v) for p, v in zip(preps, row, strict=True)]
                     for row in rows]
     _write(connection, model, [f.column for f in fields], prepared)
+    return len(rows)
+
+
+def update_rows(model: type[models.Model], attnames: Sequence[str],
+                rows: Sequence[Sequence[Any]]) -> int:
+    """UPDATE one row of the table per item of `rows`: each gives the values of `attnames`
+    and then the primary key of the row to change, in the caller's transaction. One
+    prepared UPDATE run for every row (executemany: a loop in C on SQLite, a pipeline on
+    PostgreSQL), not one ORM query compiled per row. Values are prepared as insert_rows
+    prepares them. Returns the number of rows given."""
+    if not rows:
+        return 0
+    using = router.db_for_write(model)
+    connection = connections[using]
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    fields = [by_attname[name] for name in attnames]
+    preps = [*(_value_prep(f, connection) for f in fields), None]
+    prepared = [[v if p is None else p(v) for p, v in zip(preps, row, strict=True)]
+                for row in rows]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    sql = (f"UPDATE {quote(model._meta.db_table)} SET {sets} "
+           f"WHERE {quote(model._meta.pk.column)} = %s")
+    with connection.cursor() as cursor:
+        for start in range(0, len(prepared), CHUNK):
+            cursor.executemany(sql, prepared[start:start + CHUNK])
     return len(rows)
 
 
