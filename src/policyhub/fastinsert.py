@@ -72,10 +72,10 @@ def insert_rows(model: type[models.Model], attnames: Sequence[str],
 def update_rows(model: type[models.Model], attnames: Sequence[str],
                 rows: Sequence[Sequence[Any]]) -> int:
     """UPDATE one row of the table per item of `rows`: each gives the values of `attnames`
-    and then the primary key of the row to change, in the caller's transaction. One
-    prepared UPDATE run for every row (executemany: a loop in C on SQLite, a pipeline on
-    PostgreSQL), not one ORM query compiled per row. Values are prepared as insert_rows
-    prepares them. Returns the number of rows given."""
+    and then the primary key of the row to change, in the caller's transaction; not one ORM
+    query compiled per row. SQLite runs one prepared UPDATE for every row (executemany, a
+    loop in C); PostgreSQL one UPDATE … FROM unnest(the columns as arrays). Values are
+    prepared as insert_rows prepares them. Returns the number of rows given."""
     if not rows:
         return 0
     using = router.db_for_write(model)
@@ -86,10 +86,21 @@ def update_rows(model: type[models.Model], attnames: Sequence[str],
     prepared = [[v if p is None else p(v) for p, v in zip(preps, row, strict=True)]
                 for row in rows]
     quote = connection.ops.quote_name
-    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = (f"UPDATE {quote(model._meta.db_table)} SET {sets} "
-           f"WHERE {quote(model._meta.pk.column)} = %s")
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    types = [f.db_type(connection) for f in [*fields, model._meta.pk]]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and None not in types:
+            # One statement for all the rows: the columns as arrays, zipped by unnest (the
+            # pipeline still executes one UPDATE per row: 140 µs a figure here).
+            sets = ", ".join(f"{quote(f.column)} = v.c{i}" for i, f in enumerate(fields))
+            arrays = ", ".join(f"%s::{t}[]" for t in types)
+            names = ", ".join([*(f"c{i}" for i in range(len(fields))), "k"])
+            columns = [list(c) for c in zip(*prepared, strict=True)]
+            cursor.execute(f"UPDATE {table} SET {sets} FROM unnest({arrays}) AS v({names}) "
+                           f"WHERE {table}.{pk} = v.k", columns)
+            return len(rows)
+        sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"
         for start in range(0, len(prepared), CHUNK):
             cursor.executemany(sql, prepared[start:start + CHUNK])
     return len(rows)
