@@ -1,7 +1,8 @@
 """Registry imports end to end (issue 15): a yearly-figures file of 5,000 and of 100,000 rows
 read, validated, stored and audited through the import job (imports.jobs.run_file, the web's
 own service), on SQLite and, when DATABASE_URL is set, on PostgreSQL; and the largest file
-again as an .xlsx workbook (BENCH_IMPORT_XLSX=0 leaves it out), as departments mostly send.
+again as an .xlsx workbook (BENCH_IMPORT_XLSX=0 leaves it out), as departments mostly send;
+and the smallest file imported a second time (a corrected file: every figure replaced).
 
 A child process (Django set up there) builds a throwaway database — SQLite at
 build/bench/import.sqlite3, or a scratch PostgreSQL database — with ORGANISATIONS
@@ -57,14 +58,17 @@ def rows(results: list[dict[str, Any]], db: str) -> list[Row]:
     for r in results:
         n = r["rows"]
         rows_of = f"{n:,} rows" + (" of .xlsx" if r.get("format") == ".xlsx" else "")
+        if r.get("again"):
+            rows_of += " imported again (every figure replaced)"
         out += [
             Row(NAME, f"{rows_of} end to end, {db} (read, validated, stored, audited)",
                 r["total_s"], "s", TARGET_S.get(n)),
             Row(NAME, f"{rows_of}: read + validate, {db}", r["validate_s"], "s"),
             Row(NAME, f"{rows_of}: write + audit ({r['batches']} batches), {db}",
                 r["write_s"], "s"),
-            Row(NAME, f"{rows_of}: rows written ≠ rows in the file, {db}",
-                abs(r["written"] - n), "", 0.0),
+            Row(NAME, f"{rows_of}: rows {'replaced' if r.get('again') else 'written'} ≠ "
+                      f"rows in the file, {db}",
+                abs((r["updated"] if r.get("again") else r["written"]) - n), "", 0.0),
         ]
         if r["reads"]:
             out += [
@@ -98,12 +102,15 @@ def _child(pg: bool) -> list[dict[str, Any]]:
         codes = _organisations(max(SIZES) // YEARS)
         folder = BUILD / "bench" / "import-files"
         folder.mkdir(parents=True, exist_ok=True)
-        results = []
+        results, paths = [], {}
         for i, size in enumerate(sorted(SIZES)):
             first_year = 2010 + i * YEARS  # each file new figures (inserts), years in range
-            path = _figures_file(folder / f"figures-{size}.csv", codes[:size // YEARS],
-                                 first_year)
+            paths[size] = path = _figures_file(folder / f"figures-{size}.csv",
+                                               codes[:size // YEARS], first_year)
             results.append(_import(path, size, admin, watch=size == max(SIZES)))
+        # a department's corrected file: the same rows again, every figure replaced
+        results.append({**_import(paths[min(SIZES)], min(SIZES), admin, watch=False),
+                        "again": True})
         if XLSX:  # the same rows as a workbook, as departments mostly send them
             size, first_year = max(SIZES), 2010 + len(SIZES) * YEARS
             path = _figures_xlsx(folder / f"figures-{size}.xlsx", codes[:size // YEARS],
@@ -213,7 +220,8 @@ def _import(path: Path, size: int, admin: Any, *, watch: bool) -> dict[str, Any]
     audits = watcher.audits if watcher else []
     return {"rows": size, "format": path.suffix, "total_s": ended - started,
             "validate_s": phases.validated_at - started, "write_s": ended - phases.validated_at,
-            "batches": phases.batches, "written": job.rows_written, "reads": len(reads),
+            "batches": phases.batches, "written": job.rows_written, "updated": job.updated,
+            "reads": len(reads),
             "read_max_ms": max(reads, default=0.0), "read_p95_ms": _p95(reads),
             "audit_max_ms": max(audits, default=0.0)}
 

@@ -20,6 +20,7 @@ from tests.personas import Personas, personas
 from tests.registry.helpers import write_csv
 
 pytestmark = pytest.mark.django_db
+AMOUNTS = {"main_business_revenue", "tax_paid", "rd_spend"}
 ZH = ["统一社会信用代码", "年度", "主营业务收入", "纳税额", "研发投入", "从业人数", "来源单位"]
 
 
@@ -94,3 +95,28 @@ def test_a_figures_row_is_refused_for_the_reasons_full_clean_gives(
     assert {(e.column, e.reason) for e in errors} == _full_clean_reasons(values)
     if refused is not None:
         assert bool(errors) is refused
+
+
+def test_the_same_file_imported_again_replaces_each_figure_with_the_same_values(
+        p: Personas, tmp_path: Path) -> None:
+    code = p.org.credit_code
+    path = write_csv(tmp_path / "f.csv", [ZH, *([code, year, f"{year}.25", "", "1", "", ""]
+                                                for year in range(2015, 2021))])
+    first = io.import_file(path, "figures", actor=p.bureau_officer)
+    before = {f.pk: (f.main_business_revenue, f.rd_spend, f.updated_at)
+              for f in YearlyFigure.objects.all()}
+    again = io.import_file(path, "figures", actor=p.applicant)
+    assert (first.created, first.updated, again.created, again.updated) == (6, 0, 0, 6)
+    after = YearlyFigure.objects.all()
+    assert {f.pk: (f.main_business_revenue, f.rd_spend) for f in after} == {
+        pk: values[:2] for pk, values in before.items()}
+    assert all(f.updated_at > before[f.pk][2] and f.recorded_by_id == p.applicant.pk
+               for f in after)
+    second = AuditEntry.objects.filter(action="registry.figure.record", actor=p.applicant)
+    assert second.count() == 6
+    for e in second:  # the same amounts (the stored one has its two places: "1.00", "1")
+        was, now = e.payload["before"], e.payload["after"]
+        assert {k: Decimal(v) if k in AMOUNTS and v is not None else v for k, v in was.items()
+                } == {k: Decimal(v) if k in AMOUNTS and v is not None else v
+                      for k, v in now.items()}
+    assert verify().ok
