@@ -47,6 +47,15 @@ def insert_many(model: type[models.Model], objs: Sequence[models.Model]) -> int:
     return len(rows)
 
 
+def _named_fields(model: type[models.Model], attnames: Sequence[str]
+                  ) -> tuple[Any, list[models.Field[Any, Any]], list[Any]]:
+    """The write connection, the fields named by `attnames` and each one's value preparer."""
+    connection = connections[router.db_for_write(model)]
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    fields = [by_attname[name] for name in attnames]
+    return connection, fields, [_value_prep(f, connection) for f in fields]
+
+
 def insert_rows(model: type[models.Model], attnames: Sequence[str],
                 rows: Sequence[Sequence[Any]]) -> int:
     """INSERT `rows`, each the values of `attnames` (a foreign key by its `…_id`) in that
@@ -55,11 +64,7 @@ def insert_rows(model: type[models.Model], attnames: Sequence[str],
     value is the caller's to give). Primary keys are not returned."""
     if not rows:
         return 0
-    using = router.db_for_write(model)
-    connection = connections[using]
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    fields = [by_attname[name] for name in attnames]
-    preps = [_value_prep(f, connection) for f in fields]
+    connection, fields, preps = _named_fields(model, attnames)
     if all(p is None for p in preps):
         prepared: Sequence[Sequence[Any]] = rows
     else:
@@ -78,11 +83,8 @@ def update_rows(model: type[models.Model], attnames: Sequence[str],
     prepared as insert_rows prepares them. Returns the number of rows given."""
     if not rows:
         return 0
-    using = router.db_for_write(model)
-    connection = connections[using]
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    fields = [by_attname[name] for name in attnames]
-    preps = [*(_value_prep(f, connection) for f in fields), None]
+    connection, fields, preps = _named_fields(model, attnames)
+    preps = [*preps, None]  # the primary key, last, goes as given
     prepared = [[v if p is None else p(v) for p, v in zip(preps, row, strict=True)]
                 for row in rows]
     quote = connection.ops.quote_name
