@@ -297,6 +297,10 @@ def batches(path: Path, applicants: int = ROW_GROUP) -> Iterator[tuple[int, Tabl
                               ordinals[t].result() if t in ordinals else None)
                    for t, p in events.items()}
 
+    from policyhub.engine.request import EVENT_TYPES  # (the engine: not at the CLI's start)
+
+    # Each row's type as the Enum the encoder codes types with: no text to look up.
+    type_ = pl.Enum(list(EVENT_TYPES))
     sizes = _schedule(applicants)
     start = row = 0
     while start < n or (start == 0 and n == 0):
@@ -313,7 +317,7 @@ def batches(path: Path, applicants: int = ROW_GROUP) -> Iterator[tuple[int, Tabl
                 if cursor.ids is None:
                     cursor.check(part.get_column("applicant_id"), first, batch, app, dtype)
                     part = part.drop("applicant_id")
-                parts.append(part.with_columns(pl.lit(t, pl.String).alias("type")))
+                parts.append(part.with_columns(pl.lit(t, type_).alias("type")))
                 apps.append(app)
         del batch
         ev = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame(

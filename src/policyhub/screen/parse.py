@@ -190,7 +190,9 @@ def choice(s: pl.Series, values: Sequence[Any], rows: I64, column: str,
             code[v == allowed] = i
         bad = ((code < 0) | bad_int) & ~null
     elif _is_text(s):
-        physical = _text(s).cast(pl.Enum(list(values)), strict=False).to_physical()
+        enum = pl.Enum(list(values))
+        # (a column already of this Enum, such as a normalised batch's `type`, is coded)
+        physical = (s if s.dtype == enum else _text(s).cast(enum, strict=False)).to_physical()
         if physical.null_count() == 0:  # every cell given and allowed: the usual case
             return physical.to_numpy().astype(np.int64), null
         code = physical.fill_null(len(values)).to_numpy().astype(np.int64)
