@@ -34,3 +34,21 @@ def test_end_to_end_says_why_a_run_failed(tmp_path: Path) -> None:
     source.write_bytes(b"not parquet")
     with pytest.raises(RuntimeError, match=r"exited 2: .*cannot read as Parquet"):
         bench_screen.end_to_end(source)
+
+
+@pytest.mark.slow
+def test_the_floor_writes_screenings_own_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The floor writes the decisions with screening's writer: the same file, byte for byte
+    (floor_runs checks it, and raises otherwise: here, against a file written otherwise)."""
+    import pyarrow.parquet as pq
+
+    source = tmp_path / "synth"
+    synth.write_normalised(source, 300, 5)
+    monkeypatch.setattr(bench_screen, "RUNS", 1)
+    bench_screen.end_to_end(source)
+    assert bench_screen.floor_runs(source) > 0
+    decisions = source.with_name("synth.decisions.parquet")
+    pq.write_table(pq.read_table(decisions), decisions, compression="snappy")
+    with pytest.raises(AssertionError, match="another file than screening"):
+        bench_screen.floor_runs(source)

@@ -115,3 +115,36 @@ def codes(draw: st.DrawFn) -> str:
 def test_credit_code_ok_agrees_with_the_engine(values: list[str]) -> None:
     ok = credit_code_ok(pl.Series("credit_code", values, pl.String))
     assert ok.tolist() == [creditcode.problem(v) is None for v in values]
+
+
+def test_pieces_read_like_the_joined_column() -> None:
+    """A column in pieces (a normalised batch's: one per table) gives the same values and
+    nulls as the joined column, for rows inside one piece and rows spanning pieces."""
+    from decimal import Decimal
+
+    from policyhub.screen.parse import Native, Pieces
+
+    columns = [
+        pl.concat([pl.Series("d", [1, None, 3], pl.Int32), pl.Series("d", [None, None], pl.Int32),
+                   pl.Series("d", [7, 8, None, 10], pl.Int32)], rechunk=False),
+        pl.concat([pl.Series("b", [True, None], pl.Boolean),
+                   pl.Series("b", [False, True, None, True, False], pl.Boolean)], rechunk=False),
+        pl.concat([pl.Series("m", [Decimal("1.50"), None], pl.Decimal(15, 2)),
+                   pl.Series("m", [Decimal("2.25"), Decimal("3.00"), None, Decimal("0.01"),
+                                   Decimal("9.99")], pl.Decimal(15, 2))], rechunk=False),
+    ]
+    for s in columns:
+        assert s.n_chunks() > 1
+        pieces, joined = Pieces(s), Native(s.rechunk())
+        for at in ([0, 1], [3, 4, 5, 6], [6, 4], [1, 2, 3], [0, 6], [], [5]):
+            rows = np.array(at, np.int64)
+            assert (pieces.null(rows) == joined.null(rows)).all()
+            if s.dtype == pl.Decimal(15, 2):
+                for got, want in zip(pieces.money(rows), joined.money(rows), strict=True):
+                    assert (got == want).all()
+            else:
+                assert (pieces.take(rows) == joined.take(rows)).all()
+        if s.dtype.is_integer():
+            got_v, got_n = pieces.every()
+            want_v, want_n = joined.every()
+            assert (got_n == want_n).all() and (got_v[~got_n] == want_v[~want_n]).all()

@@ -162,6 +162,14 @@ def tables_in_order(app: I64, ev: I64, tcode: I64, apps: int) -> bool:
     return bool((hits == 1).all())
 
 
+def _run_start(at: I64) -> int | None:
+    """at[0] when `at` is the rows at[0], at[0] + 1, … (a slice then takes them without a
+    copy: a normalised batch's rows of one type), else None."""
+    if len(at) == 0 or int(at[-1]) - int(at[0]) != len(at) - 1:
+        return None
+    return int(at[0]) if len(at) == 1 or bool((np.diff(at) == 1).all()) else None
+
+
 def encode(frame: pl.DataFrame | Tables, *, first_row: int = 0) -> Batch:
     """The frame as a Batch, or ScreenInputError naming every problem (rows are reported
     1-based, counting from `first_row`; in Tables, the applicant columns' rows count the
@@ -193,7 +201,7 @@ class _Encoder:
         self.first = first_row
         self.in_place = False  # every row an event, in (applicant, event_index) order
         self.rows = np.arange(first_row, first_row + self.n, dtype=np.int64)
-        self._native: dict[str, parse.Native | None] = {}
+        self._native: dict[str, parse.Pieces | None] = {}
         self.app_ids: pl.Series | None = None
         self.app_hashes: npt.NDArray[np.uint64] | None = None
 
@@ -204,7 +212,10 @@ class _Encoder:
                 s = s.cast(pl.String)
         else:
             s = pl.repeat(None, self.n, dtype=pl.String, eager=True).rename(name)
-        return s if at is None else s.gather(at)
+        if at is None:
+            return s
+        first = _run_start(at)
+        return s.gather(at) if first is None else s.slice(first, len(at))
 
     # --- applicants ------------------------------------------------------------------------
 
@@ -469,15 +480,15 @@ class _Encoder:
             offset += len(a)
         return out, matters
 
-    def native(self, column: str) -> parse.Native | None:
+    def native(self, column: str) -> parse.Pieces | None:
         """The column read through its Arrow buffers, when its type allows (cached)."""
         if column not in self._native:
             s = self.df.get_column(column) if column in self.df.columns else None
             fits = s is not None and COLUMNS[column] is not Kind.TEXT and parse.Native.fits(s)
-            self._native[column] = parse.Native(s) if fits and s is not None else None
+            self._native[column] = parse.Pieces(s) if fits and s is not None else None
         return self._native[column]
 
-    def _native_field(self, native: parse.Native, column: str, at: I64,
+    def _native_field(self, native: parse.Pieces, column: str, at: I64,
                       type_name: str) -> Values:
         p, first = self.problems, self.first
         null = native.null(at)
@@ -566,8 +577,14 @@ class _Encoder:
         """The columns at rows `at`, gathered together (absent columns are all null)."""
         schema = self.df.schema
         present = [c for c in columns if c in schema]
-        sub = self.df.select(pl.col(present).gather(pl.Series("at", at, pl.Int64))) \
-            if present else pl.DataFrame()
+        first = _run_start(at)
+        if not present:
+            sub = pl.DataFrame()
+        elif first is not None:  # (a table's rows in a normalised batch: no copy)
+            sub = pl.DataFrame([self.df.get_column(c).slice(first, len(at))
+                                for c in present])
+        else:
+            sub = self.df.select(pl.col(present).gather(pl.Series("at", at, pl.Int64)))
         missing = [pl.repeat(None, len(at), dtype=pl.String).alias(c)
                    for c in columns if c not in schema]
         if missing:

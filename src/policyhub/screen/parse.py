@@ -190,7 +190,9 @@ def choice(s: pl.Series, values: Sequence[Any], rows: I64, column: str,
             code[v == allowed] = i
         bad = ((code < 0) | bad_int) & ~null
     elif _is_text(s):
-        physical = _text(s).cast(pl.Enum(list(values)), strict=False).to_physical()
+        enum = pl.Enum(list(values))
+        # (a column already of this Enum, such as a normalised batch's `type`, is coded)
+        physical = (s if s.dtype == enum else _text(s).cast(enum, strict=False)).to_physical()
         if physical.null_count() == 0:  # every cell given and allowed: the usual case
             return physical.to_numpy().astype(np.int64), null
         code = physical.fill_null(len(values)).to_numpy().astype(np.int64)
@@ -342,6 +344,56 @@ class Native:
             words = np.take(self.pairs, at).view(np.int64).reshape(-1, 2)
             return decimal_money(np.ascontiguousarray(words[:, 0]), words[:, 1], self.scale)
         return yuan_money(self.values[at].astype(np.int64))
+
+
+class Pieces:
+    """A typed column as it was read, in pieces (a normalised batch's event column holds one
+    piece per table, or per run of tables that lack it), with Native's methods: rows that
+    fall in one piece are read from that piece's buffers, and only rows spanning pieces
+    (the event indices, every row at once) join the pieces into one array. Joining every
+    column's pieces cost 0.11-0.16 s of a million applicants' CPU time (measured)."""
+
+    def __init__(self, s: pl.Series):
+        self.dtype = s.dtype
+        self.s = s
+        self.chunks = s.get_chunks() if s.n_chunks() > 1 else [s]
+        self.starts = np.cumsum([0] + [len(c) for c in self.chunks])
+        self._pieces: dict[int, Native] = {}
+
+    def _piece(self, i: int) -> Native:
+        if i not in self._pieces:
+            self._pieces[i] = Native(self.s if len(self.chunks) == 1 else self.chunks[i])
+        return self._pieces[i]
+
+    def _at(self, at: I64) -> tuple[Native, I64]:
+        """The Native holding every row of `at`, and the rows in it."""
+        if len(self.chunks) == 1 or len(at) == 0:
+            return self._piece(0) if len(self.chunks) == 1 else self._joined(), at
+        lo, hi = int(at.min()), int(at.max())
+        i = int(np.searchsorted(self.starts, lo, side="right")) - 1
+        if hi < self.starts[i + 1]:
+            return self._piece(i), at - self.starts[i] if self.starts[i] else at
+        return self._joined(), at
+
+    def _joined(self) -> Native:
+        if -1 not in self._pieces:
+            self._pieces[-1] = Native(self.s)
+        return self._pieces[-1]
+
+    def null(self, at: I64) -> Bools:
+        native, rows = self._at(at)
+        return native.null(rows)
+
+    def take(self, at: I64) -> npt.NDArray[Any]:
+        native, rows = self._at(at)
+        return native.take(rows)
+
+    def money(self, at: I64) -> tuple[I64, Bools, Bools, Bools]:
+        native, rows = self._at(at)
+        return native.money(rows)
+
+    def every(self) -> tuple[I64, Bools]:
+        return (self._piece(0) if len(self.chunks) == 1 else self._joined()).every()
 
 
 def decimal_money(lo: I64, hi: I64, scale: int) -> tuple[I64, Bools, Bools, Bools]:
