@@ -230,3 +230,9 @@ def test_a_batch_in_its_tables_order_is_not_sorted_and_anything_else_is() -> Non
     assert not _in_order([0, 1, 0, 1], [0, 0, 0, 1], [rev, rev, ipo, ipo])
     assert not _in_order([0, 0, 1], [0, 0, 0], [ipo, ipo, rev])
     assert not _in_order([0, 0, 1, 1], [1, 0, 1, 0], [rev, rev, ipo, ipo])
+    # an index past the applicant's count landing in the next applicant's slots, a
+    # negative index, and a fee event's further row followed by a gap
+    assert not _in_order([0, 1], [1, 0], [rev, rev])
+    assert not _in_order([0, 1, 1], [1, 0, -1], [rev, rev, ipo])
+    assert not _in_order([0, 0, 0], [0, 0, 2], [fee, fee, fee])
+    assert _in_order([0, 0, 0, 1], [0, 0, 1, 0], [fee, fee, fee, fee])

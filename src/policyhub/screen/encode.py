@@ -143,7 +143,7 @@ def tables_in_order(app: I64, ev: I64, tcode: I64, apps: int) -> bool:
     would put them; anything else (and every error message) takes the sort."""
     if len(app) == 0:
         return True
-    if ev.max() >= 1 << 30:  # (the key below holds an index in 30 bits)
+    if ev.min() < 0 or ev.max() >= 1 << 30:  # (the key below holds an index in 30 bits)
         return False
     key = (app << 30) | ev
     step = key[1:] - key[:-1]
@@ -151,15 +151,23 @@ def tables_in_order(app: I64, ev: I64, tcode: I64, apps: int) -> bool:
     repeat = same_table & (step == 0)  # a fee event's further rows
     if (same_table & ((step < 0) | (repeat & (tcode[1:] != FEES)))).any():
         return False
-    own = np.ones(len(app), np.bool_)
-    np.logical_not(repeat, out=own[1:])
-    a, e = (app, ev) if own.all() else (app[own], ev[own])
-    counts = np.bincount(a, minlength=apps)
-    if (e >= counts[a]).any():
-        return False
+    # Each applicant's own rows (not a fee event's further ones) take the slots
+    # start..start+k-1 of its k events; row -> start + event_index must hit every slot
+    # once. Since event_index >= 0, a row lands at or after its applicant's start, so
+    # "every slot hit once, none beyond" also means every index is below k (counted over
+    # the slots up to each applicant's end): no separate check, and the further rows are
+    # sent to one spare slot instead of being filtered out (a copy of both columns).
+    again = np.flatnonzero(repeat) + 1
+    n = len(app) - len(again)
+    counts = np.bincount(app, minlength=apps)
+    if len(again):
+        counts -= np.bincount(app[again], minlength=len(counts))
     slots = np.cumsum(counts) - counts
-    hits = np.bincount(slots[a] + e, minlength=len(a))
-    return bool((hits == 1).all())
+    at = slots[app]
+    at += ev
+    at[again] = n
+    hits = np.bincount(at, minlength=n + 1)
+    return len(hits) == n + 1 and bool((hits[:n] == 1).all())
 
 
 def _run_start(at: I64) -> int | None:
