@@ -301,22 +301,26 @@ def batches(path: Path, applicants: int = ROW_GROUP) -> Iterator[tuple[int, Tabl
 
     # Each row's type as the Enum the encoder codes types with: no text to look up.
     type_ = pl.Enum(list(EVENT_TYPES))
+    # One query per table, sliced batch by batch: a new scan_parquet for every batch cost a
+    # third more CPU time than the reading itself needs (measured: 0.25 s against 0.20 s
+    # for the million's tables, row group by row group).
+    head_scan = pl.scan_parquet(found[APPLICANTS]).select(app_cols)
+    scans = {t: pl.scan_parquet(events[t]).select(
+        cols[t] if cursor.ids is not None else [*cols[t], "applicant_id"])
+        for t, cursor in cursors.items()}
     sizes = _schedule(applicants)
     start = row = 0
     while start < n or (start == 0 and n == 0):
         end = min(n, start + next(sizes))
-        heads = pl.scan_parquet(found[APPLICANTS]).select(app_cols) \
-            .slice(start, end - start).collect()
+        heads = head_scan.slice(start, end - start).collect()
         batch = _Batch(heads.get_column("applicant_id"), start, end)
         parts, apps = [], []
         for t, cursor in cursors.items():
             first, count, app = cursor.take(batch)
             if count:
-                read = cols[t] if cursor.ids is not None else [*cols[t], "applicant_id"]
-                part = pl.scan_parquet(events[t]).select(read).slice(first, count).collect()
-                if cursor.ids is None:
-                    cursor.check(part.get_column("applicant_id"), first, batch, app, dtype)
-                    part = part.drop("applicant_id")
+                part = scans[t].slice(first, count).collect()
+                if cursor.ids is None:  # (drop_in_place: no query plan, unlike drop)
+                    cursor.check(part.drop_in_place("applicant_id"), first, batch, app, dtype)
                 parts.append(part.with_columns(pl.lit(t, type_).alias("type")))
                 apps.append(app)
         del batch
