@@ -254,7 +254,7 @@ def credit_code_ok(codes: pl.Series) -> Bools:
     idx = np.flatnonzero(length == 18)
     if len(idx) == 0:
         return ok
-    arr = large_strings(codes.gather(idx))
+    arr = large_strings(codes if len(idx) == n else codes.gather(idx))
     offsets = np.frombuffer(arr.buffers()[1], np.int64)[arr.offset: arr.offset + len(arr) + 1]
     body = np.frombuffer(arr.buffers()[2], np.uint8)[offsets[0]: offsets[-1]]
     chars = body.reshape(-1, 18)
