@@ -236,3 +236,16 @@ def test_a_batch_in_its_tables_order_is_not_sorted_and_anything_else_is() -> Non
     assert not _in_order([0, 1, 1], [1, 0, -1], [rev, rev, ipo])
     assert not _in_order([0, 0, 0], [0, 0, 2], [fee, fee, fee])
     assert _in_order([0, 0, 0, 1], [0, 0, 1, 0], [fee, fee, fee, fee])
+
+
+def test_a_batch_whose_types_come_in_blocks_is_split_without_a_sort() -> None:
+    from policyhub.screen.encode import _blocks
+    rows = np.arange(10, 16, dtype=np.int64)
+    t = np.array([3, 3, 0, 0, 0, 7], np.int64)
+    blocks = _blocks(rows, t)
+    assert blocks is not None
+    order = np.argsort(t, kind="stable")
+    for code, at in blocks.items():  # what the stable sort by type gives
+        assert at.tolist() == rows[order][t[order] == code].tolist()
+    assert _blocks(rows, np.array([3, 0, 3, 0, 0, 7], np.int64)) is None  # 3 in two blocks
+    assert all(len(at) == 0 for at in (_blocks(rows[:0], t[:0]) or {}).values())

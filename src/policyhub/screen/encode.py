@@ -170,6 +170,23 @@ def tables_in_order(app: I64, ev: I64, tcode: I64, apps: int) -> bool:
     return len(hits) == n + 1 and bool((hits[:n] == 1).all())
 
 
+def _blocks(rows: I64, t: I64) -> dict[int, I64] | None:
+    """Each type's rows, when every type's rows are one block of consecutive rows (a
+    normalised batch: one table after another): slices, the rows a stable sort by type
+    would give, without the sort (0.04 s for a million) or the gathers; else None."""
+    empty = rows[:0]
+    out = {code: empty for code in range(len(EVENT_TYPES))}
+    if len(t) == 0:
+        return out
+    edges = [0, *(np.flatnonzero(t[1:] != t[:-1]) + 1).tolist(), len(t)]
+    codes = [int(t[i]) for i in edges[:-1]]
+    if len(set(codes)) < len(codes):  # a type in two blocks: the sort
+        return None
+    for code, lo, hi in zip(codes, edges[:-1], edges[1:], strict=True):
+        out[code] = rows[lo:hi]
+    return out
+
+
 def _run_start(at: I64) -> int | None:
     """at[0] when `at` is the rows at[0], at[0] + 1, … (a slice then takes them without a
     copy: a normalised batch's rows of one type), else None."""
@@ -394,11 +411,13 @@ class _Encoder:
         rows = np.flatnonzero(~(tbad | ibad | tnull | inull))
         rows = self._order(rows, index, tcode)
         t = tcode if self.in_place else tcode[rows]
-        order = np.argsort(t.astype(np.int8), kind="stable")  # radix sort
-        counts = np.bincount(t, minlength=len(EVENT_TYPES))
-        bounds = np.concatenate([[0], np.cumsum(counts)])
-        by_type = {code: rows[order[bounds[code]:bounds[code + 1]]]
-                   for code in range(len(EVENT_TYPES))}
+        by_type = _blocks(rows, t)
+        if by_type is None:
+            order = np.argsort(t.astype(np.int8), kind="stable")  # radix sort
+            counts = np.bincount(t, minlength=len(EVENT_TYPES))
+            bounds = np.concatenate([[0], np.cumsum(counts)])
+            by_type = {code: rows[order[bounds[code]:bounds[code + 1]]]
+                       for code in range(len(EVENT_TYPES))}
         self._matter_text(rows)
         keys, matters = self._matter_keys(by_type, index)
         revenue = self._revenue(by_type[REVENUE], index)
