@@ -178,7 +178,10 @@ def _blocks(rows: I64, t: I64) -> dict[int, I64] | None:
     out = {code: empty for code in range(len(EVENT_TYPES))}
     if len(t) == 0:
         return out
-    edges = [0, *(np.flatnonzero(t[1:] != t[:-1]) + 1).tolist(), len(t)]
+    starts = np.flatnonzero(t[1:] != t[:-1]) + 1
+    if len(starts) >= len(EVENT_TYPES):  # more blocks than types (rows by applicant)
+        return None
+    edges = [0, *starts.tolist(), len(t)]
     codes = [int(t[i]) for i in edges[:-1]]
     if len(set(codes)) < len(codes):  # a type in two blocks: the sort
         return None
