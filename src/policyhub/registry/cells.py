@@ -8,10 +8,12 @@ floats, and more than two decimals (below the fen) is refused rather than rounde
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from policyhub.engine.money import MAX_AMOUNT
@@ -149,3 +151,11 @@ def to_csv(value: Cell) -> str:
         return format(value, "f")
     return str(value)
 
+
+def write_csv(path: Path, header: Sequence[str], table: Sequence[Sequence[Cell]]) -> None:
+    """An export as CSV: UTF-8 with a byte-order mark (so Excel reads the Chinese), the
+    header, then each row's cells as `to_csv` writes them."""
+    with path.open("w", newline="", encoding="utf-8-sig") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows([to_csv(v) for v in r] for r in table)

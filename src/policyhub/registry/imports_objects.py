@@ -8,7 +8,6 @@ runner can call the same functions (see ObjectKind): `may_start(actor)`, then
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -152,10 +151,7 @@ def export_file(path: Path, kind: str, orgs: QuerySet[Organisation] | None = Non
     table = [[escape(cells.to_cell(c.kind, r.get(c.name))) for c in spec.columns]
              for r in data]
     if path.suffix.lower() == ".csv":
-        with path.open("w", newline="", encoding="utf-8-sig") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(header)
-            writer.writerows([cells.to_csv(v) for v in r] for r in table)
+        cells.write_csv(path, header, table)
     else:
         path.write_bytes(write_table(header, table, spec.label))
     return len(data)

@@ -8,7 +8,6 @@ through registry.services (so each is audited). Export writes the same format ba
 
 from __future__ import annotations
 
-import csv
 import functools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -590,10 +589,7 @@ def export_file(path: Path, kind: Kind,
     table = [[escape(cells.to_cell(c.kind, r.get(c.name))) for c in columns] for r in data]
     header = [c.zh for c in columns]
     if path.suffix.lower() == ".csv":
-        with path.open("w", newline="", encoding="utf-8-sig") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(header)
-            writer.writerows([cells.to_csv(v) for v in r] for r in table)
+        cells.write_csv(path, header, table)
     else:
         book = Workbook()
         sheet = book.active
